@@ -1,0 +1,33 @@
+// Growable output buffer with minimal-length LEB128 encoders.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace kiln {
+
+// Number of bytes of the minimal unsigned / signed LEB128 encoding of a value.
+unsigned leb_size_unsigned(uint64_t value);
+unsigned leb_size_signed(int64_t value);
+
+class ByteWriter {
+ public:
+  void write_u8(uint8_t value) { bytes_.push_back(value); }
+  void write_bytes(std::span<const uint8_t> data);
+  void write_u32_fixed(uint32_t value);
+  void write_u64_fixed(uint64_t value);
+  void write_uleb(uint64_t value);
+  void write_sleb(int64_t value);
+  void write_name(std::string_view name);
+
+  size_t size() const { return bytes_.size(); }
+  const std::vector<uint8_t>& bytes() const { return bytes_; }
+  std::vector<uint8_t> take() { return std::move(bytes_); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+}  // namespace kiln

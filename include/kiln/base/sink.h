@@ -1,0 +1,53 @@
+// Byte sinks: where a streaming encoder writes (a vector in memory, or a file being written atomically).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kiln/base/result.h"
+
+namespace kiln {
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual Status write(std::span<const uint8_t> bytes) = 0;
+};
+
+class VectorSink final : public Sink {
+ public:
+  Status write(std::span<const uint8_t> bytes) override {
+    bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+    return {};
+  }
+  std::vector<uint8_t>& bytes() { return bytes_; }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+// Writes to a temporary file beside `path` and renames it over `path` on
+// commit(); a writer destroyed without commit() removes its temporary, so a
+// failed run never leaves a partial file. Non-regular targets (/dev/stdout,
+// pipes) are written in place; "-" is standard output.
+class AtomicFileSink final : public Sink {
+ public:
+  static Result<std::unique_ptr<AtomicFileSink>> open(const std::string& path);
+  ~AtomicFileSink() override;
+  Status write(std::span<const uint8_t> bytes) override;
+  Status commit();
+
+ private:
+  AtomicFileSink() = default;
+  std::string target_;
+  std::string temp_;  // empty when writing in place
+  int fd_ = -1;
+  bool owns_fd_ = true;
+  std::vector<uint8_t> buffer_;
+  Status flush();
+};
+
+}  // namespace kiln

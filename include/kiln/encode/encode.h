@@ -1,0 +1,23 @@
+// Encoder: writes a Module back to the binary format.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kiln/base/byte_writer.h"
+#include "kiln/ir/module.h"
+
+namespace kiln {
+
+enum class EncodeMode : uint8_t {
+  kCopyUntouched,  // every section copied byte for byte from the input
+  kReencode,       // every known section rebuilt from the parsed Module (minimal LEBs)
+};
+
+std::vector<uint8_t> encode_module(const Module& module, EncodeMode mode = EncodeMode::kCopyUntouched);
+
+// Section payload writers from the parsed Module, for the rewriter.
+void write_section(ByteWriter& out, SectionId id, const std::vector<uint8_t>& payload);
+std::vector<uint8_t> encode_section_payload(const Module& module, const Section& section);
+
+}  // namespace kiln

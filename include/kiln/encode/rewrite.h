@@ -1,0 +1,36 @@
+// Rewriter: the original module plus a Snapshot become the pre-initialized module, streamed to a Sink.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kiln/base/sink.h"
+#include "kiln/ir/module.h"
+#include "kiln/snapshot/snapshot.h"
+
+namespace kiln {
+
+// Wizer's --rename-func dst=src: export `src` is emitted as `dst`, replacing
+// an export already named `dst`.
+struct ExportRename {
+  std::string dst;
+  std::string src;
+};
+
+struct RewriteOptions {
+  std::vector<std::string> remove_exports;  // e.g. the init function, "_initialize"
+  std::vector<ExportRename> renames;
+};
+
+// Writes the output module: globals as constants of their snapshot values,
+// memories' minimum = current size, start section removed, original data
+// segments kept as (empty when consumed) passive ones so data indices stay
+// stable, snapshot runs appended as active segments and streamed straight
+// from linear memory, changed tables re-emitted as element segments, every
+// other section copied byte for byte, the name section last.
+// Fails with ErrorCode::kUsage for conflicting renames (two sources for one
+// destination, or two destinations for one source).
+Status rewrite_module(const Module& module, const Snapshot& snapshot, const RewriteOptions& options, Sink& out);
+
+}  // namespace kiln

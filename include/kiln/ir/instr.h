@@ -1,0 +1,75 @@
+// One decoded instruction and the reader that produces them from a code span.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "kiln/base/byte_reader.h"
+#include "kiln/ir/features.h"
+#include "kiln/ir/opcode.h"
+#include "kiln/ir/types.h"
+
+namespace kiln {
+
+struct BlockType {
+  enum class Kind : uint8_t { kEmpty, kValue, kTypeIndex };
+  Kind kind = Kind::kEmpty;
+  ValType value = ValType::kI32;  // when kValue
+  uint32_t type_index = 0;        // when kTypeIndex
+};
+
+struct MemArg {
+  uint32_t align_log2 = 0;
+  uint32_t memory = 0;  // non-zero only with multi-memory
+  uint64_t offset = 0;  // u64 with memory64, else < 2^32
+};
+
+// Immediates live in plain fields; which ones are meaningful follows from
+// `opcode_info(op).imm`. Multi-index immediates use `index` then `index2`
+// in encoding order (call_indirect: type, table; memory.init: data, memory;
+// table.init: elem, table; memory.copy/table.copy: destination, source).
+struct Instr {
+  Opcode op = Opcode::kNop;
+  uint64_t offset = 0;  // absolute offset of the first opcode byte
+  uint32_t index = 0;
+  uint32_t index2 = 0;
+  uint8_t lane = 0;
+  BlockType block;
+  MemArg mem;
+  uint64_t bits = 0;                   // i32/i64/f32/f64 constants as raw bits
+  std::array<uint8_t, 16> bytes16{};   // v128.const and i8x16.shuffle
+  ValType type = ValType::kI32;        // ref.null's type, select's single type
+  uint32_t select_arity = 0;           // number of types of `select t*`
+  const std::vector<uint32_t>* labels = nullptr;  // br_table targets, default last
+};
+
+// Decodes instructions one at a time. Structural errors (unknown opcode,
+// bad LEB, truncated immediates, flags a disabled feature would need) fail
+// with ErrorCode::kMalformed at the offending byte; typing is the
+// validator's job.
+class InstrReader {
+ public:
+  InstrReader(Bytes code, uint64_t base_offset, const Features& features)
+      : reader_(code, base_offset), features_(features) {}
+
+  bool at_end() const { return reader_.at_end(); }
+  uint64_t offset() const { return reader_.offset(); }
+  size_t position() const { return reader_.position(); }
+  const Instr& next();
+  ByteReader& bytes() { return reader_; }
+
+ private:
+  void read_immediates(Instr& instr);
+  void read_memarg(Instr& instr, unsigned natural_align_log2);
+
+  ByteReader reader_;
+  Features features_;
+  Instr instr_;
+  std::vector<uint32_t> labels_;
+};
+
+ValType read_val_type(ByteReader& reader, const Features& features);
+ValType read_ref_type(ByteReader& reader);
+
+}  // namespace kiln

@@ -1,0 +1,143 @@
+// The decoded module: owned input bytes, every section as a span, and the parsed contents.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kiln/base/byte_reader.h"
+#include "kiln/ir/features.h"
+#include "kiln/ir/types.h"
+
+namespace kiln {
+
+// A byte range of the module's input. Offsets rather than pointers keep
+// Module freely movable.
+struct ByteRange {
+  size_t offset = 0;
+  size_t size = 0;
+  size_t end() const { return offset + size; }
+};
+
+enum class SectionId : uint8_t {
+  kCustom = 0, kType = 1, kImport = 2, kFunction = 3, kTable = 4, kMemory = 5, kGlobal = 6,
+  kExport = 7, kStart = 8, kElement = 9, kCode = 10, kData = 11, kDataCount = 12,
+};
+
+struct Section {
+  SectionId id = SectionId::kCustom;
+  ByteRange whole;    // id byte, size LEB and payload: copied verbatim by the encoder
+  ByteRange payload;
+  std::string name;   // custom sections only
+};
+
+struct Import {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::kFunc;
+  TypeIdx func_type{};  // kFunc
+  TableType table;      // kTable
+  MemoryType memory;    // kMemory
+  GlobalType global;    // kGlobal
+};
+
+struct Export {
+  std::string name;
+  ExternKind kind = ExternKind::kFunc;
+  uint32_t index = 0;  // into the index space of `kind`
+};
+
+// A constant expression, kept as the span of its instructions up to and
+// including the final `end`; evaluated at instantiation.
+struct ConstExpr {
+  ByteRange code;
+};
+
+struct Global {
+  GlobalType type;
+  ConstExpr init;
+};
+
+enum class SegmentMode : uint8_t { kActive, kPassive, kDeclarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::kActive;
+  TableIdx table{};
+  ConstExpr offset;                 // active only
+  ValType type = ValType::kFuncRef;
+  // Either function indices (the compact encodings) or one expression each.
+  bool uses_exprs = false;
+  std::vector<FuncIdx> funcs;
+  std::vector<ConstExpr> exprs;
+  uint64_t file_offset = 0;         // start of the segment, for messages
+  size_t size() const { return uses_exprs ? exprs.size() : funcs.size(); }
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::kActive;
+  MemIdx memory{};
+  ConstExpr offset;  // active only
+  ByteRange bytes;
+  uint64_t file_offset = 0;
+};
+
+struct LocalRun {
+  uint32_t count = 0;
+  ValType type = ValType::kI32;
+};
+
+struct FunctionBody {
+  ByteRange whole;             // size LEB excluded: locals + instructions
+  std::vector<LocalRun> locals;
+  uint64_t local_count = 0;    // sum of the runs
+  ByteRange code;              // instructions, final `end` included
+};
+
+// Names from the "name" custom section, for diagnostics only; a malformed
+// name section is ignored, as the spec requires of custom sections.
+struct NameMap {
+  std::string module_name;
+  std::map<uint32_t, std::string> functions;
+  std::map<uint32_t, std::map<uint32_t, std::string>> locals;
+  std::map<uint32_t, std::string> globals;
+};
+
+struct Module {
+  std::vector<uint8_t> bytes;  // the whole input; ranges point into it
+  Features features;
+  std::vector<Section> sections;  // in file order, custom sections included
+
+  std::vector<FuncType> types;
+  std::vector<Import> imports;
+  std::vector<TypeIdx> func_types;  // function index space: imports first
+  std::vector<TableType> tables;    // table index space: imports first
+  std::vector<MemoryType> memories; // memory index space: imports first
+  std::vector<Global> globals;      // defined globals only
+  std::vector<GlobalType> global_types;  // global index space: imports first
+  std::vector<Export> exports;
+  std::optional<FuncIdx> start;
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  std::optional<uint32_t> data_count;
+  std::vector<FunctionBody> codes;  // one per defined function
+  NameMap names;
+
+  uint32_t imported_funcs = 0;
+  uint32_t imported_tables = 0;
+  uint32_t imported_memories = 0;
+  uint32_t imported_globals = 0;
+
+  Bytes slice(ByteRange range) const { return Bytes(bytes).subspan(range.offset, range.size); }
+  const FuncType& func_type(FuncIdx f) const { return types[to_u32(func_types[to_u32(f)])]; }
+  bool is_imported(FuncIdx f) const { return to_u32(f) < imported_funcs; }
+  const FunctionBody& body(FuncIdx f) const { return codes[to_u32(f) - imported_funcs]; }
+  const Export* find_export(std::string_view name) const;
+  // "$name" from the name section, else "#index".
+  std::string func_display_name(FuncIdx f) const;
+};
+
+}  // namespace kiln

@@ -1,0 +1,69 @@
+// kiln's public API: pre-initialize a WebAssembly module (the job of Wizer), in process, with no JIT.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kiln/base/result.h"
+#include "kiln/encode/rewrite.h"
+#include "kiln/ir/features.h"
+#include "kiln/runtime/store.h"
+
+namespace kiln {
+
+inline constexpr const char* kDefaultInitFunc = "wizer-initialize";
+
+// A host function the init function may import, registered by module/name.
+struct HostImport {
+  std::string module;
+  std::string name;
+  FuncType type;
+  HostFunction function;
+};
+
+// Mirrors the command line (Wizer's flags plus kiln's own).
+struct Options {
+  std::string init_func = kDefaultInitFunc;
+  std::vector<ExportRename> renames;
+  bool keep_init_func = false;
+  bool allow_wasi = false;
+  bool inherit_stdio = true;
+  bool inherit_env = false;
+  std::vector<std::string> dirs;
+  std::vector<std::pair<std::string, std::string>> map_dirs;  // guest, host
+  std::vector<std::pair<std::string, std::string>> preloads;  // import module name, file
+  Features features;
+  uint64_t fuel = 0;                    // 0 = unlimited
+  uint64_t max_data_segments = 10'000;
+  uint64_t max_memory_bytes = ~uint64_t{0};
+  std::vector<HostImport> host_imports;
+  // Notes for the user (e.g. which init function was chosen); may be empty.
+  std::function<void(const std::string&)> note;
+};
+
+// What happened, for --stats.
+struct Stats {
+  double decode_ms = 0, validate_ms = 0, instantiate_ms = 0, init_ms = 0, snapshot_ms = 0, rewrite_ms = 0,
+         verify_ms = 0;
+  uint64_t input_bytes = 0, output_bytes = 0;
+  uint64_t data_segments = 0;      // active segments written from the snapshot
+  uint64_t memory_bytes = 0;       // size of all defined memories after init
+  uint64_t pages_written = 0;      // 4 KiB pages the init wrote
+  uint64_t calls = 0;              // function entries during instantiate + init
+  uint64_t fuel_used = 0;
+  std::string init_func;           // the export that was run
+};
+
+// Instantiates `wasm`, runs the start function, `_initialize` (when
+// exported) and the init function, and returns the pre-initialized module.
+// The output has been decoded and validated again before it is returned.
+Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const Options& options,
+                                           Stats* stats = nullptr);
+
+const char* version();
+
+}  // namespace kiln

@@ -1,0 +1,131 @@
+// Runtime objects (functions, tables, globals, memories, instances) and the Store that owns them.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kiln/ir/func_info.h"
+#include "kiln/ir/module.h"
+#include "kiln/runtime/memory.h"
+#include "kiln/runtime/trap.h"
+#include "kiln/runtime/value.h"
+
+namespace kiln {
+
+struct Instance;
+
+// What a host function sees of its caller: the calling instance (null when
+// called from the API) so WASI can reach the guest's memory.
+struct HostContext {
+  Instance* caller = nullptr;
+  Memory* memory(uint32_t index = 0) const;
+};
+
+// A host function writes its results (already sized to the type's results)
+// and returns a Trap to stop execution.
+using HostFunction =
+    std::function<std::optional<Trap>(HostContext& context, std::span<const Value> args, std::span<Value> results)>;
+
+struct FuncInstance {
+  uint32_t type_id = 0;           // canonical id from Store::intern_type: equal ids <=> equal types
+  const FuncType* type = nullptr;
+  Instance* instance = nullptr;   // the defining instance; null for host functions
+  uint32_t index = 0;             // function index inside the defining module
+  HostFunction host;              // set for host functions
+  std::string host_name;          // "module.name", for messages
+  // Lowered code, created by the interpreter on the first call and owned here.
+  void* compiled = nullptr;
+  void (*destroy_compiled)(void*) = nullptr;
+
+  FuncInstance() = default;
+  FuncInstance(const FuncInstance&) = delete;
+  FuncInstance& operator=(const FuncInstance&) = delete;
+  ~FuncInstance() {
+    if (compiled && destroy_compiled) destroy_compiled(compiled);
+  }
+  bool is_host() const { return instance == nullptr; }
+};
+
+struct TableInstance {
+  TableType type;
+  std::vector<Ref> elements;
+  uint64_t limit = 10'000'000;  // entries: kiln's cap below the type's maximum
+
+  // Returns the old size, or -1 when the maximum or the cap would be exceeded.
+  int64_t grow(uint64_t delta, Ref init);
+  uint64_t max_size() const;
+};
+
+struct GlobalInstance {
+  GlobalType type;
+  uint64_t lo = 0;  // the value's bits; v128 also uses `hi`
+  uint64_t hi = 0;
+
+  Value get() const { return Value{type.type, lo, hi}; }
+  void set(const Value& v) {
+    lo = v.bits;
+    hi = v.hi;
+  }
+};
+
+struct Instance {
+  std::shared_ptr<const Module> module;
+  std::shared_ptr<const ModuleInfo> info;
+  std::vector<uint32_t> type_ids;    // Store-canonical id of each of the module's types
+  std::vector<FuncInstance*> funcs;  // index spaces: imports first
+  std::vector<TableInstance*> tables;
+  std::vector<Memory*> memories;
+  std::vector<GlobalInstance*> globals;
+  std::vector<std::vector<Ref>> elems;  // element segments' references; emptied by elem.drop
+  std::vector<uint8_t> data_dropped;    // 1 once data.drop ran (or an active segment was applied)
+
+  // The exported item named `name`, or nullptr.
+  FuncInstance* export_func(std::string_view name) const;
+  const Export* find_export(std::string_view name) const { return module->find_export(name); }
+};
+
+// An external value: what an import resolves to.
+struct Extern {
+  ExternKind kind = ExternKind::kFunc;
+  FuncInstance* func = nullptr;
+  TableInstance* table = nullptr;
+  Memory* memory = nullptr;
+  GlobalInstance* global = nullptr;
+};
+
+Extern export_extern(const Instance& instance, const Export& e);
+
+// Owns every runtime object; pointers stay valid for the Store's lifetime
+// (objects are never moved), so instances can share imports freely.
+class Store {
+ public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  uint32_t intern_type(const FuncType& type);
+  const FuncType& type(uint32_t type_id) const { return types_[type_id]; }
+
+  FuncInstance* add_host_func(const FuncType& type, HostFunction fn, std::string name);
+  FuncInstance* add_func();
+  TableInstance* add_table(const TableType& type);
+  GlobalInstance* add_global(const GlobalType& type);
+  Memory* add_memory(Memory memory);
+  Instance* add_instance();
+
+ private:
+  std::deque<FuncType> types_;
+  std::deque<std::unique_ptr<FuncInstance>> funcs_;
+  std::deque<std::unique_ptr<TableInstance>> tables_;
+  std::deque<std::unique_ptr<GlobalInstance>> globals_;
+  std::deque<std::unique_ptr<Memory>> memories_;
+  std::deque<std::unique_ptr<Instance>> instances_;
+};
+
+}  // namespace kiln

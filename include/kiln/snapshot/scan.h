@@ -1,0 +1,42 @@
+// Page-diff scanner: finds the non-zero byte runs of a linear memory and merges them into data segments.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace kiln {
+
+// A range of memory that becomes one active data segment.
+struct DataRun {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  uint64_t end() const { return offset + size; }
+  bool operator==(const DataRun&) const = default;
+};
+
+struct ScanOptions {
+  uint32_t memory_index = 0;  // segments for memory 0 have the shortest header
+  bool memory64 = false;      // offsets are i64.const
+  uint64_t max_segments = 10'000;
+};
+
+// Bytes an active data segment for `run` costs beyond its payload: flags (and
+// memory index), the offset expression and the payload length, at their real
+// LEB sizes.
+uint64_t segment_header_size(const DataRun& run, const ScanOptions& options);
+
+// Finds the non-zero runs of `memory`, looking only at the 4 KiB pages whose
+// `written_pages` entry is non-zero (every other page is known to be zero).
+// Neighbouring runs are merged whenever the zero gap costs fewer bytes than a
+// second segment header, then the count is capped at `max_segments` by
+// merging across the smallest gaps. Pure and single-threaded: the same memory
+// always gives the same runs.
+std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> written_pages,
+                                 const ScanOptions& options);
+
+// Merges across the smallest gaps until at most `max_segments` runs remain
+// (ties: the earliest gap first).
+void cap_segment_count(std::vector<DataRun>& runs, uint64_t max_segments);
+
+}  // namespace kiln

@@ -1,0 +1,62 @@
+// Snapshot: the initialized state of an instance as plain data (globals, memory runs, tables).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "kiln/base/result.h"
+#include "kiln/ir/types.h"
+#include "kiln/snapshot/scan.h"
+
+namespace kiln {
+
+struct Instance;
+
+// A global's value; references are function indices of the module (funcref)
+// or null: an externref that is not null cannot be snapshotted.
+struct GlobalSnapshot {
+  ValType type = ValType::kI32;
+  uint64_t bits = 0;  // numbers: bit pattern (v128: low half); funcref: function index
+  uint64_t hi = 0;    // v128 high half
+  bool is_null = false;  // references only
+};
+
+struct MemorySnapshot {
+  uint64_t pages = 0;                // becomes the memory's minimum
+  std::vector<DataRun> runs;         // non-zero runs, each an active data segment
+  std::span<const uint8_t> bytes;    // the live memory; valid while the instance lives
+};
+
+// A defined funcref table whose contents init changed: entries as function
+// indices (nullopt = null), re-emitted as active element segments.
+struct TableSnapshot {
+  uint32_t table_index = 0;  // in the module's table index space
+  uint64_t size = 0;         // becomes the table's minimum
+  std::vector<std::optional<uint32_t>> entries;
+};
+
+struct Snapshot {
+  std::vector<GlobalSnapshot> globals;    // one per defined global (immutable ones included)
+  std::vector<MemorySnapshot> memories;   // one per defined memory
+  std::vector<TableSnapshot> changed_tables;
+  std::vector<uint8_t> dropped_datas;     // per data segment: 1 when dropped by the time of the snapshot
+  std::vector<uint8_t> dropped_elems;     // per element segment: 1 when passive and dropped
+};
+
+struct SnapshotOptions {
+  uint64_t max_data_segments = 10'000;  // across all memories
+};
+
+// Table contents right after instantiation (before the start function), to
+// tell whether init changed a table.
+using InitialTables = std::vector<std::vector<uint64_t>>;  // per defined table, raw refs
+InitialTables record_tables(const Instance& instance);
+
+// Reads the instance's state. Fails (ErrorCode::kUnsupported) when the state
+// cannot be expressed in a module: a non-null externref in a global or table,
+// or a table entry that is a function of another module.
+Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& initial, const SnapshotOptions& options);
+
+}  // namespace kiln

@@ -1,0 +1,71 @@
+// Minimal LEB128 and fixed-width encoders for the output module.
+#include "kiln/base/byte_writer.h"
+
+#include <cstring>
+
+namespace kiln {
+
+unsigned leb_size_unsigned(uint64_t value) {
+  unsigned size = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++size;
+  }
+  return size;
+}
+
+unsigned leb_size_signed(int64_t value) {
+  unsigned size = 1;
+  while (true) {
+    const int64_t rest = value >> 7;  // arithmetic shift
+    const bool sign = (value & 0x40) != 0;
+    if ((rest == 0 && !sign) || (rest == -1 && sign)) return size;
+    value = rest;
+    ++size;
+  }
+}
+
+void ByteWriter::write_bytes(std::span<const uint8_t> data) {
+  if (data.empty()) return;
+  const size_t old = bytes_.size();
+  bytes_.resize(old + data.size());
+  std::memcpy(bytes_.data() + old, data.data(), data.size());
+}
+
+void ByteWriter::write_u32_fixed(uint32_t value) {
+  for (int i = 0; i < 4; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+void ByteWriter::write_u64_fixed(uint64_t value) {
+  for (int i = 0; i < 8; ++i) bytes_.push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+void ByteWriter::write_uleb(uint64_t value) {
+  do {
+    uint8_t byte = value & 0x7f;
+    value >>= 7;
+    if (value != 0) byte |= 0x80;
+    bytes_.push_back(byte);
+  } while (value != 0);
+}
+
+void ByteWriter::write_sleb(int64_t value) {
+  while (true) {
+    const uint8_t byte = static_cast<uint8_t>(value & 0x7f);
+    const int64_t rest = value >> 7;
+    const bool sign = (byte & 0x40) != 0;
+    if ((rest == 0 && !sign) || (rest == -1 && sign)) {
+      bytes_.push_back(byte);
+      return;
+    }
+    bytes_.push_back(byte | 0x80);
+    value = rest;
+  }
+}
+
+void ByteWriter::write_name(std::string_view name) {
+  write_uleb(name.size());
+  write_bytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(name.data()), name.size()));
+}
+
+}  // namespace kiln

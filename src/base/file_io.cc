@@ -1,0 +1,147 @@
+// File reads and atomic writes (temporary beside the target, renamed on success) with errno-based messages.
+#include "kiln/base/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "kiln/base/sink.h"
+
+namespace kiln {
+namespace {
+
+constexpr size_t kBufferSize = 1 << 20;
+
+Error io_error(const std::string& what, const std::string& path, int err) {
+  return Error{ErrorCode::kIo, kNoOffset, what + " '" + path + "': " + std::strerror(err)};
+}
+
+Status write_all(int fd, std::span<const uint8_t> data, const std::string& path) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error("cannot write", path, errno);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> read_file(const std::string& path) {
+  const bool is_stdin = path == "-";
+  const std::string shown = is_stdin ? "<stdin>" : path;
+  const int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open", shown, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (!is_stdin) ::close(fd);
+    return io_error("cannot read", shown, EISDIR);
+  }
+  std::vector<uint8_t> data;
+  if (S_ISREG(st.st_mode) && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
+  std::vector<uint8_t> buffer(1 << 16);
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      if (!is_stdin) ::close(fd);
+      return io_error("cannot read", shown, err);
+    }
+    if (n == 0) break;
+    data.insert(data.end(), buffer.begin(), buffer.begin() + n);
+  }
+  if (!is_stdin) ::close(fd);
+  return data;
+}
+
+Result<std::unique_ptr<AtomicFileSink>> AtomicFileSink::open(const std::string& path) {
+  std::unique_ptr<AtomicFileSink> sink(new AtomicFileSink());
+  sink->target_ = path;
+  sink->buffer_.reserve(kBufferSize);
+  if (path == "-") {
+    sink->fd_ = STDOUT_FILENO;
+    sink->owns_fd_ = false;
+    return sink;
+  }
+  // Devices, pipes and other non-regular targets are written in place:
+  // renaming a temporary over /dev/null would replace the device itself.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) return io_error("cannot write", path, EISDIR);
+    sink->fd_ = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (sink->fd_ < 0) return io_error("cannot open", path, errno);
+    return sink;
+  }
+  // A symlinked target keeps its link: the new file replaces what it points to.
+  std::string target = path;
+  if (char* resolved = ::realpath(path.c_str(), nullptr)) {
+    target = resolved;
+    std::free(resolved);
+  }
+  sink->target_ = target;
+  const size_t slash = target.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash));
+  sink->temp_ = dir + "/.kiln-XXXXXX";
+  sink->fd_ = ::mkstemp(sink->temp_.data());
+  if (sink->fd_ < 0) {
+    const int err = errno;
+    sink->temp_.clear();
+    return io_error("cannot create a file in", dir, err);
+  }
+  // Output files get the usual permissions, not mkstemp's private 0600.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(sink->fd_, 0666 & ~mask);
+  return sink;
+}
+
+AtomicFileSink::~AtomicFileSink() {
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+Status AtomicFileSink::flush() {
+  if (buffer_.empty()) return {};
+  Status written = write_all(fd_, buffer_, target_);
+  buffer_.clear();
+  return written;
+}
+
+Status AtomicFileSink::write(std::span<const uint8_t> bytes) {
+  if (buffer_.size() + bytes.size() > kBufferSize) {
+    KILN_TRY(flush());
+    if (bytes.size() >= kBufferSize) return write_all(fd_, bytes, target_);
+  }
+  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+  return {};
+}
+
+Status AtomicFileSink::commit() {
+  KILN_TRY(flush());
+  if (temp_.empty()) return {};
+  if (::fsync(fd_) != 0 && errno != EINVAL) return io_error("cannot write", target_, errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return io_error("cannot write", target_, errno);
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) return io_error("cannot write", target_, errno);
+  temp_.clear();
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, std::span<const uint8_t> data) {
+  auto sink = AtomicFileSink::open(path);
+  if (!sink) return std::move(sink).error();
+  KILN_TRY((*sink)->write(data));
+  return (*sink)->commit();
+}
+
+}  // namespace kiln

@@ -1,0 +1,268 @@
+// `kiln [OPTIONS] INPUT [-o OUTPUT]`: Wizer-compatible pre-initialization from the command line.
+#include <sys/stat.h>
+
+#include <charconv>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "commands.h"
+#include "feature_flags.h"
+#include "kiln/base/file_io.h"
+#include "kiln/kiln.h"
+
+namespace kiln::cli {
+namespace {
+
+constexpr const char* kUsage = R"(usage: kiln [OPTIONS] INPUT [-o OUTPUT]
+Pre-initializes a WebAssembly module: runs its init function and writes a module
+whose globals and memory already hold the initialized state. INPUT '-' or absent
+reads standard input; without -o the output goes to standard output.
+
+options (Wizer-compatible; booleans take =true or =false, a bare flag means true):
+  -o, --output FILE            where to write the pre-initialized module
+  -f, --init-func NAME         the init export (default wizer-initialize; falls back to
+                               wizer.initialize when only that one exists)
+  -r, --rename-func DST=SRC    export SRC under the name DST (repeatable)
+      --keep-init-func[=B]     keep exporting the init function (and _initialize)
+      --allow-wasi[=B]         let init call WASI (wasi_snapshot_preview1)
+      --inherit-stdio[=B]      WASI stdio is the real stdio (default true)
+      --inherit-env[=B]        WASI sees this process's environment (default false)
+      --dir DIR                make a host directory available to WASI
+      --mapdir GUEST::HOST     make HOST available to WASI as GUEST
+      --preload NAME=FILE      instantiate FILE and satisfy imports from module NAME with it
+      --wasm-multi-memory[=B], --wasm-multi-value[=B], --wasm-bulk-memory[=B],
+      --wasm-simd[=B], --wasm-reference-types[=B], --wasm-relaxed-simd[=B],
+      --relaxed-simd-deterministic[=B]
+                               WebAssembly features (all on by default)
+kiln's own options:
+      --fuel N                 stop init after N instructions (calls and loop iterations)
+      --max-data-segments N    cap on the snapshot's data segments (default 10000)
+      --max-memory BYTES       cap on each memory's size during init
+      --enable-FEATURE, --disable-FEATURE
+                               memory64, tail-call, extended-const, ...
+      --stats                  print timings, sizes and counts to stderr
+      --help, --version
+
+other commands: kiln validate | info | run | spectest (kiln help COMMAND)
+)";
+
+struct Parsed {
+  Options options;
+  std::string input = "-";
+  std::string output = "-";
+  bool have_input = false;
+  bool stats = false;
+};
+
+std::optional<bool> parse_bool(std::string_view text) {
+  if (text == "true" || text == "1" || text == "yes") return true;
+  if (text == "false" || text == "0" || text == "no") return false;
+  return std::nullopt;
+}
+
+std::optional<uint64_t> parse_u64(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "kiln: %s\n(kiln --help lists the options)\n", message.c_str());
+  return 1;
+}
+
+// Splits "--name=value" / "-o=value"; `value` is nullopt when there is no '='.
+void split_option(std::string_view arg, std::string_view& name, std::optional<std::string_view>& value) {
+  const size_t eq = arg.find('=');
+  name = arg.substr(0, eq);
+  value = eq == std::string_view::npos ? std::nullopt : std::optional<std::string_view>(arg.substr(eq + 1));
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  if (a == "-" || b == "-") return false;
+  struct stat sa {}, sb {};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// Returns an exit code when parsing ends the run (help, version, error).
+std::optional<int> parse(std::span<char* const> args, Parsed& p) {
+  Options& o = p.options;
+  o.features = Features::all();
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg.empty() || arg[0] != '-' || arg == "-") {
+      if (p.have_input) return usage_error("more than one input file ('" + p.input + "' and '" + std::string(arg) + "')");
+      p.input = arg;
+      p.have_input = true;
+      continue;
+    }
+    std::string_view name;
+    std::optional<std::string_view> value;
+    split_option(arg, name, value);
+    // A value from "=value" or from the next argument.
+    auto take_value = [&]() -> std::optional<std::string_view> {
+      if (value) return value;
+      if (i + 1 < args.size()) return std::string_view(args[++i]);
+      return std::nullopt;
+    };
+    // A boolean: bare means true; "=B" or a following literal true/false.
+    auto take_bool = [&](bool& target) -> std::optional<int> {
+      if (value) {
+        auto b = parse_bool(*value);
+        if (!b) return usage_error(std::string(name) + " takes true or false, not '" + std::string(*value) + "'");
+        target = *b;
+        return std::nullopt;
+      }
+      if (i + 1 < args.size()) {
+        if (auto b = parse_bool(args[i + 1]); b && (std::string_view(args[i + 1]) == "true" || std::string_view(args[i + 1]) == "false")) {
+          ++i;
+          target = *b;
+          return std::nullopt;
+        }
+      }
+      target = true;
+      return std::nullopt;
+    };
+    auto need = [&](std::optional<std::string_view> v) -> std::optional<int> {
+      if (!v) return usage_error(std::string(name) + " needs a value");
+      return std::nullopt;
+    };
+
+    if (name == "--help" || name == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (name == "--version" || name == "-V") {
+      std::printf("kiln %s\n", version());
+      return 0;
+    }
+    if (name == "-o" || name == "--output") {
+      auto v = take_value();
+      if (auto e = need(v)) return e;
+      p.output = *v;
+    } else if (name == "-f" || name == "--init-func") {
+      auto v = take_value();
+      if (auto e = need(v)) return e;
+      o.init_func = *v;
+    } else if (name == "-r" || name == "--rename-func" || name == "--func-rename") {
+      // The value itself contains '=': take everything after the option name.
+      std::string_view spec;
+      if (value) spec = arg.substr(name.size() + 1);
+      else if (i + 1 < args.size()) spec = args[++i];
+      else return usage_error(std::string(name) + " needs DST=SRC");
+      const size_t eq = spec.find('=');
+      if (eq == std::string_view::npos || eq == 0 || eq + 1 == spec.size())
+        return usage_error("invalid --rename-func '" + std::string(spec) + "': expected DST=SRC");
+      o.renames.push_back(ExportRename{std::string(spec.substr(0, eq)), std::string(spec.substr(eq + 1))});
+    } else if (name == "--keep-init-func") {
+      if (auto e = take_bool(o.keep_init_func)) return e;
+    } else if (name == "--allow-wasi") {
+      if (auto e = take_bool(o.allow_wasi)) return e;
+    } else if (name == "--inherit-stdio") {
+      if (auto e = take_bool(o.inherit_stdio)) return e;
+    } else if (name == "--inherit-env") {
+      if (auto e = take_bool(o.inherit_env)) return e;
+    } else if (name == "--dir") {
+      auto v = take_value();
+      if (auto e = need(v)) return e;
+      o.dirs.emplace_back(*v);
+    } else if (name == "--mapdir") {
+      auto v = take_value();
+      if (auto e = need(v)) return e;
+      const size_t sep = v->find("::");
+      if (sep == std::string_view::npos || v->find("::", sep + 2) != std::string_view::npos)
+        return usage_error("invalid --mapdir '" + std::string(*v) + "': expected GUEST::HOST");
+      o.map_dirs.emplace_back(std::string(v->substr(0, sep)), std::string(v->substr(sep + 2)));
+    } else if (name == "--preload") {
+      std::string_view spec;
+      if (value) spec = arg.substr(name.size() + 1);
+      else if (i + 1 < args.size()) spec = args[++i];
+      else return usage_error("--preload needs NAME=FILE");
+      const size_t eq = spec.find('=');
+      if (eq == std::string_view::npos || eq == 0 || eq + 1 == spec.size())
+        return usage_error("invalid --preload '" + std::string(spec) + "': expected NAME=FILE");
+      o.preloads.emplace_back(std::string(spec.substr(0, eq)), std::string(spec.substr(eq + 1)));
+    } else if (name == "--wasm-multi-memory") {
+      if (auto e = take_bool(o.features.multi_memory)) return e;
+    } else if (name == "--wasm-simd") {
+      if (auto e = take_bool(o.features.simd)) return e;
+    } else if (name == "--wasm-relaxed-simd") {
+      if (auto e = take_bool(o.features.relaxed_simd)) return e;
+    } else if (name == "--wasm-multi-value" || name == "--wasm-bulk-memory" || name == "--wasm-reference-types" ||
+               name == "--relaxed-simd-deterministic") {
+      // WebAssembly 2.0 features kiln always implements, and relaxed SIMD
+      // always runs with the deterministic profile's results.
+      bool ignored = true;
+      if (auto e = take_bool(ignored)) return e;
+    } else if (name == "--fuel" || name == "--max-data-segments" || name == "--max-memory") {
+      auto v = take_value();
+      if (auto e = need(v)) return e;
+      auto n = parse_u64(*v);
+      if (!n) return usage_error(std::string(name) + " needs a number, not '" + std::string(*v) + "'");
+      if (name == "--fuel") o.fuel = *n;
+      else if (name == "--max-data-segments") o.max_data_segments = *n == 0 ? 1 : *n;
+      else o.max_memory_bytes = *n;
+    } else if (name == "--stats") {
+      if (auto e = take_bool(p.stats)) return e;
+    } else if (apply_feature_flag(o.features, arg) == FlagMatch::kApplied) {
+      continue;
+    } else {
+      return usage_error("unknown option '" + std::string(arg) + "'");
+    }
+  }
+  return std::nullopt;
+}
+
+void print_stats(const Stats& s) {
+  std::fprintf(stderr,
+               "kiln stats: init function '%s'\n"
+               "  time: decode %.2f ms, validate %.2f ms, instantiate %.2f ms, init %.2f ms, snapshot %.2f ms, "
+               "rewrite %.2f ms, verify %.2f ms\n"
+               "  size: input %llu bytes, output %llu bytes; %llu data segments; memory %llu bytes, %llu pages "
+               "(4 KiB) written\n"
+               "  init: %llu function calls, %llu fuel used\n",
+               s.init_func.c_str(), s.decode_ms, s.validate_ms, s.instantiate_ms, s.init_ms, s.snapshot_ms,
+               s.rewrite_ms, s.verify_ms, static_cast<unsigned long long>(s.input_bytes),
+               static_cast<unsigned long long>(s.output_bytes), static_cast<unsigned long long>(s.data_segments),
+               static_cast<unsigned long long>(s.memory_bytes), static_cast<unsigned long long>(s.pages_written),
+               static_cast<unsigned long long>(s.calls), static_cast<unsigned long long>(s.fuel_used));
+}
+
+}  // namespace
+
+int preinit_command(std::span<char* const> args) {
+  Parsed p;
+  if (auto code = parse(args, p)) return *code;
+  if (same_file(p.input, p.output))
+    return usage_error("the output '" + p.output + "' is the input file; write the output elsewhere");
+  auto input = read_file(p.input);
+  if (!input) {
+    std::fprintf(stderr, "kiln: error: %s\n", input.error().message.c_str());
+    return 1;
+  }
+  p.options.note = [](const std::string& text) { std::fprintf(stderr, "kiln: note: %s\n", text.c_str()); };
+  Stats stats;
+  auto output = preinitialize(*input, p.options, &stats);
+  if (!output) {
+    const Error& e = output.error();
+    const std::string where = p.input == "-" ? "<stdin>" : p.input;
+    if (e.has_offset())
+      std::fprintf(stderr, "kiln: error: %s:0x%llx: %s\n", where.c_str(), static_cast<unsigned long long>(e.offset),
+                   e.message.c_str());
+    else
+      std::fprintf(stderr, "kiln: error: %s: %s\n", where.c_str(), e.message.c_str());
+    return 1;
+  }
+  Status written = write_file_atomic(p.output, *output);
+  if (!written.ok()) {
+    std::fprintf(stderr, "kiln: error: %s\n", written.error().message.c_str());
+    return 1;
+  }
+  if (p.stats) print_stats(stats);
+  return 0;
+}
+
+}  // namespace kiln::cli

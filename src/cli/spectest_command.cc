@@ -1,0 +1,59 @@
+// `kiln spectest`: run one wast2json script and print its failures and a "N/M passed" line.
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+
+#include "commands.h"
+#include "feature_flags.h"
+#include "kiln/spectest/runner.h"
+
+namespace kiln::cli {
+
+namespace {
+
+constexpr const char* kSpectestUsage = "usage: kiln spectest [--enable-FEATURE...] FILE.json\n";
+
+}  // namespace
+
+int spectest_command(std::span<char* const> args) {
+  // Only explicit flags: the script's folder or name never turns a feature on.
+  Features features;
+  std::string path;
+  for (char* raw : args) {
+    const std::string_view arg = raw;
+    switch (apply_feature_flag(features, arg)) {
+      case FlagMatch::kApplied: continue;
+      case FlagMatch::kUnknownFeature:
+        std::fprintf(stderr, "kiln spectest: unknown feature in '%s' (known: %.*s)\n", raw,
+                     static_cast<int>(feature_names().size()), feature_names().data());
+        return 1;
+      case FlagMatch::kNotAFeatureFlag: break;
+    }
+    if (!path.empty() || arg.starts_with("-")) {
+      std::fprintf(stderr, "kiln spectest: unexpected argument '%s'\n%s", raw, kSpectestUsage);
+      return 1;
+    }
+    path = arg;
+  }
+  if (path.empty()) {
+    std::fputs(kSpectestUsage, stderr);
+    return 1;
+  }
+
+  auto report = spectest::run_script_file(path, features);
+  if (!report.ok()) {
+    std::fprintf(stderr, "kiln spectest: %s\n", report.error().message.c_str());
+    return 1;
+  }
+  for (const spectest::CommandFailure& failure : report->failures) {
+    std::printf("%s\n", spectest::format_failure(failure).c_str());
+  }
+  const spectest::Tally total = report->total();
+  std::printf("%" PRIu64 " commands: %" PRIu64 " skipped (need an interpreter), %" PRIu64
+              " not applicable (text format)\n",
+              total.total(), total.skipped, total.not_applicable);
+  std::printf("%" PRIu64 "/%" PRIu64 " passed\n", total.passed, total.passed + total.failed);
+  return total.failed == 0 ? 0 : 1;
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,138 @@
+// Decoder entry point: header, section framing and order, and the checks that span several sections.
+#include <utility>
+
+#include "decode_internal.h"
+#include "kiln/base/failure.h"
+#include "kiln/decode/decode.h"
+
+namespace kiln {
+namespace {
+
+using namespace decode_detail;
+
+constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
+constexpr uint8_t kVersion[4] = {0x01, 0x00, 0x00, 0x00};
+constexpr uint8_t kLastSectionId = 12;
+
+// Position in the required order. Data count has the largest id but sits
+// between element and code, so the order cannot be the id itself.
+int section_rank(SectionId id) {
+  switch (id) {
+    case SectionId::kCustom: return 0;
+    case SectionId::kType: return 1;
+    case SectionId::kImport: return 2;
+    case SectionId::kFunction: return 3;
+    case SectionId::kTable: return 4;
+    case SectionId::kMemory: return 5;
+    case SectionId::kGlobal: return 6;
+    case SectionId::kExport: return 7;
+    case SectionId::kStart: return 8;
+    case SectionId::kElement: return 9;
+    case SectionId::kDataCount: return 10;
+    case SectionId::kCode: return 11;
+    case SectionId::kData: return 12;
+  }
+  return 0;
+}
+
+void decode_known_section(SectionId id, ByteReader& reader, Module& module) {
+  switch (id) {
+    case SectionId::kCustom: break;
+    case SectionId::kType: decode_type_section(reader, module); break;
+    case SectionId::kImport: decode_import_section(reader, module); break;
+    case SectionId::kFunction: decode_function_section(reader, module); break;
+    case SectionId::kTable: decode_table_section(reader, module); break;
+    case SectionId::kMemory: decode_memory_section(reader, module); break;
+    case SectionId::kGlobal: decode_global_section(reader, module); break;
+    case SectionId::kExport: decode_export_section(reader, module); break;
+    case SectionId::kStart: decode_start_section(reader, module); break;
+    case SectionId::kElement: decode_element_section(reader, module); break;
+    case SectionId::kDataCount: decode_data_count_section(reader, module); break;
+    case SectionId::kCode: decode_code_section(reader, module); break;
+    case SectionId::kData: decode_data_section(reader, module); break;
+  }
+}
+
+// The spec reads the magic and the version as whole 4-byte words, so a short
+// input is "unexpected end" rather than a wrong magic.
+void read_header(ByteReader& reader) {
+  const size_t size = reader.data().size();
+  if (size < 4) reader.fail_at(size, "unexpected end");
+  Bytes magic = reader.read_bytes(4);
+  for (size_t i = 0; i < 4; ++i)
+    if (magic[i] != kMagic[i]) reader.fail_at(0, "magic header not detected");
+  if (size < 8) reader.fail_at(size, "unexpected end");
+  Bytes version = reader.read_bytes(4);
+  for (size_t i = 0; i < 4; ++i)
+    if (version[i] != kVersion[i]) reader.fail_at(4, "unknown binary version");
+}
+
+void read_sections(ByteReader& reader, Module& module) {
+  int last_rank = 0;
+  bool saw_code = false;
+  bool saw_data = false;
+  bool saw_name_section = false;
+  while (!reader.at_end()) {
+    const uint64_t start = reader.offset();
+    const uint8_t id_byte = reader.read_u8();
+    if (id_byte > kLastSectionId) reader.fail_at(start, "malformed section id");
+    const auto id = static_cast<SectionId>(id_byte);
+    const uint64_t size_at = reader.offset();
+    const uint32_t size = reader.read_u32();
+    if (size > reader.remaining()) reader.fail_at(size_at, "length out of bounds");
+    const uint64_t payload_start = reader.offset();
+    ByteReader payload(reader.read_bytes(size), payload_start);
+
+    Section section;
+    section.id = id;
+    section.whole = {static_cast<size_t>(start), static_cast<size_t>(reader.offset() - start)};
+    section.payload = {static_cast<size_t>(payload_start), size};
+    if (id != SectionId::kCustom) {
+      const int rank = section_rank(id);
+      if (rank <= last_rank) reader.fail_at(start, "unexpected content after last section");
+      last_rank = rank;
+    }
+    try {
+      if (id == SectionId::kCustom) {
+        section.name = decode_custom_section(payload, module, saw_name_section);
+      } else {
+        decode_known_section(id, payload, module);
+        if (!payload.at_end()) payload.fail_here("section size mismatch");
+      }
+    } catch (Failure& failure) {
+      // The reader never looks past the payload a section declared, so
+      // running out of it is an unexpected end of that section, whether the
+      // file ends there or not. A custom section's name overrunning its
+      // payload keeps the spec's plain "unexpected end".
+      if (id != SectionId::kCustom && failure.error.message == "unexpected end")
+        failure.error.message = "unexpected end of section or function";
+      throw;
+    }
+    saw_code = saw_code || id == SectionId::kCode;
+    saw_data = saw_data || id == SectionId::kData;
+    module.sections.push_back(std::move(section));
+  }
+
+  const uint64_t end = reader.offset();
+  // A missing code or data section counts as an empty one.
+  if (!saw_code && module.func_types.size() != module.imported_funcs)
+    reader.fail_at(end, "function and code section have inconsistent lengths");
+  if (!saw_data && module.data_count.value_or(0) != 0)
+    reader.fail_at(end, "data count and data section have inconsistent lengths");
+}
+
+}  // namespace
+
+Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& features) {
+  return capture_failure([&]() -> Module {
+    Module module;
+    module.bytes = std::move(bytes);
+    module.features = features;
+    ByteReader reader(module.bytes, 0);
+    read_header(reader);
+    read_sections(reader, module);
+    return module;
+  });
+}
+
+}  // namespace kiln

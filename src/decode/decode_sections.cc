@@ -1,0 +1,174 @@
+// Decoding of the declaration sections: types, imports, functions, tables, memories, globals, exports, start.
+#include <string>
+#include <utility>
+
+#include "decode_internal.h"
+#include "kiln/ir/instr.h"
+
+namespace kiln::decode_detail {
+namespace {
+
+constexpr uint8_t kFuncTypeForm = 0x60;
+constexpr uint8_t kLimitsHasMax = 0x01;
+constexpr uint8_t kLimitsShared = 0x02;
+constexpr uint8_t kLimitsIs64 = 0x04;
+
+void read_val_types(ByteReader& reader, std::vector<ValType>& out, const Features& features) {
+  const uint32_t count = read_vec_count(reader, out, 1);
+  for (uint32_t i = 0; i < count; ++i) out.push_back(read_val_type(reader, features));
+}
+
+// WebAssembly 2.0 encodes the limits flag as a one-bit LEB, so 0x81 is an
+// over-long encoding and 0x02 is too large; memory64 turns it into a flags
+// byte whose unknown bits are "malformed limits flags". Shared memories
+// (threads: shared implies a maximum) are decoded so the validator can
+// refuse them by name rather than as malformed bytes.
+uint8_t read_limits_flags(ByteReader& reader, bool is_memory, const Features& features) {
+  const uint64_t at = reader.offset();
+  const uint8_t flags = reader.read_u8();
+  uint8_t known = kLimitsHasMax;
+  if (is_memory && features.memory64) known |= kLimitsIs64;
+  if (is_memory && (flags & (kLimitsShared | kLimitsHasMax)) == (kLimitsShared | kLimitsHasMax)) known |= kLimitsShared;
+  if ((flags & ~known) == 0) return flags;
+  if (features.memory64) reader.fail_at(at, "malformed limits flags");
+  reader.fail_at(at, (flags & 0x80) ? "integer representation too long" : "integer too large");
+}
+
+// With memory64 every memory's limits are u64 LEBs (the validator bounds a
+// 32-bit memory's page counts); tables always use u32.
+Limits read_limits(ByteReader& reader, bool is_memory, const Features& features) {
+  const uint8_t flags = read_limits_flags(reader, is_memory, features);
+  const bool wide = is_memory && features.memory64;
+  Limits limits;
+  limits.is_64 = (flags & kLimitsIs64) != 0;
+  limits.shared = (flags & kLimitsShared) != 0;
+  limits.min = wide ? reader.read_u64() : reader.read_u32();
+  if (flags & kLimitsHasMax) limits.max = wide ? reader.read_u64() : reader.read_u32();
+  return limits;
+}
+
+std::string to_string(std::string_view text) { return std::string(text); }
+
+}  // namespace
+
+TableType read_table_type(ByteReader& reader, const Features& features) {
+  TableType type;
+  type.elem = read_ref_type(reader);
+  type.limits = read_limits(reader, false, features);
+  return type;
+}
+
+MemoryType read_memory_type(ByteReader& reader, const Features& features) {
+  MemoryType type;
+  type.limits = read_limits(reader, true, features);
+  return type;
+}
+
+GlobalType read_global_type(ByteReader& reader, const Features& features) {
+  GlobalType type;
+  type.type = read_val_type(reader, features);
+  const uint64_t at = reader.offset();
+  const uint8_t mutability = reader.read_u8();
+  if (mutability > 1) reader.fail_at(at, "malformed mutability");
+  type.is_mutable = mutability == 1;
+  return type;
+}
+
+void decode_type_section(ByteReader& reader, Module& module) {
+  const uint32_t count = read_vec_count(reader, module.types, 3);
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint64_t at = reader.offset();
+    const uint8_t form = reader.read_u8();
+    // The form is a one-byte signed LEB in the spec's grammar, so a
+    // continuation bit makes it over-long rather than an unknown form.
+    if (form & 0x80) reader.fail_at(at, "integer representation too long");
+    if (form != kFuncTypeForm) reader.fail_at(at, "malformed function type");
+    FuncType type;
+    read_val_types(reader, type.params, module.features);
+    read_val_types(reader, type.results, module.features);
+    module.types.push_back(std::move(type));
+  }
+}
+
+void decode_import_section(ByteReader& reader, Module& module) {
+  const uint32_t count = read_vec_count(reader, module.imports, 4);
+  for (uint32_t i = 0; i < count; ++i) {
+    Import import;
+    import.module = to_string(reader.read_name());
+    import.name = to_string(reader.read_name());
+    const uint64_t at = reader.offset();
+    const uint8_t kind = reader.read_u8();
+    switch (kind) {
+      case 0:
+        import.kind = ExternKind::kFunc;
+        import.func_type = TypeIdx{reader.read_u32()};
+        module.func_types.push_back(import.func_type);
+        ++module.imported_funcs;
+        break;
+      case 1:
+        import.kind = ExternKind::kTable;
+        import.table = read_table_type(reader, module.features);
+        module.tables.push_back(import.table);
+        ++module.imported_tables;
+        break;
+      case 2:
+        import.kind = ExternKind::kMemory;
+        import.memory = read_memory_type(reader, module.features);
+        module.memories.push_back(import.memory);
+        ++module.imported_memories;
+        break;
+      case 3:
+        import.kind = ExternKind::kGlobal;
+        import.global = read_global_type(reader, module.features);
+        module.global_types.push_back(import.global);
+        ++module.imported_globals;
+        break;
+      default: reader.fail_at(at, "malformed import kind");
+    }
+    module.imports.push_back(std::move(import));
+  }
+}
+
+void decode_function_section(ByteReader& reader, Module& module) {
+  const uint32_t count = read_vec_count(reader, module.func_types, 1);
+  for (uint32_t i = 0; i < count; ++i) module.func_types.push_back(TypeIdx{reader.read_u32()});
+}
+
+void decode_table_section(ByteReader& reader, Module& module) {
+  const uint32_t count = read_vec_count(reader, module.tables, 3);
+  for (uint32_t i = 0; i < count; ++i) module.tables.push_back(read_table_type(reader, module.features));
+}
+
+void decode_memory_section(ByteReader& reader, Module& module) {
+  const uint32_t count = read_vec_count(reader, module.memories, 2);
+  for (uint32_t i = 0; i < count; ++i) module.memories.push_back(read_memory_type(reader, module.features));
+}
+
+void decode_global_section(ByteReader& reader, Module& module) {
+  const uint32_t count = read_vec_count(reader, module.globals, 3);
+  for (uint32_t i = 0; i < count; ++i) {
+    Global global;
+    global.type = read_global_type(reader, module.features);
+    global.init = read_const_expr(reader, module.features);
+    module.globals.push_back(global);
+    module.global_types.push_back(global.type);
+  }
+}
+
+void decode_export_section(ByteReader& reader, Module& module) {
+  const uint32_t count = read_vec_count(reader, module.exports, 3);
+  for (uint32_t i = 0; i < count; ++i) {
+    Export item;
+    item.name = to_string(reader.read_name());
+    const uint64_t at = reader.offset();
+    const uint8_t kind = reader.read_u8();
+    if (kind > 3) reader.fail_at(at, "malformed export kind");
+    item.kind = static_cast<ExternKind>(kind);
+    item.index = reader.read_u32();
+    module.exports.push_back(std::move(item));
+  }
+}
+
+void decode_start_section(ByteReader& reader, Module& module) { module.start = FuncIdx{reader.read_u32()}; }
+
+}  // namespace kiln::decode_detail

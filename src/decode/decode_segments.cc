@@ -1,0 +1,105 @@
+// Decoding of constant expressions and of the element, data count and data sections.
+#include "decode_internal.h"
+#include "kiln/ir/instr.h"
+
+namespace kiln::decode_detail {
+namespace {
+
+constexpr uint32_t kMaxElemFlags = 7;
+constexpr uint32_t kMaxDataFlags = 2;
+constexpr uint8_t kElemKindFuncRef = 0x00;
+
+// Element segment flag bits (binary format, section 5.5.12).
+constexpr uint32_t kElemPassiveOrDeclarative = 0x01;
+constexpr uint32_t kElemExplicitTableOrDeclarative = 0x02;
+constexpr uint32_t kElemUsesExprs = 0x04;
+
+}  // namespace
+
+// Nested blocks are tracked so the expression ends at the `end` that closes
+// it, even though the validator will later reject blocks in a constant
+// expression: where the expression ends is structure, what it holds is typing.
+ConstExpr read_const_expr(ByteReader& reader, const Features& features) {
+  const uint64_t start = reader.offset();
+  InstrReader instrs(reader.rest(), start, features);
+  uint64_t depth = 0;
+  while (true) {
+    const Instr& instr = instrs.next();
+    if (instr.op == Opcode::kBlock || instr.op == Opcode::kLoop || instr.op == Opcode::kIf) {
+      ++depth;
+    } else if (instr.op == Opcode::kEnd) {
+      if (depth == 0) break;
+      --depth;
+    }
+  }
+  const size_t length = instrs.position();
+  reader.skip(length);
+  return ConstExpr{{static_cast<size_t>(start), length}};
+}
+
+void decode_element_section(ByteReader& reader, Module& module) {
+  // The shortest segment (passive, kind, no items) takes three bytes.
+  const uint32_t count = read_vec_count(reader, module.elems, 3);
+  for (uint32_t i = 0; i < count; ++i) {
+    ElemSegment segment;
+    segment.file_offset = reader.offset();
+    const uint32_t flags = reader.read_u32();
+    if (flags > kMaxElemFlags) reader.fail_at(segment.file_offset, "malformed elements segment kind");
+    if (flags & kElemPassiveOrDeclarative) {
+      segment.mode = (flags & kElemExplicitTableOrDeclarative) ? SegmentMode::kDeclarative : SegmentMode::kPassive;
+    } else {
+      segment.mode = SegmentMode::kActive;
+      if (flags & kElemExplicitTableOrDeclarative) segment.table = TableIdx{reader.read_u32()};
+      segment.offset = read_const_expr(reader, module.features);
+    }
+    segment.uses_exprs = (flags & kElemUsesExprs) != 0;
+    // Flags 0 and 4 imply funcref; the others spell out a kind or a type.
+    if ((flags & (kElemPassiveOrDeclarative | kElemExplicitTableOrDeclarative)) != 0) {
+      if (segment.uses_exprs) {
+        segment.type = read_ref_type(reader);
+      } else {
+        const uint64_t at = reader.offset();
+        if (reader.read_u8() != kElemKindFuncRef) reader.fail_at(at, "malformed element kind");
+        segment.type = ValType::kFuncRef;
+      }
+    }
+    if (segment.uses_exprs) {
+      const uint32_t items = read_vec_count(reader, segment.exprs, 1);
+      for (uint32_t j = 0; j < items; ++j) segment.exprs.push_back(read_const_expr(reader, module.features));
+    } else {
+      const uint32_t items = read_vec_count(reader, segment.funcs, 1);
+      for (uint32_t j = 0; j < items; ++j) segment.funcs.push_back(FuncIdx{reader.read_u32()});
+    }
+    module.elems.push_back(std::move(segment));
+  }
+}
+
+void decode_data_count_section(ByteReader& reader, Module& module) { module.data_count = reader.read_u32(); }
+
+void decode_data_section(ByteReader& reader, Module& module) {
+  const uint64_t count_at = reader.offset();
+  // The shortest segment (passive, empty) takes two bytes.
+  const uint32_t count = read_vec_count(reader, module.datas, 2);
+  if (module.data_count && *module.data_count != count)
+    reader.fail_at(count_at, "data count and data section have inconsistent lengths");
+  for (uint32_t i = 0; i < count; ++i) {
+    DataSegment segment;
+    segment.file_offset = reader.offset();
+    const uint32_t flags = reader.read_u32();
+    if (flags > kMaxDataFlags) reader.fail_at(segment.file_offset, "malformed data segment kind");
+    if (flags == 1) {
+      segment.mode = SegmentMode::kPassive;
+    } else {
+      segment.mode = SegmentMode::kActive;
+      if (flags == 2) segment.memory = MemIdx{reader.read_u32()};
+      segment.offset = read_const_expr(reader, module.features);
+    }
+    const uint32_t size = reader.read_u32();
+    const uint64_t bytes_at = reader.offset();
+    reader.skip(size);
+    segment.bytes = {static_cast<size_t>(bytes_at), size};
+    module.datas.push_back(segment);
+  }
+}
+
+}  // namespace kiln::decode_detail

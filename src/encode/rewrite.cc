@@ -1,0 +1,149 @@
+// The rewrite driver: walks the original sections in order and streams the pre-initialized module.
+#include "kiln/encode/rewrite.h"
+
+#include <algorithm>
+
+#include "rewrite_sections.h"
+
+namespace kiln {
+namespace {
+
+class SectionWriter {
+ public:
+  explicit SectionWriter(Sink& out) : out_(out) {}
+
+  Status raw(std::span<const uint8_t> bytes) { return out_.write(bytes); }
+
+  Status section(SectionId id, const std::vector<uint8_t>& payload) {
+    ByteWriter header;
+    header.write_u8(static_cast<uint8_t>(id));
+    header.write_uleb(payload.size());
+    KILN_TRY(out_.write(header.bytes()));
+    return out_.write(payload);
+  }
+
+ private:
+  Sink& out_;
+};
+
+uint64_t data_segment_count(const Module& module, const Snapshot& snapshot) {
+  uint64_t count = module.datas.size();
+  for (const MemorySnapshot& m : snapshot.memories) count += m.runs.size();
+  return count;
+}
+
+// The data section: original segments as passive ones (emptied when already
+// applied or dropped), then one active segment per snapshot run. Its size is
+// computed first so the payload streams from linear memory without a copy.
+Status write_data_section(SectionWriter& w, const Module& module, const Snapshot& snapshot) {
+  ByteWriter head;  // everything up to the first snapshot payload byte
+  head.write_uleb(data_segment_count(module, snapshot));
+  for (size_t i = 0; i < module.datas.size(); ++i) {
+    const DataSegment& seg = module.datas[i];
+    const bool keep = seg.mode == SegmentMode::kPassive && !(i < snapshot.dropped_datas.size() && snapshot.dropped_datas[i]);
+    head.write_u8(0x01);
+    if (keep) {
+      head.write_uleb(seg.bytes.size);
+      head.write_bytes(module.slice(seg.bytes));
+    } else {
+      head.write_uleb(0);
+    }
+  }
+  uint64_t payload = head.size();
+  for (size_t m = 0; m < snapshot.memories.size(); ++m) {
+    ScanOptions scan;
+    scan.memory_index = static_cast<uint32_t>(module.imported_memories + m);
+    scan.memory64 = module.memories[module.imported_memories + m].limits.is_64;
+    for (const DataRun& run : snapshot.memories[m].runs) payload += segment_header_size(run, scan) + run.size;
+  }
+  ByteWriter section_header;
+  section_header.write_u8(static_cast<uint8_t>(SectionId::kData));
+  section_header.write_uleb(payload);
+  KILN_TRY(w.raw(section_header.bytes()));
+  KILN_TRY(w.raw(head.bytes()));
+  for (size_t m = 0; m < snapshot.memories.size(); ++m) {
+    const uint32_t memory_index = static_cast<uint32_t>(module.imported_memories + m);
+    const bool is_64 = module.memories[memory_index].limits.is_64;
+    for (const DataRun& run : snapshot.memories[m].runs) {
+      ByteWriter seg;
+      if (memory_index == 0) {
+        seg.write_u8(0x00);
+      } else {
+        seg.write_u8(0x02);
+        seg.write_uleb(memory_index);
+      }
+      seg.write_u8(is_64 ? 0x42 : 0x41);
+      if (is_64) seg.write_sleb(static_cast<int64_t>(run.offset));
+      else seg.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(run.offset)));
+      seg.write_u8(0x0B);
+      seg.write_uleb(run.size);
+      KILN_TRY(w.raw(seg.bytes()));
+      KILN_TRY(w.raw(snapshot.memories[m].bytes.subspan(run.offset, run.size)));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Status rewrite_module(const Module& module, const Snapshot& snapshot, const RewriteOptions& options, Sink& out) {
+  SectionWriter w(out);
+  KILN_TRY(w.raw(std::span<const uint8_t>(module.bytes).first(8)));
+  auto exports = rewrite::exports_payload(module, options);
+  if (!exports) return std::move(exports).error();
+
+  const bool has_data_section = std::any_of(module.sections.begin(), module.sections.end(),
+                                           [](const Section& x) { return x.id == SectionId::kData; });
+  const Section* name_section = nullptr;
+  for (const Section& s : module.sections) {
+    switch (s.id) {
+      case SectionId::kCustom:
+        if (s.name == "name") {
+          name_section = &s;  // the name section goes last
+          continue;
+        }
+        KILN_TRY(w.raw(module.slice(s.whole)));
+        break;
+      case SectionId::kStart:
+        break;  // its effects are in the snapshot
+      case SectionId::kGlobal:
+        KILN_TRY(w.section(s.id, rewrite::globals_payload(module, snapshot)));
+        break;
+      case SectionId::kMemory:
+        KILN_TRY(w.section(s.id, rewrite::memories_payload(module, snapshot)));
+        break;
+      case SectionId::kTable:
+        if (snapshot.changed_tables.empty()) KILN_TRY(w.raw(module.slice(s.whole)));
+        else KILN_TRY(w.section(s.id, rewrite::tables_payload(module, snapshot)));
+        break;
+      case SectionId::kExport:
+        KILN_TRY(w.section(s.id, *exports));
+        break;
+      case SectionId::kElement:
+        if (rewrite::elements_change(module, snapshot)) KILN_TRY(w.section(s.id, rewrite::elements_payload(module, snapshot)));
+        else KILN_TRY(w.raw(module.slice(s.whole)));
+        break;
+      case SectionId::kDataCount: {
+        ByteWriter count;
+        count.write_uleb(data_segment_count(module, snapshot));
+        KILN_TRY(w.section(s.id, count.bytes()));
+        break;
+      }
+      case SectionId::kData:
+        KILN_TRY(write_data_section(w, module, snapshot));
+        break;
+      case SectionId::kCode:
+        KILN_TRY(w.raw(module.slice(s.whole)));
+        // A module without data segments gets its data section right after the code.
+        if (!has_data_section && data_segment_count(module, snapshot) > 0) KILN_TRY(write_data_section(w, module, snapshot));
+        break;
+      default:
+        KILN_TRY(w.raw(module.slice(s.whole)));
+        break;
+    }
+  }
+  if (name_section) KILN_TRY(w.raw(module.slice(name_section->whole)));
+  return {};
+}
+
+}  // namespace kiln

@@ -1,0 +1,207 @@
+// The rewritten global, memory, table, export and element sections.
+#include "rewrite_sections.h"
+
+#include <algorithm>
+#include <map>
+
+namespace kiln::rewrite {
+namespace {
+
+void write_limits(ByteWriter& out, uint64_t min, const Limits& limits) {
+  uint8_t flags = limits.max ? 0x01 : 0x00;
+  if (limits.shared) flags |= 0x02;
+  if (limits.is_64) flags |= 0x04;
+  out.write_u8(flags);
+  out.write_uleb(min);
+  if (limits.max) out.write_uleb(*limits.max);
+}
+
+void write_const(ByteWriter& out, const GlobalSnapshot& g) {
+  switch (g.type) {
+    case ValType::kI32:
+      out.write_u8(0x41);
+      out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(g.bits)));
+      break;
+    case ValType::kI64:
+      out.write_u8(0x42);
+      out.write_sleb(static_cast<int64_t>(g.bits));
+      break;
+    case ValType::kF32:
+      out.write_u8(0x43);
+      out.write_u32_fixed(static_cast<uint32_t>(g.bits));
+      break;
+    case ValType::kF64:
+      out.write_u8(0x44);
+      out.write_u64_fixed(g.bits);
+      break;
+    case ValType::kV128:
+      out.write_u8(0xFD);
+      out.write_uleb(12);  // v128.const
+      out.write_u64_fixed(g.bits);
+      out.write_u64_fixed(g.hi);
+      break;
+    case ValType::kFuncRef:
+    case ValType::kExternRef:
+      if (g.is_null) {
+        out.write_u8(0xD0);
+        out.write_u8(static_cast<uint8_t>(g.type));
+      } else {
+        out.write_u8(0xD2);
+        out.write_uleb(g.bits);
+      }
+      break;
+  }
+  out.write_u8(0x0B);
+}
+
+}  // namespace
+
+std::vector<uint8_t> globals_payload(const Module& module, const Snapshot& snapshot) {
+  ByteWriter out;
+  out.write_uleb(module.globals.size());
+  for (size_t i = 0; i < module.globals.size(); ++i) {
+    const Global& g = module.globals[i];
+    out.write_u8(static_cast<uint8_t>(g.type.type));
+    out.write_u8(g.type.is_mutable ? 1 : 0);
+    // Immutable globals cannot have changed: keep their expression verbatim.
+    if (g.type.is_mutable) write_const(out, snapshot.globals[i]);
+    else out.write_bytes(module.slice(g.init.code));
+  }
+  return out.take();
+}
+
+std::vector<uint8_t> memories_payload(const Module& module, const Snapshot& snapshot) {
+  ByteWriter out;
+  out.write_uleb(module.memories.size() - module.imported_memories);
+  for (size_t i = module.imported_memories; i < module.memories.size(); ++i) {
+    const Limits& limits = module.memories[i].limits;
+    write_limits(out, snapshot.memories[i - module.imported_memories].pages, limits);
+  }
+  return out.take();
+}
+
+std::vector<uint8_t> tables_payload(const Module& module, const Snapshot& snapshot) {
+  ByteWriter out;
+  out.write_uleb(module.tables.size() - module.imported_tables);
+  for (size_t i = module.imported_tables; i < module.tables.size(); ++i) {
+    const TableType& type = module.tables[i];
+    uint64_t min = type.limits.min;
+    for (const TableSnapshot& t : snapshot.changed_tables)
+      if (t.table_index == i) min = t.size;
+    out.write_u8(static_cast<uint8_t>(type.elem));
+    write_limits(out, min, type.limits);
+  }
+  return out.take();
+}
+
+Result<std::vector<uint8_t>> exports_payload(const Module& module, const RewriteOptions& options) {
+  // A rename dst=src gives export `src` the name `dst` and replaces any
+  // export already named `dst`; one source per destination and one
+  // destination per source.
+  std::map<std::string, std::string> src_to_dst;
+  std::map<std::string, std::string> dsts;
+  for (const ExportRename& r : options.renames) {
+    if (dsts.count(r.dst)) return Error{ErrorCode::kUsage, kNoOffset, "duplicate --rename-func destination '" + r.dst + "'"};
+    if (src_to_dst.count(r.src)) return Error{ErrorCode::kUsage, kNoOffset, "duplicate --rename-func source '" + r.src + "'"};
+    dsts.emplace(r.dst, r.src);
+    src_to_dst.emplace(r.src, r.dst);
+  }
+  auto removed = [&](const std::string& name) {
+    return std::find(options.remove_exports.begin(), options.remove_exports.end(), name) != options.remove_exports.end();
+  };
+  ByteWriter body;
+  uint64_t count = 0;
+  for (const Export& e : module.exports) {
+    if (removed(e.name)) continue;
+    auto renamed = src_to_dst.find(e.name);
+    if (renamed == src_to_dst.end() && dsts.count(e.name)) continue;  // overwritten by a rename
+    body.write_name(renamed == src_to_dst.end() ? e.name : renamed->second);
+    body.write_u8(static_cast<uint8_t>(e.kind));
+    body.write_uleb(e.index);
+    ++count;
+  }
+  ByteWriter out;
+  out.write_uleb(count);
+  out.write_bytes(body.bytes());
+  return out.take();
+}
+
+bool elements_change(const Module& module, const Snapshot& snapshot) {
+  (void)module;
+  if (!snapshot.changed_tables.empty()) return true;
+  return std::any_of(snapshot.dropped_elems.begin(), snapshot.dropped_elems.end(), [](uint8_t d) { return d != 0; });
+}
+
+std::vector<uint8_t> elements_payload(const Module& module, const Snapshot& snapshot) {
+  auto table_changed = [&](uint32_t table) {
+    return std::any_of(snapshot.changed_tables.begin(), snapshot.changed_tables.end(),
+                       [&](const TableSnapshot& t) { return t.table_index == table; });
+  };
+  // Original segments keep their indices. A segment that can no longer take
+  // effect (applied to a re-emitted table, or dropped) becomes declarative:
+  // it still declares its functions for ref.func, and behaves as dropped.
+  size_t count = module.elems.size();
+  struct Run {
+    uint32_t table;
+    uint64_t offset;
+    std::vector<uint32_t> funcs;
+  };
+  std::vector<Run> runs;
+  for (const TableSnapshot& t : snapshot.changed_tables) {
+    for (size_t i = 0; i < t.entries.size();) {
+      if (!t.entries[i]) {
+        ++i;
+        continue;
+      }
+      Run run{t.table_index, i, {}};
+      while (i < t.entries.size() && t.entries[i]) run.funcs.push_back(*t.entries[i++]);
+      runs.push_back(std::move(run));
+    }
+  }
+  count += runs.size();
+
+  ByteWriter out;
+  out.write_uleb(count);
+  for (size_t e = 0; e < module.elems.size(); ++e) {
+    const ElemSegment& seg = module.elems[e];
+    const bool retire = (seg.mode == SegmentMode::kActive && table_changed(to_u32(seg.table))) ||
+                        (e < snapshot.dropped_elems.size() && snapshot.dropped_elems[e]);
+    SegmentMode mode = retire ? SegmentMode::kDeclarative : seg.mode;
+    const bool active = mode == SegmentMode::kActive;
+    const bool compact = active && to_u32(seg.table) == 0 && seg.type == ValType::kFuncRef;
+    uint8_t flags = mode == SegmentMode::kPassive ? 1 : mode == SegmentMode::kDeclarative ? 3 : (compact ? 0 : 2);
+    if (seg.uses_exprs) flags |= 4;
+    out.write_u8(flags);
+    if (active) {
+      if (!compact) out.write_uleb(to_u32(seg.table));
+      out.write_bytes(module.slice(seg.offset.code));
+    }
+    if (!compact) out.write_u8(seg.uses_exprs ? static_cast<uint8_t>(seg.type) : 0x00);
+    if (seg.uses_exprs) {
+      out.write_uleb(seg.exprs.size());
+      for (const ConstExpr& x : seg.exprs) out.write_bytes(module.slice(x.code));
+    } else {
+      out.write_uleb(seg.funcs.size());
+      for (FuncIdx f : seg.funcs) out.write_uleb(to_u32(f));
+    }
+  }
+  for (const Run& run : runs) {
+    const bool is_64 = module.tables[run.table].limits.is_64;
+    if (run.table == 0) {
+      out.write_u8(0);
+    } else {
+      out.write_u8(2);
+      out.write_uleb(run.table);
+    }
+    out.write_u8(is_64 ? 0x42 : 0x41);
+    if (is_64) out.write_sleb(static_cast<int64_t>(run.offset));
+    else out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(run.offset)));
+    out.write_u8(0x0B);
+    if (run.table != 0) out.write_u8(0x00);
+    out.write_uleb(run.funcs.size());
+    for (uint32_t f : run.funcs) out.write_uleb(f);
+  }
+  return out.take();
+}
+
+}  // namespace kiln::rewrite

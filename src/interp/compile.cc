@@ -1,0 +1,360 @@
+// Lowering driver and structured control: blocks, branches with pre-resolved heights, calls, and the final code layout.
+#include "compile.h"
+
+#include <algorithm>
+
+#include "kiln/base/failure.h"
+#include "lowerer.h"
+
+namespace kiln::interp {
+namespace {
+
+// Storage for single-value block types, so a frame can point at its types.
+constexpr ValType kSingleTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,      ValType::kF64,
+                                    ValType::kV128, ValType::kFuncRef, ValType::kExternRef};
+
+const ValType* single_type(ValType t) { return std::find(std::begin(kSingleTypes), std::end(kSingleTypes), t); }
+
+uint32_t cells_of(const ValType* types, size_t count) {
+  uint32_t cells = 0;
+  for (size_t i = 0; i < count; ++i) cells += cell_count(types[i]);
+  return cells;
+}
+
+// Locals beyond this are refused rather than lowered into huge tables; far
+// above what real code (and the spec suite) uses.
+constexpr uint64_t kMaxLocals = uint64_t{1} << 24;
+
+}  // namespace
+
+Lowerer::Lowerer(FuncInstance& func, const void* const* handlers)
+    : func_(func), instance_(*func.instance), module_(*func.instance->module), handlers_(handlers) {}
+
+void Lowerer::set_up_locals() {
+  const FuncType& type = *func_.type;
+  const FunctionBody& body = module_.body(FuncIdx{func_.index});
+  if (body.local_count > kMaxLocals) fail(ErrorCode::kExhausted, body.code.offset, "too many locals to run");
+  uint32_t cell = 0;
+  auto add = [&](ValType t) {
+    local_cell_.push_back(cell);
+    local_type_.push_back(t);
+    cell += cell_count(t);
+  };
+  for (ValType t : type.params) add(t);
+  out_->param_cells = cell;
+  for (const LocalRun& run : body.locals)
+    for (uint32_t i = 0; i < run.count; ++i) add(run.type);
+  out_->local_cells = cell;
+  out_->result_cells = cells_of(type.results.data(), type.results.size());
+}
+
+std::unique_ptr<CompiledFunc> Lowerer::run() {
+  out_ = std::make_unique<CompiledFunc>();
+  out_->func = &func_;
+  out_->instance = &instance_;
+  out_->memory0 = instance_.memories.empty() ? nullptr : instance_.memories[0];
+  set_up_locals();
+
+  const FuncType& type = *func_.type;
+  Ctrl fn;
+  fn.kind = Ctrl::Kind::kFunction;
+  fn.results = type.results.data();
+  fn.result_count = static_cast<uint32_t>(type.results.size());
+  fn.label_cells = out_->result_cells;
+  ctrls_.push_back(fn);
+
+  const FunctionBody& body = module_.body(FuncIdx{func_.index});
+  InstrReader reader(module_.slice(body.code), body.code.offset, module_.features);
+  while (!ctrls_.empty()) {
+    if (reader.at_end()) fail(ErrorCode::kInvalid, reader.offset(), "unexpected end of function body");
+    const Instr& in = reader.next();
+    if (ctrls_.back().unreachable) {
+      // Dead code: nothing reaches it, so only its nesting matters.
+      const Opcode op = in.op;
+      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
+        ++skip_depth_;
+        continue;
+      }
+      if (op == Opcode::kEnd && skip_depth_ > 0) {
+        --skip_depth_;
+        continue;
+      }
+      if (op != Opcode::kEnd && !(op == Opcode::kElse && skip_depth_ == 0)) continue;
+    }
+    lower(in);
+  }
+
+  // The code no longer grows: branch targets become absolute pointers.
+  uint64_t* base = out_->code.data();
+  for (uint32_t at : relocations_) out_->code[at] = reinterpret_cast<uintptr_t>(base + out_->code[at]);
+  out_->frame_cells = out_->local_cells + max_cells_;
+  return std::move(out_);
+}
+
+void Lowerer::emit(IOp op, uint64_t wasm_offset) {
+  out_->instr_starts.push_back(here());
+  out_->instr_offsets.push_back(static_cast<uint32_t>(wasm_offset));
+  const auto index = static_cast<uint16_t>(op);
+  word(handlers_ ? reinterpret_cast<uintptr_t>(handlers_[index]) : index);
+}
+
+void Lowerer::target(Ctrl& label) {
+  relocations_.push_back(here());
+  if (label.kind == Ctrl::Kind::kLoop) {
+    word(label.loop_start);
+  } else {
+    word(label.fixups);  // resolved when the block ends
+    label.fixups = here() - 1;
+  }
+}
+
+void Lowerer::patch(uint32_t chain, uint32_t destination) {
+  while (chain != kNoFixup) {
+    const auto next = static_cast<uint32_t>(out_->code[chain]);
+    out_->code[chain] = destination;
+    chain = next;
+  }
+}
+
+void Lowerer::push(ValType t) {
+  types_.push_back(t);
+  cells_ += cell_count(t);
+  max_cells_ = std::max(max_cells_, cells_);
+}
+
+void Lowerer::push_types(const ValType* types, size_t count) {
+  for (size_t i = 0; i < count; ++i) push(types[i]);
+}
+
+ValType Lowerer::pop() {
+  const ValType t = types_.back();
+  types_.pop_back();
+  cells_ -= cell_count(t);
+  return t;
+}
+
+void Lowerer::pop_n(size_t count) {
+  for (size_t i = 0; i < count; ++i) pop();
+}
+
+void Lowerer::lower(const Instr& in) {
+  if (lower_control(in) || lower_variable(in) || lower_memory(in) || lower_table(in) || lower_simd_special(in))
+    return;
+  const IOp op = direct_op(in.op);
+  if (op == IOp::kInvalid) fail(ErrorCode::kUnsupported, in.offset, std::string("cannot lower ") + opcode_name(in.op));
+  apply_letters(in.op, ValType::kI32);
+  emit(op, in.offset);
+}
+
+void Lowerer::apply_letters(Opcode op, ValType address) {
+  const OpcodeInfo& info = opcode_info(op);
+  for (const char* p = info.params; *p; ++p) pop();
+  for (const char* r = info.results; *r; ++r) {
+    switch (*r) {
+      case 'i': push(ValType::kI32); break;
+      case 'l': push(ValType::kI64); break;
+      case 'f': push(ValType::kF32); break;
+      case 'd': push(ValType::kF64); break;
+      case 'v': push(ValType::kV128); break;
+      case 'a': push(address); break;
+      default: fail(ErrorCode::kUnsupported, 0, std::string("no stack effect for ") + info.text);
+    }
+  }
+}
+
+void Lowerer::enter_block(const Instr& in, Ctrl::Kind kind) {
+  Ctrl c;
+  c.kind = kind;
+  switch (in.block.kind) {
+    case BlockType::Kind::kEmpty:
+      break;
+    case BlockType::Kind::kValue:
+      c.results = single_type(in.block.value);
+      c.result_count = 1;
+      break;
+    case BlockType::Kind::kTypeIndex: {
+      const FuncType& type = module_.types[in.block.type_index];
+      c.params = type.params.data();
+      c.param_count = static_cast<uint32_t>(type.params.size());
+      c.results = type.results.data();
+      c.result_count = static_cast<uint32_t>(type.results.size());
+      break;
+    }
+  }
+  if (kind == Ctrl::Kind::kIf) pop();
+  const uint32_t param_cells = cells_of(c.params, c.param_count);
+  c.base_values = static_cast<uint32_t>(types_.size()) - c.param_count;
+  c.base_cells = cells_ - param_cells;
+  c.label_cells = kind == Ctrl::Kind::kLoop ? param_cells : cells_of(c.results, c.result_count);
+  if (kind == Ctrl::Kind::kLoop) c.loop_start = here();
+  if (kind == Ctrl::Kind::kIf) {
+    emit(IOp::kBrUnless, in.offset);
+    relocations_.push_back(here());
+    c.else_fixup = here();
+    word(kNoFixup);
+  }
+  ctrls_.push_back(c);
+}
+
+// Resets the type stack to the frame's entry height plus `types`.
+static void reset_types(std::vector<ValType>& types, uint32_t& cells, const Ctrl& c, const ValType* top,
+                        uint32_t count) {
+  types.resize(c.base_values);
+  cells = c.base_cells;
+  for (uint32_t i = 0; i < count; ++i) {
+    types.push_back(top[i]);
+    cells += cell_count(top[i]);
+  }
+}
+
+void Lowerer::end_block(const Instr& in) {
+  Ctrl& c = ctrls_.back();
+  if (in.op == Opcode::kElse) {
+    if (!c.unreachable) {
+      emit(IOp::kBr, in.offset);
+      target(c);
+    }
+    patch(c.else_fixup, here());
+    c.else_fixup = kNoFixup;
+    c.kind = Ctrl::Kind::kElse;
+    c.unreachable = false;
+    reset_types(types_, cells_, c, c.params, c.param_count);
+    return;
+  }
+  patch(c.else_fixup, here());  // an if without else falls through to its end
+  patch(c.fixups, here());
+  if (c.kind == Ctrl::Kind::kFunction) {
+    emit(IOp::kReturn, in.offset);
+    ctrls_.pop_back();
+    return;
+  }
+  reset_types(types_, cells_, c, c.results, c.result_count);
+  ctrls_.pop_back();
+}
+
+void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
+  if (conditional) pop();
+  Ctrl& t = label(depth);
+  if (t.kind == Ctrl::Kind::kFunction) {
+    // The function's end holds a Return, which takes the results from the
+    // top of the stack whatever lies below them: no adjustment needed.
+    if (conditional) {
+      emit(IOp::kBrIf, in.offset);
+      target(t);
+    } else {
+      emit(IOp::kReturn, in.offset);
+    }
+    return;
+  }
+  const bool loop = t.kind == Ctrl::Kind::kLoop;
+  const uint32_t keep = t.label_cells;
+  const uint32_t drop = cells_ - t.base_cells - keep;
+  IOp op;
+  if (conditional) op = loop ? (drop ? IOp::kBrIfLoopAdj : IOp::kBrIfLoop) : (drop ? IOp::kBrIfAdj : IOp::kBrIf);
+  else op = loop ? (drop ? IOp::kBrLoopAdj : IOp::kBrLoop) : (drop ? IOp::kBrAdj : IOp::kBr);
+  emit(op, in.offset);
+  target(t);
+  if (drop) word(uint64_t{drop} << 32 | keep);
+}
+
+void Lowerer::branch_table(const Instr& in) {
+  pop();
+  const std::vector<uint32_t>& labels = *in.labels;
+  emit(IOp::kBrTable, in.offset);
+  word(labels.size() - 1);
+  for (uint32_t depth : labels) {
+    Ctrl& t = label(depth);
+    target(t);
+    if (t.kind == Ctrl::Kind::kFunction) {
+      word(0);
+      continue;
+    }
+    const uint64_t keep = t.label_cells;
+    const uint64_t drop = cells_ - t.base_cells - keep;
+    const uint64_t loop = t.kind == Ctrl::Kind::kLoop ? 1 : 0;
+    word(loop << 63 | drop << 32 | keep);
+  }
+}
+
+void Lowerer::call(const Instr& in, bool tail) {
+  FuncInstance* callee = instance_.funcs[in.index];
+  const FuncType& type = module_.func_type(FuncIdx{in.index});
+  pop_n(type.params.size());
+  emit(tail ? IOp::kReturnCall : IOp::kCall, in.offset);
+  pointer(callee);
+  push_types(type.results.data(), type.results.size());
+}
+
+void Lowerer::call_indirect(const Instr& in, bool tail) {
+  const FuncType& type = module_.types[in.index];
+  pop();  // the table index
+  pop_n(type.params.size());
+  emit(tail ? IOp::kReturnCallIndirect : IOp::kCallIndirect, in.offset);
+  pointer(instance_.tables[in.index2]);
+  word(in.index < instance_.type_ids.size() ? instance_.type_ids[in.index] : kUnknownTypeId);
+  pointer(&type);
+  push_types(type.results.data(), type.results.size());
+}
+
+bool Lowerer::lower_control(const Instr& in) {
+  switch (in.op) {
+    case Opcode::kNop: return true;
+    case Opcode::kUnreachable:
+      emit(IOp::kUnreachable, in.offset);
+      mark_unreachable();
+      return true;
+    case Opcode::kBlock: enter_block(in, Ctrl::Kind::kBlock); return true;
+    case Opcode::kLoop: enter_block(in, Ctrl::Kind::kLoop); return true;
+    case Opcode::kIf: enter_block(in, Ctrl::Kind::kIf); return true;
+    case Opcode::kElse: case Opcode::kEnd: end_block(in); return true;
+    case Opcode::kBr:
+      branch(in, in.index, false);
+      mark_unreachable();
+      return true;
+    case Opcode::kBrIf: branch(in, in.index, true); return true;
+    case Opcode::kBrTable:
+      branch_table(in);
+      mark_unreachable();
+      return true;
+    case Opcode::kReturn:
+      emit(IOp::kReturn, in.offset);
+      mark_unreachable();
+      return true;
+    case Opcode::kCall: call(in, false); return true;
+    case Opcode::kCallIndirect: call_indirect(in, false); return true;
+    case Opcode::kReturnCall:
+      call(in, true);
+      mark_unreachable();
+      return true;
+    case Opcode::kReturnCallIndirect:
+      call_indirect(in, true);
+      mark_unreachable();
+      return true;
+    case Opcode::kDrop:
+      emit(cell_count(pop()) == 2 ? IOp::kDrop2 : IOp::kDrop, in.offset);
+      return true;
+    case Opcode::kSelect: case Opcode::kSelectT: {
+      pop();
+      const ValType t = pop();
+      pop();
+      push(t);
+      emit(cell_count(t) == 2 ? IOp::kSelect2 : IOp::kSelect, in.offset);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+Result<CompiledFunc*> lower_function(FuncInstance& func, const void* const* handlers) {
+  if (func.compiled) return static_cast<CompiledFunc*>(func.compiled);
+  if (func.is_host() || !func.instance->module)
+    return Error{ErrorCode::kUsage, kNoOffset, "lower_function: not a defined function"};
+  auto lowered = capture_failure([&] { return Lowerer(func, handlers).run().release(); });
+  if (!lowered) return std::move(lowered).error();
+  func.compiled = *lowered;
+  func.destroy_compiled = [](void* p) { delete static_cast<CompiledFunc*>(p); };
+  return *lowered;
+}
+
+}  // namespace kiln::interp

@@ -1,0 +1,138 @@
+// The interpreter's internal code: its opcode enum, the lowered-function layout and the pc -> Wasm offset side table.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "kiln/ir/opcode.h"
+#include "kiln/runtime/store.h"
+
+namespace kiln::interp {
+
+static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words");
+
+// Internal opcodes. Every Wasm instruction without immediates (numeric, SIMD
+// value ops, drop, select, return, ...) keeps its opcodes.def name, so its
+// handler and the lowering map come from the same table; the rest below are
+// kiln's own forms with pre-resolved immediates. Word layouts ([op, imm...]):
+//   Const v | Const128 lo hi | LocalGet/Set/Tee cell | Global* GlobalInstance*
+//   Br/BrLoop/BrIf/BrIfLoop/BrUnless/Jump target | *Adj target (drop << 32 | keep)
+//   BrTable n {target, drop << 32 | keep | loop << 63} x (n + 1)
+//   Call FuncInstance* | CallIndirect TableInstance* type_id FuncType*
+//   LoadX/StoreX offset (memory 0, 32-bit, cached base) | LoadXM/StoreXM offset Memory* address_mask
+//   SIMD memory ops: like the M forms, lane forms add the lane
+#define KILN_INTERP_EXTRA_OPS(X)                                                                              \
+  X(Const) X(Const128) X(Drop2) X(Select2)                                                                    \
+  X(LocalGet) X(LocalSet) X(LocalTee) X(LocalGet2) X(LocalSet2) X(LocalTee2)                                  \
+  X(GlobalGet) X(GlobalSet) X(GlobalGet2) X(GlobalSet2)                                                       \
+  X(Br) X(BrAdj) X(BrLoop) X(BrLoopAdj) X(BrIf) X(BrIfAdj) X(BrIfLoop) X(BrIfLoopAdj) X(BrUnless) X(BrTable)  \
+  X(Call) X(CallIndirect) X(ReturnCall) X(ReturnCallIndirect)                                                 \
+  X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop)        \
+  X(MemorySize) X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop)                           \
+  X(Load32) X(Load64) X(Load8U) X(Load16U) X(I32Load8S) X(I32Load16S) X(I64Load8S) X(I64Load16S)             \
+  X(I64Load32S) X(Store8) X(Store16) X(Store32) X(Store64)                                                    \
+  X(Load32M) X(Load64M) X(Load8UM) X(Load16UM) X(I32Load8SM) X(I32Load16SM) X(I64Load8SM) X(I64Load16SM)     \
+  X(I64Load32SM) X(Store8M) X(Store16M) X(Store32M) X(Store64M)                                               \
+  X(V128Load) X(V128Load8x8S) X(V128Load8x8U) X(V128Load16x4S) X(V128Load16x4U) X(V128Load32x2S)              \
+  X(V128Load32x2U) X(V128Load8Splat) X(V128Load16Splat) X(V128Load32Splat) X(V128Load64Splat)                 \
+  X(V128Load32Zero) X(V128Load64Zero) X(V128Store) X(V128Load8Lane) X(V128Load16Lane) X(V128Load32Lane)       \
+  X(V128Load64Lane) X(V128Store8Lane) X(V128Store16Lane) X(V128Store32Lane) X(V128Store64Lane)                \
+  X(I8x16Shuffle) X(I8x16ExtractLaneS) X(I8x16ExtractLaneU) X(I8x16ReplaceLane) X(I16x8ExtractLaneS)          \
+  X(I16x8ExtractLaneU) X(I16x8ReplaceLane) X(I32x4ExtractLane) X(I32x4ReplaceLane) X(I64x2ExtractLane)        \
+  X(I64x2ReplaceLane) X(F32x4ExtractLane) X(F32x4ReplaceLane) X(F64x2ExtractLane) X(F64x2ReplaceLane)
+
+// KILN_IMM_NONE_<imm>(yes, no): picks `yes` for instructions without immediates.
+#define KILN_IMM_NONE_kNone(yes, no) yes
+#define KILN_IMM_NONE_kBlockType(yes, no) no
+#define KILN_IMM_NONE_kLabel(yes, no) no
+#define KILN_IMM_NONE_kLabelTable(yes, no) no
+#define KILN_IMM_NONE_kFunc(yes, no) no
+#define KILN_IMM_NONE_kCallIndirect(yes, no) no
+#define KILN_IMM_NONE_kSelectT(yes, no) no
+#define KILN_IMM_NONE_kLocal(yes, no) no
+#define KILN_IMM_NONE_kGlobal(yes, no) no
+#define KILN_IMM_NONE_kTable(yes, no) no
+#define KILN_IMM_NONE_kMemory(yes, no) no
+#define KILN_IMM_NONE_kMemoryMemory(yes, no) no
+#define KILN_IMM_NONE_kTableTable(yes, no) no
+#define KILN_IMM_NONE_kData(yes, no) no
+#define KILN_IMM_NONE_kElem(yes, no) no
+#define KILN_IMM_NONE_kDataMemory(yes, no) no
+#define KILN_IMM_NONE_kElemTable(yes, no) no
+#define KILN_IMM_NONE_kI32(yes, no) no
+#define KILN_IMM_NONE_kI64(yes, no) no
+#define KILN_IMM_NONE_kF32(yes, no) no
+#define KILN_IMM_NONE_kF64(yes, no) no
+#define KILN_IMM_NONE_kV128(yes, no) no
+#define KILN_IMM_NONE_kShuffle(yes, no) no
+#define KILN_IMM_NONE_kRefType(yes, no) no
+#define KILN_IMM_NONE_kMemArg1(yes, no) no
+#define KILN_IMM_NONE_kMemArg2(yes, no) no
+#define KILN_IMM_NONE_kMemArg4(yes, no) no
+#define KILN_IMM_NONE_kMemArg8(yes, no) no
+#define KILN_IMM_NONE_kMemArg16(yes, no) no
+#define KILN_IMM_NONE_kMemLane1(yes, no) no
+#define KILN_IMM_NONE_kMemLane2(yes, no) no
+#define KILN_IMM_NONE_kMemLane4(yes, no) no
+#define KILN_IMM_NONE_kMemLane8(yes, no) no
+#define KILN_IMM_NONE_kLane2(yes, no) no
+#define KILN_IMM_NONE_kLane4(yes, no) no
+#define KILN_IMM_NONE_kLane8(yes, no) no
+#define KILN_IMM_NONE_kLane16(yes, no) no
+
+// KILN_SIMD_<feature>(x): x only for SIMD and relaxed-SIMD instructions.
+#define KILN_SIMD_kCore(x)
+#define KILN_SIMD_kTailCall(x)
+#define KILN_SIMD_kSimd(x) x
+#define KILN_SIMD_kRelaxedSimd(x) x
+
+#define KILN_PP_COMMA ,
+
+enum class IOp : uint16_t {
+#define KILN_OP(ident, prefix, code, text, imm, params, results, feature) KILN_IMM_NONE_##imm(k##ident KILN_PP_COMMA, )
+#include "kiln/ir/opcodes.def"
+#undef KILN_OP
+#define KILN_EXTRA(name) k##name,
+  KILN_INTERP_EXTRA_OPS(KILN_EXTRA)
+#undef KILN_EXTRA
+  kCount,
+  kInvalid = 0xffff,
+};
+
+// Maps an immediate-free Wasm opcode to its internal opcode, else kInvalid.
+inline constexpr IOp kDirectOps[] = {
+#define KILN_OP(ident, prefix, code, text, imm, params, results, feature) \
+  KILN_IMM_NONE_##imm(IOp::k##ident, IOp::kInvalid) KILN_PP_COMMA
+#include "kiln/ir/opcodes.def"
+#undef KILN_OP
+};
+static_assert(std::size(kDirectOps) == kOpcodeCount);
+
+inline IOp direct_op(Opcode op) { return kDirectOps[static_cast<uint16_t>(op)]; }
+
+// One function lowered for one instance: the code plus what calls and traps need.
+struct CompiledFunc {
+  std::vector<uint64_t> code;  // never resized after lowering: branch targets point into it
+  uint32_t param_cells = 0;
+  uint32_t local_cells = 0;   // parameters included
+  uint32_t result_cells = 0;
+  uint32_t frame_cells = 0;   // locals plus the deepest operand stack
+  FuncInstance* func = nullptr;
+  Instance* instance = nullptr;
+  Memory* memory0 = nullptr;  // cached in the dispatch loop's locals
+  // Side table, consulted only for traps and backtraces: the word index where
+  // each instruction starts and the module offset of its Wasm instruction.
+  std::vector<uint32_t> instr_starts;
+  std::vector<uint32_t> instr_offsets;
+
+  // The Wasm offset of the instruction containing code word `pc`.
+  uint64_t offset_at(const uint64_t* pc) const {
+    const auto index = static_cast<uint32_t>(pc - code.data());
+    auto it = std::upper_bound(instr_starts.begin(), instr_starts.end(), index);
+    if (it == instr_starts.begin()) return 0;
+    return instr_offsets[static_cast<size_t>(it - instr_starts.begin()) - 1];
+  }
+};
+
+}  // namespace kiln::interp

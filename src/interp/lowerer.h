@@ -1,0 +1,91 @@
+// Internal to the lowering: the Lowerer's state (emitted code, type stack, control frames), shared by compile*.cc.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "internal_code.h"
+#include "kiln/ir/instr.h"
+#include "kiln/ir/module.h"
+
+namespace kiln::interp {
+
+inline constexpr uint32_t kNoFixup = UINT32_MAX;
+
+// One structured-control frame seen during lowering.
+struct Ctrl {
+  enum class Kind : uint8_t { kBlock, kLoop, kIf, kElse, kFunction };
+  Kind kind = Kind::kBlock;
+  bool unreachable = false;
+  uint32_t base_values = 0;  // type-stack size below the block's parameters
+  uint32_t base_cells = 0;   // operand cells below the block's parameters
+  const ValType* params = nullptr;
+  uint32_t param_count = 0;
+  const ValType* results = nullptr;
+  uint32_t result_count = 0;
+  uint32_t label_cells = 0;    // cells a branch to this label carries
+  uint32_t loop_start = 0;     // word index of a loop's first instruction
+  uint32_t fixups = kNoFixup;  // chain, through the placeholder words, of forward branches to the end
+  uint32_t else_fixup = kNoFixup;  // the if's conditional jump to its else branch
+};
+
+// Walks one validated body once: a type stack (for cell counts and v128
+// operands), heights in cells for pre-resolved branches, and forward
+// branches patched when their block ends. Code after an unconditional
+// transfer is skipped up to the matching else/end.
+class Lowerer {
+ public:
+  Lowerer(FuncInstance& func, const void* const* handlers);
+  std::unique_ptr<CompiledFunc> run();
+
+ private:
+  void lower(const Instr& in);
+  bool lower_control(const Instr& in);
+  bool lower_variable(const Instr& in);
+  bool lower_memory(const Instr& in);
+  bool lower_table(const Instr& in);
+  bool lower_simd_special(const Instr& in);
+  void set_up_locals();
+  void enter_block(const Instr& in, Ctrl::Kind kind);
+  void end_block(const Instr& in);
+  void branch(const Instr& in, uint32_t depth, bool conditional);
+  void branch_table(const Instr& in);
+  void call(const Instr& in, bool tail);
+  void call_indirect(const Instr& in, bool tail);
+  void memory_access(const Instr& in, IOp fast, IOp general, bool lane);
+  void apply_letters(Opcode op, ValType address);
+
+  // Emission.
+  void emit(IOp op, uint64_t wasm_offset);
+  void word(uint64_t value) { out_->code.push_back(value); }
+  void pointer(const void* p) { word(reinterpret_cast<uintptr_t>(p)); }
+  void target(Ctrl& label);
+  void patch(uint32_t chain, uint32_t destination);
+  uint32_t here() const { return static_cast<uint32_t>(out_->code.size()); }
+
+  // Types.
+  void push(ValType t);
+  void push_types(const ValType* types, size_t count);
+  ValType pop();
+  void pop_n(size_t count);
+  void mark_unreachable() { ctrls_.back().unreachable = true; }
+  Ctrl& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  ValType address_type(uint32_t memory) const;
+
+  FuncInstance& func_;
+  Instance& instance_;
+  const Module& module_;
+  const void* const* handlers_;
+  std::unique_ptr<CompiledFunc> out_;
+  std::vector<uint32_t> relocations_;  // words holding code indices, turned into pointers at the end
+  std::vector<ValType> types_;
+  uint32_t cells_ = 0;
+  uint32_t max_cells_ = 0;
+  std::vector<Ctrl> ctrls_;
+  uint32_t skip_depth_ = 0;
+  std::vector<uint32_t> local_cell_;  // cell offset of each local
+  std::vector<ValType> local_type_;
+};
+
+}  // namespace kiln::interp

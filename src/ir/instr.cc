@@ -1,0 +1,157 @@
+// Instruction decoding: opcode lookup and every immediate encoding, with the spec's malformed-input wording.
+#include "kiln/ir/instr.h"
+
+namespace kiln {
+
+ValType read_ref_type(ByteReader& reader) {
+  const uint8_t byte = reader.read_u8();
+  if (byte == 0x70 || byte == 0x6F) return static_cast<ValType>(byte);
+  reader.fail_at(reader.offset() - 1, "malformed reference type");
+}
+
+ValType read_val_type(ByteReader& reader, const Features& features) {
+  const uint8_t byte = reader.read_u8();
+  switch (byte) {
+    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F:
+      return static_cast<ValType>(byte);
+    case 0x7B:
+      if (features.simd) return ValType::kV128;
+      break;
+    default:
+      break;
+  }
+  reader.fail_at(reader.offset() - 1, "malformed value type");
+}
+
+const Instr& InstrReader::next() {
+  Instr& instr = instr_;
+  instr.offset = reader_.offset();
+  const uint8_t first = reader_.read_u8();
+  std::optional<Opcode> op;
+  if (first == 0xFC || first == 0xFD) {
+    const uint32_t code = reader_.read_u32();
+    op = opcode_from_prefixed(first, code);
+  } else {
+    op = opcode_from_byte(first);
+  }
+  if (!op) reader_.fail_at(instr.offset, "illegal opcode");
+  const OpcodeInfo& info = opcode_info(*op);
+  const bool enabled = info.feature == OpFeature::kCore ||
+                       (info.feature == OpFeature::kSimd && features_.simd) ||
+                       (info.feature == OpFeature::kRelaxedSimd && features_.relaxed_simd && features_.simd) ||
+                       (info.feature == OpFeature::kTailCall && features_.tail_call);
+  if (!enabled) reader_.fail_at(instr.offset, "illegal opcode");
+  instr.op = *op;
+  read_immediates(instr);
+  return instr;
+}
+
+void InstrReader::read_memarg(Instr& instr, unsigned /*natural_align_log2*/) {
+  uint32_t flags = reader_.read_u32();
+  instr.mem.memory = 0;
+  // Multi-memory signals an explicit memory index with bit 6 of the flags.
+  if (features_.multi_memory && (flags & 0x40)) {
+    flags &= ~0x40u;
+    instr.mem.memory = reader_.read_u32();
+  }
+  instr.mem.align_log2 = flags;
+  instr.mem.offset = features_.memory64 ? reader_.read_u64() : reader_.read_u32();
+}
+
+void InstrReader::read_immediates(Instr& instr) {
+  // A memory index that pre-multi-memory encodings reserve as a zero byte.
+  auto memory_index = [this]() -> uint32_t {
+    if (features_.multi_memory) return reader_.read_u32();
+    if (reader_.read_u8() != 0) reader_.fail_at(reader_.offset() - 1, "zero byte expected");
+    return 0;
+  };
+  const Imm imm = opcode_info(instr.op).imm;
+  switch (imm) {
+    case Imm::kNone:
+      break;
+    case Imm::kBlockType: {
+      const uint8_t byte = reader_.peek_u8();
+      if (byte == 0x40) {
+        reader_.read_u8();
+        instr.block.kind = BlockType::Kind::kEmpty;
+      } else if (byte >= 0x40 && byte < 0x80) {
+        instr.block.kind = BlockType::Kind::kValue;
+        instr.block.value = read_val_type(reader_, features_);
+      } else {
+        const uint64_t at = reader_.offset();
+        const int64_t index = reader_.read_s33();
+        if (index < 0) reader_.fail_at(at, "malformed block type");
+        instr.block.kind = BlockType::Kind::kTypeIndex;
+        instr.block.type_index = static_cast<uint32_t>(index);
+      }
+      break;
+    }
+    case Imm::kLabel: case Imm::kFunc: case Imm::kLocal: case Imm::kGlobal:
+    case Imm::kTable: case Imm::kData: case Imm::kElem:
+      instr.index = reader_.read_u32();
+      break;
+    case Imm::kLabelTable: {
+      const uint32_t count = reader_.read_count(1);
+      labels_.clear();
+      labels_.reserve(count + 1u);
+      for (uint32_t i = 0; i <= count; ++i) labels_.push_back(reader_.read_u32());
+      instr.labels = &labels_;
+      break;
+    }
+    case Imm::kCallIndirect: case Imm::kElemTable: case Imm::kTableTable:
+      instr.index = reader_.read_u32();
+      instr.index2 = reader_.read_u32();
+      break;
+    case Imm::kSelectT: {
+      instr.select_arity = reader_.read_count(1);
+      for (uint32_t i = 0; i < instr.select_arity; ++i) {
+        const ValType t = read_val_type(reader_, features_);
+        if (i == 0) instr.type = t;
+      }
+      break;
+    }
+    case Imm::kMemory:
+      instr.index = memory_index();
+      break;
+    case Imm::kMemoryMemory:
+      instr.index = memory_index();
+      instr.index2 = memory_index();
+      break;
+    case Imm::kDataMemory:
+      instr.index = reader_.read_u32();
+      instr.index2 = memory_index();
+      break;
+    case Imm::kI32:
+      instr.bits = static_cast<uint32_t>(reader_.read_s32());
+      break;
+    case Imm::kI64:
+      instr.bits = static_cast<uint64_t>(reader_.read_s64());
+      break;
+    case Imm::kF32:
+      instr.bits = reader_.read_u32_fixed();
+      break;
+    case Imm::kF64:
+      instr.bits = reader_.read_u64_fixed();
+      break;
+    case Imm::kV128: case Imm::kShuffle: {
+      Bytes raw = reader_.read_bytes(16);
+      for (size_t i = 0; i < 16; ++i) instr.bytes16[i] = raw[i];
+      break;
+    }
+    case Imm::kRefType:
+      instr.type = read_ref_type(reader_);
+      break;
+    case Imm::kMemArg1: case Imm::kMemArg2: case Imm::kMemArg4: case Imm::kMemArg8: case Imm::kMemArg16:
+      read_memarg(instr, natural_alignment_log2(imm));
+      break;
+    case Imm::kMemLane1: case Imm::kMemLane2: case Imm::kMemLane4: case Imm::kMemLane8:
+      read_memarg(instr, natural_alignment_log2(imm));
+      instr.lane = reader_.read_u8();
+      break;
+    case Imm::kLane2: case Imm::kLane4: case Imm::kLane8: case Imm::kLane16:
+      instr.lane = reader_.read_u8();
+      break;
+  }
+}
+
+}  // namespace kiln

@@ -1,0 +1,140 @@
+// Pre-initialization steps: refusals, init-function choice, imports, running init, verification.
+#include "preinit_steps.h"
+
+#include "kiln/base/file_io.h"
+#include "kiln/decode/decode.h"
+#include "kiln/validate/validate.h"
+
+namespace kiln::preinit {
+namespace {
+
+Error unsupported(std::string message) { return Error{ErrorCode::kUnsupported, kNoOffset, std::move(message)}; }
+
+std::string quoted_import(const Import& import) { return "\"" + import.module + "\".\"" + import.name + "\""; }
+
+// A trap during init becomes an error naming what happened and where.
+Error init_trap(const char* phase, const CallOutcome& outcome) {
+  const Trap& trap = *outcome.trap;
+  std::string message = std::string(phase) + " failed: ";
+  if (trap.kind == TrapKind::kUnresolvedImport) {
+    const std::string& name = trap.detail;
+    message += "it called the import " + name + ", which nothing provides";
+    if (name.rfind("wasi_snapshot_preview1.", 0) == 0 || name.rfind("wasi_unstable.", 0) == 0)
+      message += " (pass --allow-wasi to provide WASI)";
+    else
+      message += " (provide it with --preload " + name.substr(0, name.find('.')) + "=FILE.wasm)";
+    message += "\n" + describe_trap(trap, outcome.backtrace);
+  } else {
+    message += describe_trap(trap, outcome.backtrace);
+  }
+  const ErrorCode code = trap.kind == TrapKind::kOutOfFuel || trap.kind == TrapKind::kCallStackExhausted
+                             ? ErrorCode::kExhausted
+                             : ErrorCode::kTrap;
+  return Error{code, kNoOffset, std::move(message)};
+}
+
+Status call_export(Instance& instance, const std::string& name, const char* phase, const Options& options,
+                   Stats& stats) {
+  FuncInstance* func = instance.export_func(name);
+  ExecOptions exec;
+  exec.fuel = options.fuel;
+  ExecStats exec_stats;
+  CallOutcome outcome = call_function(*func, {}, exec, &exec_stats);
+  stats.calls += exec_stats.calls;
+  stats.fuel_used += exec_stats.fuel_used;
+  if (outcome.trap) return init_trap(phase, outcome);
+  return {};
+}
+
+}  // namespace
+
+Status check_supported(const Module& module) {
+  for (const Import& import : module.imports) {
+    if (import.kind == ExternKind::kFunc) continue;
+    return unsupported(std::string("imported ") + extern_kind_name(import.kind) + "s are not supported: the module imports " +
+                       extern_kind_name(import.kind) + " " + quoted_import(import) +
+                       ", whose state a snapshot cannot capture");
+  }
+  return {};
+}
+
+Result<std::string> choose_init_func(const Module& module, const Options& options) {
+  std::string name = options.init_func;
+  if (!module.find_export(name) && name == kDefaultInitFunc && module.find_export("wizer.initialize")) {
+    name = "wizer.initialize";
+    if (options.note) options.note("no export named 'wizer-initialize'; using 'wizer.initialize' as the init function");
+  }
+  const Export* e = module.find_export(name);
+  if (!e) return unsupported("the module has no export named '" + name + "' (choose the init function with --init-func)");
+  if (e->kind != ExternKind::kFunc) return unsupported("the init export '" + name + "' is not a function");
+  const FuncType& type = module.func_type(FuncIdx{e->index});
+  if (!type.params.empty() || !type.results.empty())
+    return unsupported("the init function '" + name + "' must have type () -> (), it has " + func_type_text(type));
+  return name;
+}
+
+Status provide_imports(Store& store, Linker& linker, const Module& module, const Options& options) {
+  (void)module;
+  for (const HostImport& host : options.host_imports) linker.define_func(store, host.module, host.name, host.type, host.function);
+  for (const auto& [name, path] : options.preloads) {
+    auto bytes = read_file(path);
+    if (!bytes) return std::move(bytes).error();
+    auto decoded = decode_module(std::move(*bytes), options.features);
+    if (!decoded) return Error{decoded.error().code, decoded.error().offset, "preload '" + path + "': " + decoded.error().message};
+    auto preload = std::make_shared<const Module>(std::move(decoded).value());
+    auto info = validate_module(*preload);
+    if (!info) return Error{info.error().code, info.error().offset, "preload '" + path + "': " + info.error().message};
+    InstantiateOptions inst;
+    inst.stub_missing_func_imports = true;
+    inst.exec.fuel = options.fuel;
+    auto instance = instantiate(store, preload, std::make_shared<const ModuleInfo>(std::move(info).value()), linker, inst);
+    if (!instance) return Error{instance.error().code, kNoOffset, "preload '" + path + "': " + instance.error().message};
+    linker.define_instance(name, **instance);
+  }
+  return {};
+}
+
+Error explain_instantiation_error(Error error) {
+  error.message = "instantiation failed: " + error.message;
+  return error;
+}
+
+Status run_initialization(Instance& instance, const std::string& init_func, const Options& options, Stats& stats) {
+  const Module& m = *instance.module;
+  if (m.start) {
+    ExecOptions exec;
+    exec.fuel = options.fuel;
+    ExecStats exec_stats;
+    CallOutcome outcome = call_function(*instance.funcs[to_u32(*m.start)], {}, exec, &exec_stats);
+    stats.calls += exec_stats.calls;
+    if (outcome.trap) return init_trap("the start function", outcome);
+  }
+  if (FuncInstance* initialize = instance.export_func("_initialize")) {
+    if (initialize->type->params.empty() && initialize->type->results.empty())
+      KILN_TRY(call_export(instance, "_initialize", "_initialize", options, stats));
+    if (init_func == "_initialize") return {};
+  }
+  return call_export(instance, init_func, "the init function", options, stats);
+}
+
+void count_snapshot(const Instance& instance, const Snapshot& snapshot, Stats& stats) {
+  stats.data_segments = 0;
+  for (const MemorySnapshot& m : snapshot.memories) {
+    stats.data_segments += m.runs.size();
+    stats.memory_bytes += m.bytes.size();
+  }
+  for (const Memory* memory : instance.memories)
+    for (uint8_t w : memory->written_pages()) stats.pages_written += w;
+}
+
+Status verify_output(const std::vector<uint8_t>& output, const Features& features) {
+  auto decoded = decode_module(output, features);
+  if (decoded) {
+    auto valid = validate_module(*decoded);
+    if (valid) return {};
+    return Error{ErrorCode::kInvalid, valid.error().offset, "internal error: the output does not validate: " + valid.error().message};
+  }
+  return Error{ErrorCode::kMalformed, decoded.error().offset, "internal error: the output does not decode: " + decoded.error().message};
+}
+
+}  // namespace kiln::preinit

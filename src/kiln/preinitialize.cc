@@ -1,0 +1,93 @@
+// The pipeline: decode, validate, instantiate, run init, snapshot, rewrite, verify.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "kiln/base/file_io.h"
+#include "kiln/decode/decode.h"
+#include "kiln/interp/interp.h"
+#include "kiln/kiln.h"
+#include "kiln/snapshot/snapshot.h"
+#include "kiln/validate/validate.h"
+#include "preinit_steps.h"
+
+namespace kiln {
+namespace {
+
+class Stopwatch {
+ public:
+  double lap() {
+    const auto now = std::chrono::steady_clock::now();
+    const double ms = std::chrono::duration<double, std::milli>(now - last_).count();
+    last_ = now;
+    return ms;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+const char* version() { return KILN_VERSION; }
+
+Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const Options& options, Stats* stats) {
+  Stats local;
+  Stats& st = stats ? *stats : local;
+  st.input_bytes = wasm.size();
+  Stopwatch clock;
+
+  auto decoded = decode_module(std::vector<uint8_t>(wasm.begin(), wasm.end()), options.features);
+  if (!decoded) return std::move(decoded).error();
+  auto module = std::make_shared<const Module>(std::move(decoded).value());
+  st.decode_ms = clock.lap();
+  auto validated = validate_module(*module);
+  if (!validated) return std::move(validated).error();
+  auto info = std::make_shared<const ModuleInfo>(std::move(validated).value());
+  st.validate_ms = clock.lap();
+
+  KILN_TRY(preinit::check_supported(*module));
+  auto init_name = preinit::choose_init_func(*module, options);
+  if (!init_name) return std::move(init_name).error();
+  st.init_func = *init_name;
+
+  Store store;
+  Linker linker;
+  KILN_TRY(preinit::provide_imports(store, linker, *module, options));
+  InstantiateOptions inst_options;
+  inst_options.stub_missing_func_imports = true;
+  inst_options.run_start = false;  // run below, after the tables are recorded
+  inst_options.max_memory_bytes = options.max_memory_bytes;
+  inst_options.exec.fuel = options.fuel;
+  auto instance = instantiate(store, module, info, linker, inst_options);
+  if (!instance) return preinit::explain_instantiation_error(std::move(instance).error());
+  const InitialTables initial_tables = record_tables(**instance);
+  st.instantiate_ms = clock.lap();
+
+  KILN_TRY(preinit::run_initialization(**instance, *init_name, options, st));
+  st.init_ms = clock.lap();
+
+  SnapshotOptions snap_options;
+  snap_options.max_data_segments = options.max_data_segments;
+  auto snapshot = take_snapshot(**instance, initial_tables, snap_options);
+  if (!snapshot) return std::move(snapshot).error();
+  preinit::count_snapshot(**instance, *snapshot, st);
+  st.snapshot_ms = clock.lap();
+
+  RewriteOptions rewrite;
+  rewrite.renames = options.renames;
+  if (!options.keep_init_func) {
+    rewrite.remove_exports.push_back(*init_name);
+    if (module->find_export("_initialize")) rewrite.remove_exports.push_back("_initialize");
+  }
+  VectorSink sink;
+  KILN_TRY(rewrite_module(*module, *snapshot, rewrite, sink));
+  st.rewrite_ms = clock.lap();
+  st.output_bytes = sink.bytes().size();
+
+  KILN_TRY(preinit::verify_output(sink.bytes(), options.features));
+  st.verify_ms = clock.lap();
+  return std::move(sink.bytes());
+}
+
+}  // namespace kiln

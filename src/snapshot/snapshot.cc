@@ -1,0 +1,96 @@
+// Capturing an instance's globals, memories and changed tables as a Snapshot.
+#include "kiln/snapshot/snapshot.h"
+
+#include <string>
+#include <unordered_map>
+
+#include "kiln/runtime/store.h"
+
+namespace kiln {
+namespace {
+
+Error unsupported(std::string message) { return Error{ErrorCode::kUnsupported, kNoOffset, std::move(message)}; }
+
+}  // namespace
+
+InitialTables record_tables(const Instance& instance) {
+  InitialTables tables;
+  for (size_t t = instance.module->imported_tables; t < instance.tables.size(); ++t)
+    tables.push_back(instance.tables[t]->elements);
+  return tables;
+}
+
+Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& initial, const SnapshotOptions& options) {
+  const Module& m = *instance.module;
+  Snapshot snap;
+  std::unordered_map<const FuncInstance*, uint32_t> func_index;
+  for (uint32_t i = 0; i < instance.funcs.size(); ++i) func_index.emplace(instance.funcs[i], i);
+
+  for (size_t g = m.imported_globals; g < instance.globals.size(); ++g) {
+    const GlobalInstance& global = *instance.globals[g];
+    GlobalSnapshot out{global.type.type, global.lo, global.hi, false};
+    if (is_ref_type(out.type)) {
+      out.is_null = global.lo == kNullRef;
+      if (!out.is_null && out.type == ValType::kExternRef)
+        return unsupported("global " + std::to_string(g) + " holds a non-null externref after init");
+      if (!out.is_null) {
+        auto it = func_index.find(ref_func(global.lo));
+        if (it == func_index.end())
+          return unsupported("global " + std::to_string(g) + " holds a function of another module after init");
+        out.bits = it->second;
+      }
+    }
+    snap.globals.push_back(out);
+  }
+
+  // The segment cap applies to the whole output; share it between memories
+  // in proportion to nothing fancy: each memory may use what is left.
+  uint64_t budget = options.max_data_segments;
+  for (size_t i = m.imported_memories; i < instance.memories.size(); ++i) {
+    const Memory& memory = *instance.memories[i];
+    MemorySnapshot out;
+    out.pages = memory.pages();
+    out.bytes = std::span<const uint8_t>(memory.data(), memory.size_bytes());
+    ScanOptions scan;
+    scan.memory_index = static_cast<uint32_t>(i);
+    scan.memory64 = memory.is_64();
+    scan.max_segments = budget == 0 ? 1 : budget;
+    out.runs = scan_memory(out.bytes, memory.written_pages(), scan);
+    budget -= std::min<uint64_t>(budget, out.runs.size());
+    snap.memories.push_back(std::move(out));
+  }
+
+  for (size_t t = m.imported_tables; t < instance.tables.size(); ++t) {
+    const TableInstance& table = *instance.tables[t];
+    const size_t defined = t - m.imported_tables;
+    if (defined < initial.size() && initial[defined] == table.elements) continue;
+    if (table.type.elem == ValType::kExternRef) {
+      for (Ref r : table.elements)
+        if (r != kNullRef) return unsupported("table " + std::to_string(t) + " holds a non-null externref after init");
+      // An all-null externref table changed only in size.
+    }
+    TableSnapshot out;
+    out.table_index = static_cast<uint32_t>(t);
+    out.size = table.elements.size();
+    for (Ref r : table.elements) {
+      if (r == kNullRef) {
+        out.entries.emplace_back(std::nullopt);
+        continue;
+      }
+      auto it = func_index.find(ref_func(r));
+      if (it == func_index.end())
+        return unsupported("table " + std::to_string(t) + " holds a function of another module after init");
+      out.entries.emplace_back(it->second);
+    }
+    snap.changed_tables.push_back(std::move(out));
+  }
+
+  snap.dropped_datas = instance.data_dropped;
+  snap.dropped_elems.assign(m.elems.size(), 0);
+  for (size_t e = 0; e < m.elems.size(); ++e)
+    if (m.elems[e].mode == SegmentMode::kPassive && instance.elems[e].empty() && m.elems[e].size() > 0)
+      snap.dropped_elems[e] = 1;
+  return snap;
+}
+
+}  // namespace kiln

@@ -1,0 +1,29 @@
+// Failure helpers shared by the validator's checks.
+#include "context.h"
+
+namespace kiln::validate_detail {
+
+void fail_unknown(uint64_t offset, const char* what, uint64_t index) {
+  fail_invalid(offset, std::string("unknown ") + what + " " + std::to_string(index));
+}
+
+const char* type_text(ValType t) {
+  if (t == kUnknownType) return "nothing";
+  return val_type_name(t);
+}
+
+void fail_type_mismatch(uint64_t offset, ValType expected, ValType actual) {
+  std::string message = "type mismatch: expected ";
+  message += expected == kUnknownType ? "a value" : type_text(expected);
+  message += ", got ";
+  message += type_text(actual);
+  fail_invalid(offset, std::move(message));
+}
+
+uint64_t section_offset(const Module& module, SectionId id) {
+  for (const Section& section : module.sections)
+    if (section.id == id) return section.payload.offset;
+  return 0;
+}
+
+}  // namespace kiln::validate_detail

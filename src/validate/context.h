@@ -1,0 +1,46 @@
+// Internal to the validator: what every check needs to know about the module, and its failure helpers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kiln/base/failure.h"
+#include "kiln/ir/module.h"
+
+namespace kiln::validate_detail {
+
+// The bottom type of the polymorphic stack after unreachable/br/return: it
+// matches every value type. 0 is no ValType encoding.
+inline constexpr ValType kUnknownType = static_cast<ValType>(0);
+
+// Facts about the whole module that function bodies and constant expressions
+// are checked against; built once, before any body.
+struct ModuleContext {
+  const Module& module;
+  // Functions that ref.func may name: the spec's C.refs, every function index
+  // that occurs outside function bodies (exports, element segments, globals).
+  std::vector<uint8_t> declared_funcs;
+  // Scratch for constant expressions, kept to avoid one allocation each.
+  mutable std::vector<ValType> const_stack;
+
+  explicit ModuleContext(const Module& m) : module(m) {}
+};
+
+[[noreturn]] inline void fail_invalid(uint64_t offset, std::string message) {
+  fail(ErrorCode::kInvalid, offset, std::move(message));
+}
+
+// "unknown memory 1": the suite matches the prefix, the index helps a reader.
+[[noreturn]] void fail_unknown(uint64_t offset, const char* what, uint64_t index);
+
+// "type mismatch: expected i32, got f64"; either side may be kUnknownType.
+[[noreturn]] void fail_type_mismatch(uint64_t offset, ValType expected, ValType actual);
+
+const char* type_text(ValType t);
+
+// Where a section's payload starts, for errors about items that keep no
+// offset of their own; 0 when the module has no such section.
+uint64_t section_offset(const Module& module, SectionId id);
+
+}  // namespace kiln::validate_detail

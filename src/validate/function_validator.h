@@ -1,0 +1,141 @@
+// Internal to the validator: the operand/control stack machine that type-checks one function body.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "context.h"
+#include "kiln/ir/instr.h"
+#include "kiln/validate/validate.h"
+#include "op_signatures.h"
+
+namespace kiln::validate_detail {
+
+enum class FrameKind : uint8_t { kFunction, kBlock, kLoop, kIf, kElse };
+
+struct ControlFrame {
+  FrameKind kind = FrameKind::kBlock;
+  bool unreachable = false;
+  uint32_t param_count = 0;
+  uint32_t result_count = 0;
+  const ValType* params = nullptr;
+  const ValType* results = nullptr;
+  uint32_t height = 0;  // operand stack height when the frame was entered
+  uint32_t block = 0;   // index into FuncInfo::blocks; unused for kFunction
+
+  // A branch to a loop restarts it; to anything else, leaves it.
+  const ValType* label_types() const { return kind == FrameKind::kLoop ? params : results; }
+  uint32_t label_count() const { return kind == FrameKind::kLoop ? param_count : result_count; }
+};
+
+// One instance checks every body of a module in turn; its vectors keep their
+// capacity, so checking an instruction does not allocate.
+class FunctionValidator {
+ public:
+  explicit FunctionValidator(const ModuleContext& context) : context_(context) {}
+
+  // Throws Failure (kInvalid for typing, kMalformed for decoding).
+  void validate(uint32_t defined_index, FuncInfo& info);
+
+ private:
+  void set_up_locals(const FuncType& type, const FunctionBody& body);
+  ValType local_type(uint64_t offset, uint32_t index) const;
+
+  // validate_function.cc: control instructions.
+  void check_instruction(const Instr& instr);  // the "*" opcodes of opcodes.def
+  void enter_block(const Instr& instr, FrameKind kind);
+  void check_else(const Instr& instr);
+  void check_end(const Instr& instr);
+  void check_branch_table(const Instr& instr);
+  const ControlFrame& label(uint64_t offset, uint32_t depth) const;
+  void check_return_call(uint64_t offset, const FuncType& callee);
+
+  // validate_instr.cc: everything else.
+  void check_generic(const Instr& instr, const OpSignature& sig);
+  ValType check_immediates(const Instr& instr, const OpSignature& sig);
+  ValType check_memarg(const Instr& instr, Imm imm);
+  ValType memory_address_type(uint64_t offset, uint32_t index) const;
+  const TableType& table(uint64_t offset, uint32_t index) const;
+  const FuncType& func_type_of(uint64_t offset, uint32_t func_index) const;
+  const FuncType& type_at(uint64_t offset, uint32_t type_index) const;
+  void check_data_index(uint64_t offset, uint32_t index) const;
+  void check_elem_index(uint64_t offset, uint32_t index) const;
+  void check_variable(const Instr& instr);
+  void check_select(const Instr& instr);
+  void check_reference(const Instr& instr);
+  void check_table_op(const Instr& instr);
+  void check_call(const Instr& instr);
+  void check_memory_copy(const Instr& instr);
+
+  // The maxima are taken once per instruction, in validate(): within one
+  // instruction pushes follow pops, so its peak is where it ends.
+  void push(ValType t) {
+    values_.push_back(t);
+    cells_ += cells_of(t);
+  }
+
+  // Pops one value; below the frame's base that is an error, unless the
+  // frame is unreachable, where the stack is polymorphic.
+  ValType pop(uint64_t offset, ValType expected) {
+    if (values_.size() == frame_height_) return pop_at_frame_base(offset, expected);
+    const ValType actual = values_.back();
+    values_.pop_back();
+    cells_ -= cells_of(actual);
+    return actual;
+  }
+
+  ValType pop_expect(uint64_t offset, ValType expected) {
+    const ValType actual = pop(offset, expected);
+    if (actual != expected && actual != kUnknownType && expected != kUnknownType)
+      fail_type_mismatch(offset, expected, actual);
+    return actual;
+  }
+
+  ValType pop_at_frame_base(uint64_t offset, ValType expected) const {
+    if (!frames_.back().unreachable) fail_type_mismatch(offset, expected, kUnknownType);
+    return kUnknownType;
+  }
+
+  void pop_types(uint64_t offset, const ValType* types, uint32_t count) {
+    for (uint32_t i = count; i > 0; --i) pop_expect(offset, types[i - 1]);
+  }
+
+  void push_types(const ValType* types, uint32_t count) {
+    for (uint32_t i = 0; i < count; ++i) push(types[i]);
+  }
+
+  // Drops the operands of the current frame and makes its stack polymorphic.
+  void mark_unreachable() {
+    ControlFrame& frame = frames_.back();
+    while (values_.size() > frame.height) {
+      cells_ -= cells_of(values_.back());
+      values_.pop_back();
+    }
+    frame.unreachable = true;
+  }
+
+  // v128 takes two cells; so does the unknown type, which may stand for one.
+  static uint32_t cells_of(ValType t) { return t == ValType::kV128 || t == kUnknownType ? 2 : 1; }
+
+  // A local run with the index one past its last local: lookup is a binary
+  // search, so a function declaring millions of locals costs nothing extra.
+  struct LocalSpan {
+    uint64_t end = 0;
+    ValType type = ValType::kI32;
+  };
+
+  const ModuleContext& context_;
+  const FuncType* func_type_ = nullptr;
+  FuncInfo* info_ = nullptr;
+  uint64_t code_offset_ = 0;
+  std::vector<ValType> values_;
+  std::vector<ControlFrame> frames_;
+  std::vector<LocalSpan> locals_;
+  size_t frame_height_ = 0;  // frames_.back().height, read by every pop
+  uint32_t cells_ = 0;
+  uint32_t max_values_ = 0;
+  uint32_t max_cells_ = 0;
+  uint32_t max_depth_ = 0;
+};
+
+}  // namespace kiln::validate_detail

@@ -1,0 +1,232 @@
+// Function bodies: the single decoding pass, locals, and the control instructions of the stack machine.
+#include <algorithm>
+
+#include "code_structure.h"
+#include "function_validator.h"
+
+namespace kiln::validate_detail {
+namespace {
+
+// Storage for single-result block types, so a frame can always point at its
+// result types.
+constexpr ValType kSingleTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,      ValType::kF64,
+                                    ValType::kV128, ValType::kFuncRef, ValType::kExternRef};
+
+const ValType* single_type(ValType t) { return std::find(std::begin(kSingleTypes), std::end(kSingleTypes), t); }
+
+bool same_types(const ValType* a, uint32_t a_count, const ValType* b, uint32_t b_count) {
+  return a_count == b_count && std::equal(a, a + a_count, b);
+}
+
+}  // namespace
+
+void FunctionValidator::set_up_locals(const FuncType& type, const FunctionBody& body) {
+  locals_.clear();
+  uint64_t end = 0;
+  auto add = [&](uint64_t count, ValType t) {
+    if (count == 0) return;
+    end += count;
+    if (!locals_.empty() && locals_.back().type == t)
+      locals_.back().end = end;
+    else
+      locals_.push_back({end, t});
+  };
+  for (ValType t : type.params) add(1, t);
+  for (const LocalRun& run : body.locals) add(run.count, run.type);
+}
+
+ValType FunctionValidator::local_type(uint64_t offset, uint32_t index) const {
+  auto it = std::upper_bound(locals_.begin(), locals_.end(), uint64_t{index},
+                             [](uint64_t i, const LocalSpan& span) { return i < span.end; });
+  if (it == locals_.end()) fail_unknown(offset, "local", index);
+  return it->type;
+}
+
+void FunctionValidator::validate(uint32_t defined_index, FuncInfo& info) {
+  const Module& module = context_.module;
+  const FunctionBody& body = module.codes[defined_index];
+  func_type_ = &module.func_type(FuncIdx{module.imported_funcs + defined_index});
+  info_ = &info;
+  info.blocks.clear();
+  set_up_locals(*func_type_, body);
+
+  values_.clear();
+  frames_.clear();
+  cells_ = max_values_ = max_cells_ = 0;
+  code_offset_ = body.code.offset;
+  frames_.push_back({FrameKind::kFunction, false, 0, static_cast<uint32_t>(func_type_->results.size()), nullptr,
+                     func_type_->results.data(), 0, 0});
+  frame_height_ = 0;
+  max_depth_ = 1;
+
+  InstrReader reader(module.slice(body.code), body.code.offset, module.features);
+  while (!frames_.empty()) {
+    if (reader.at_end()) fail_missing_end(module, defined_index, reader.offset());
+    const Instr& instr = reader.next();
+    const OpSignature& sig = op_signature(instr.op);
+    if (sig.manual)
+      check_instruction(instr);
+    else
+      check_generic(instr, sig);
+    max_values_ = std::max(max_values_, static_cast<uint32_t>(values_.size()));
+    max_cells_ = std::max(max_cells_, cells_);
+  }
+  if (!reader.at_end()) fail_after_final_end(reader.offset());
+
+  info.max_stack_height = max_values_;
+  info.max_stack_cells = max_cells_;
+  info.max_control_depth = max_depth_;
+}
+
+void FunctionValidator::check_instruction(const Instr& instr) {
+  switch (instr.op) {
+    case Opcode::kUnreachable: return mark_unreachable();
+    case Opcode::kBlock: return enter_block(instr, FrameKind::kBlock);
+    case Opcode::kLoop: return enter_block(instr, FrameKind::kLoop);
+    case Opcode::kIf: return enter_block(instr, FrameKind::kIf);
+    case Opcode::kElse: return check_else(instr);
+    case Opcode::kEnd: return check_end(instr);
+    case Opcode::kBr: {
+      const ControlFrame& target = label(instr.offset, instr.index);
+      pop_types(instr.offset, target.label_types(), target.label_count());
+      return mark_unreachable();
+    }
+    case Opcode::kBrIf: {
+      pop_expect(instr.offset, ValType::kI32);
+      const ControlFrame& target = label(instr.offset, instr.index);
+      pop_types(instr.offset, target.label_types(), target.label_count());
+      return push_types(target.label_types(), target.label_count());
+    }
+    case Opcode::kBrTable: return check_branch_table(instr);
+    case Opcode::kReturn:
+      pop_types(instr.offset, func_type_->results.data(), static_cast<uint32_t>(func_type_->results.size()));
+      return mark_unreachable();
+    case Opcode::kDrop: pop(instr.offset, kUnknownType); return;
+    case Opcode::kSelect:
+    case Opcode::kSelectT: return check_select(instr);
+    case Opcode::kLocalGet:
+    case Opcode::kLocalSet:
+    case Opcode::kLocalTee:
+    case Opcode::kGlobalGet:
+    case Opcode::kGlobalSet: return check_variable(instr);
+    case Opcode::kTableGet:
+    case Opcode::kTableSet:
+    case Opcode::kTableGrow:
+    case Opcode::kTableFill: return check_table_op(instr);
+    case Opcode::kRefNull:
+    case Opcode::kRefIsNull:
+    case Opcode::kRefFunc: return check_reference(instr);
+    case Opcode::kCall:
+    case Opcode::kCallIndirect:
+    case Opcode::kReturnCall:
+    case Opcode::kReturnCallIndirect: return check_call(instr);
+    case Opcode::kMemoryCopy: return check_memory_copy(instr);
+    default:
+      // Every "*" opcode of opcodes.def has a case above; a new one must get one.
+      fail(ErrorCode::kUnsupported, instr.offset, std::string("validator has no rule for ") + opcode_name(instr.op));
+  }
+}
+
+void FunctionValidator::enter_block(const Instr& instr, FrameKind kind) {
+  ControlFrame frame;
+  frame.kind = kind;
+  switch (instr.block.kind) {
+    case BlockType::Kind::kEmpty: break;
+    case BlockType::Kind::kValue:
+      frame.results = single_type(instr.block.value);
+      frame.result_count = 1;
+      break;
+    case BlockType::Kind::kTypeIndex: {
+      const FuncType& type = type_at(instr.offset, instr.block.type_index);
+      frame.params = type.params.data();
+      frame.param_count = static_cast<uint32_t>(type.params.size());
+      frame.results = type.results.data();
+      frame.result_count = static_cast<uint32_t>(type.results.size());
+      break;
+    }
+  }
+  if (kind == FrameKind::kIf) pop_expect(instr.offset, ValType::kI32);
+  pop_types(instr.offset, frame.params, frame.param_count);
+  frame.height = static_cast<uint32_t>(values_.size());
+  frame.block = static_cast<uint32_t>(info_->blocks.size());
+  info_->blocks.push_back({static_cast<uint32_t>(instr.offset - code_offset_), 0, 0});
+  frames_.push_back(frame);
+  frame_height_ = frame.height;
+  max_depth_ = std::max(max_depth_, static_cast<uint32_t>(frames_.size()));
+  push_types(frame.params, frame.param_count);
+}
+
+// Called once the frame's results are popped: nothing else may remain above its base.
+static void check_frame_results(uint64_t offset, const ControlFrame& frame, size_t height) {
+  if (height != frame.height) fail_invalid(offset, "type mismatch: values remain at the end of a block");
+}
+
+void FunctionValidator::check_else(const Instr& instr) {
+  ControlFrame& frame = frames_.back();
+  // The spec's decoder ends an instruction sequence at `else` and then wants
+  // the `end` of the enclosing construct.
+  if (frame.kind != FrameKind::kIf) fail(ErrorCode::kMalformed, instr.offset, "END opcode expected");
+  pop_types(instr.offset, frame.results, frame.result_count);
+  check_frame_results(instr.offset, frame, values_.size());
+  frame.kind = FrameKind::kElse;
+  frame.unreachable = false;
+  info_->blocks[frame.block].else_pos = static_cast<uint32_t>(instr.offset - code_offset_);
+  push_types(frame.params, frame.param_count);
+}
+
+void FunctionValidator::check_end(const Instr& instr) {
+  const ControlFrame frame = frames_.back();
+  pop_types(instr.offset, frame.results, frame.result_count);
+  check_frame_results(instr.offset, frame, values_.size());
+  // An `if` without `else` has an empty else branch, which must turn the
+  // block's parameters into its results unchanged.
+  if (frame.kind == FrameKind::kIf && !same_types(frame.params, frame.param_count, frame.results, frame.result_count))
+    fail_invalid(instr.offset, "type mismatch: if without else must leave its parameters as results");
+  if (frame.kind != FrameKind::kFunction)
+    info_->blocks[frame.block].end = static_cast<uint32_t>(instr.offset - code_offset_);
+  frames_.pop_back();
+  if (frames_.empty()) return;
+  frame_height_ = frames_.back().height;
+  push_types(frame.results, frame.result_count);
+}
+
+const ControlFrame& FunctionValidator::label(uint64_t offset, uint32_t depth) const {
+  if (depth >= frames_.size()) fail_unknown(offset, "label", depth);
+  return frames_[frames_.size() - 1 - depth];
+}
+
+void FunctionValidator::check_branch_table(const Instr& instr) {
+  pop_expect(instr.offset, ValType::kI32);
+  const std::vector<uint32_t>& labels = *instr.labels;  // the default target is last
+  const ControlFrame& fallback = label(instr.offset, labels.back());
+  const uint32_t arity = fallback.label_count();
+  const ControlFrame& frame = frames_.back();
+  for (uint32_t depth : labels) {
+    const ControlFrame& target = label(instr.offset, depth);
+    if (target.label_count() != arity) fail_invalid(instr.offset, "type mismatch: br_table targets differ in arity");
+    // Each target must accept the operands in place; slots below the frame
+    // base are unknown when the stack is polymorphic, and match anything.
+    const ValType* types = target.label_types();
+    for (uint32_t i = 0; i < arity; ++i) {
+      const size_t from_top = arity - i;
+      const ValType expected = types[i];
+      if (values_.size() < frame.height + from_top) {
+        if (!frame.unreachable) fail_type_mismatch(instr.offset, expected, kUnknownType);
+        continue;
+      }
+      const ValType actual = values_[values_.size() - from_top];
+      if (actual != expected && actual != kUnknownType) fail_type_mismatch(instr.offset, expected, actual);
+    }
+  }
+  pop_types(instr.offset, fallback.label_types(), arity);
+  mark_unreachable();
+}
+
+void FunctionValidator::check_return_call(uint64_t offset, const FuncType& callee) {
+  if (callee.results != func_type_->results)
+    fail_invalid(offset, "type mismatch: tail call results " + func_type_text(callee) + " differ from the caller's");
+  pop_types(offset, callee.params.data(), static_cast<uint32_t>(callee.params.size()));
+  mark_unreachable();
+}
+
+}  // namespace kiln::validate_detail

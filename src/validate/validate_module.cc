@@ -1,0 +1,170 @@
+// validate_module: the module-level rules (indices, limits, globals, exports, start, segments), then every function
+// body.
+#include <string_view>
+#include <unordered_set>
+
+#include "code_structure.h"
+#include "const_expr.h"
+#include "context.h"
+#include "function_validator.h"
+#include "kiln/validate/validate.h"
+
+namespace kiln {
+namespace validate_detail {
+namespace {
+
+void check_limits(const Limits& limits, uint64_t bound, const char* too_large, uint64_t offset) {
+  if (limits.min > bound) fail_invalid(offset, too_large);
+  if (limits.max) {
+    if (*limits.max > bound) fail_invalid(offset, too_large);
+    if (limits.min > *limits.max) fail_invalid(offset, "size minimum must not be greater than maximum");
+  }
+}
+
+void check_table_type(const TableType& table, uint64_t offset) {
+  check_limits(table.limits, UINT32_MAX, "table size must be at most 2^32-1", offset);
+}
+
+void check_memory_type(const MemoryType& memory, uint64_t offset) {
+  if (memory.limits.shared) fail(ErrorCode::kUnsupported, offset, "shared memories (threads) are not supported");
+  if (memory.limits.is_64)
+    check_limits(memory.limits, kMaxPages64, "memory size must be at most 2^48 pages (16EiB)", offset);
+  else
+    check_limits(memory.limits, kMaxPages32, "memory size must be at most 65536 pages (4GiB)", offset);
+}
+
+void check_imports_and_definitions(const Module& module) {
+  const uint64_t import_offset = section_offset(module, SectionId::kImport);
+  for (const Import& import : module.imports) {
+    switch (import.kind) {
+      case ExternKind::kFunc:
+        if (to_u32(import.func_type) >= module.types.size())
+          fail_unknown(import_offset, "type", to_u32(import.func_type));
+        break;
+      case ExternKind::kTable: check_table_type(import.table, import_offset); break;
+      case ExternKind::kMemory: check_memory_type(import.memory, import_offset); break;
+      case ExternKind::kGlobal: break;
+    }
+  }
+  const uint64_t function_offset = section_offset(module, SectionId::kFunction);
+  for (size_t i = module.imported_funcs; i < module.func_types.size(); ++i) {
+    const uint32_t type = to_u32(module.func_types[i]);
+    if (type >= module.types.size()) fail_unknown(function_offset, "type", type);
+  }
+  if (module.codes.size() != module.func_types.size() - module.imported_funcs)
+    fail(ErrorCode::kMalformed, section_offset(module, SectionId::kCode),
+         "function and code section have inconsistent lengths");
+
+  const uint64_t table_offset = section_offset(module, SectionId::kTable);
+  for (size_t i = module.imported_tables; i < module.tables.size(); ++i)
+    check_table_type(module.tables[i], table_offset);
+
+  const uint64_t memory_offset = section_offset(module, SectionId::kMemory);
+  if (module.memories.size() > 1 && !module.features.multi_memory) fail_invalid(memory_offset, "multiple memories");
+  for (size_t i = module.imported_memories; i < module.memories.size(); ++i)
+    check_memory_type(module.memories[i], memory_offset);
+}
+
+// C.refs: a function may be named by ref.func in a body only if the module
+// mentions it elsewhere first, so engines know up front which functions
+// escape as references.
+void collect_declared_funcs(ModuleContext& context) {
+  const Module& module = context.module;
+  std::vector<uint8_t>& declared = context.declared_funcs;
+  declared.assign(module.func_types.size(), 0);
+  for (const Export& e : module.exports)
+    if (e.kind == ExternKind::kFunc && e.index < declared.size()) declared[e.index] = 1;
+  for (const Global& global : module.globals) collect_const_expr_refs(module, global.init, declared);
+  for (const ElemSegment& elem : module.elems) {
+    for (FuncIdx f : elem.funcs)
+      if (to_u32(f) < declared.size()) declared[to_u32(f)] = 1;
+    for (const ConstExpr& expr : elem.exprs) collect_const_expr_refs(module, expr, declared);
+  }
+}
+
+void check_exports(const Module& module) {
+  const uint64_t offset = section_offset(module, SectionId::kExport);
+  std::unordered_set<std::string_view> names;
+  names.reserve(module.exports.size());
+  for (const Export& e : module.exports) {
+    if (!names.insert(e.name).second) fail_invalid(offset, "duplicate export name \"" + e.name + "\"");
+    size_t count = 0;
+    switch (e.kind) {
+      case ExternKind::kFunc: count = module.func_types.size(); break;
+      case ExternKind::kTable: count = module.tables.size(); break;
+      case ExternKind::kMemory: count = module.memories.size(); break;
+      case ExternKind::kGlobal: count = module.global_types.size(); break;
+    }
+    if (e.index >= count) {
+      const char* what = e.kind == ExternKind::kFunc ? "function" : extern_kind_name(e.kind);
+      fail_unknown(offset, what, e.index);
+    }
+  }
+}
+
+void check_start(const Module& module) {
+  if (!module.start) return;
+  const uint64_t offset = section_offset(module, SectionId::kStart);
+  const uint32_t index = to_u32(*module.start);
+  if (index >= module.func_types.size()) fail_unknown(offset, "function", index);
+  const FuncType& type = module.func_type(*module.start);
+  if (!type.params.empty() || !type.results.empty())
+    fail_invalid(offset, "start function must have type [] -> [], not " + func_type_text(type));
+}
+
+void check_elems(const ModuleContext& context) {
+  const Module& module = context.module;
+  for (const ElemSegment& elem : module.elems) {
+    if (elem.mode == SegmentMode::kActive) {
+      const uint32_t table = to_u32(elem.table);
+      if (table >= module.tables.size()) fail_unknown(elem.file_offset, "table", table);
+      const ValType table_elem = module.tables[table].elem;
+      if (table_elem != elem.type) fail_type_mismatch(elem.file_offset, table_elem, elem.type);
+      validate_const_expr(context, elem.offset, ValType::kI32);
+    }
+    for (FuncIdx f : elem.funcs)
+      if (to_u32(f) >= module.func_types.size()) fail_unknown(elem.file_offset, "function", to_u32(f));
+    for (const ConstExpr& expr : elem.exprs) validate_const_expr(context, expr, elem.type);
+  }
+}
+
+void check_datas(const ModuleContext& context) {
+  const Module& module = context.module;
+  for (const DataSegment& data : module.datas) {
+    if (data.mode != SegmentMode::kActive) continue;
+    const uint32_t memory = to_u32(data.memory);
+    if (memory >= module.memories.size()) fail_unknown(data.file_offset, "memory", memory);
+    const ValType address = module.memories[memory].limits.is_64 ? ValType::kI64 : ValType::kI32;
+    validate_const_expr(context, data.offset, address);
+  }
+}
+
+ModuleInfo validate_everything(const Module& module) {
+  check_imports_and_definitions(module);
+  ModuleContext context(module);
+  collect_declared_funcs(context);
+  for (const Global& global : module.globals) validate_const_expr(context, global.init, global.type.type);
+  check_exports(module);
+  check_start(module);
+  check_elems(context);
+  check_datas(context);
+
+  ModuleInfo info;
+  info.funcs.resize(module.codes.size());
+  FunctionValidator validator(context);
+  for (uint32_t i = 0; i < module.codes.size(); ++i) validator.validate(i, info.funcs[i]);
+  return info;
+}
+
+}  // namespace
+}  // namespace validate_detail
+
+Result<ModuleInfo> validate_module(const Module& module) {
+  Result<ModuleInfo> result = capture_failure([&] { return validate_detail::validate_everything(module); });
+  if (result.ok() || result.error().code == ErrorCode::kMalformed) return result;
+  Status malformed = capture_failure([&] { validate_detail::scan_bodies_for_malformed(module); });
+  if (!malformed.ok() && malformed.error().code == ErrorCode::kMalformed) return std::move(malformed).error();
+  return result;
+}
+
+}  // namespace kiln

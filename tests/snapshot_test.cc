@@ -1,0 +1,103 @@
+// Tests of the page-diff scanner: exact run edges, cost-based merging, the segment cap, skipped pages.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "kiln/snapshot/scan.h"
+
+using namespace kiln;
+
+namespace {
+
+struct Fixture {
+  std::vector<uint8_t> memory;
+  std::vector<uint8_t> written;
+  explicit Fixture(size_t pages) : memory(pages * 4096, 0), written(pages, 1) {}
+  std::vector<DataRun> scan(ScanOptions options = {}) { return scan_memory(memory, written, options); }
+};
+
+}  // namespace
+
+TEST_CASE("an all-zero memory has no runs") {
+  Fixture f(4);
+  CHECK(f.scan().empty());
+}
+
+TEST_CASE("runs have exact edges, including the first and last byte") {
+  Fixture f(2);
+  f.memory[0] = 1;
+  f.memory[8191] = 2;
+  f.memory[1000] = 3;
+  f.memory[1001] = 4;
+  f.memory[1007] = 5;  // unaligned edges inside one word
+  const auto runs = f.scan();
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0] == DataRun{0, 1});
+  CHECK(runs[1] == DataRun{1000, 8});  // a 5-byte zero gap is cheaper than a second header
+  CHECK(runs[2] == DataRun{8191, 1});
+}
+
+TEST_CASE("gaps are merged exactly when that saves bytes") {
+  // Offsets below 64 encode as one LEB byte: a header costs 5 bytes here.
+  ScanOptions options;
+  CHECK(segment_header_size(DataRun{10, 1}, options) == 5);
+  CHECK(segment_header_size(DataRun{64, 1}, options) == 6);       // 64 needs two signed-LEB bytes
+  CHECK(segment_header_size(DataRun{0x80000000u, 200}, options) == 10);  // i32.const is signed: 5 bytes
+  ScanOptions other_memory;
+  other_memory.memory_index = 1;
+  CHECK(segment_header_size(DataRun{10, 1}, other_memory) == 6);
+  ScanOptions wide;
+  wide.memory64 = true;
+  CHECK(segment_header_size(DataRun{0x80000000u, 1}, wide) == 9);
+
+  Fixture f(1);
+  f.memory[10] = 1;
+  f.memory[15] = 1;  // gap of 4 < 5-byte header: merge
+  f.memory[30] = 1;
+  f.memory[36] = 1;  // gap of 5 = header: merged too (ties favour fewer segments)
+  f.memory[50] = 1;  // gap of 13 after 36: separate
+  const auto runs = f.scan();
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0] == DataRun{10, 6});
+  CHECK(runs[1] == DataRun{30, 7});
+  CHECK(runs[2] == DataRun{50, 1});
+}
+
+TEST_CASE("pages never written are skipped even if they hold bytes") {
+  Fixture f(3);
+  f.memory[4096 + 5] = 9;  // page 1 is not marked written: the scanner trusts the record
+  f.written[1] = 0;
+  f.memory[2 * 4096] = 7;
+  const auto runs = f.scan();
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0] == DataRun{8192, 1});
+}
+
+TEST_CASE("runs across page boundaries become one segment") {
+  Fixture f(2);
+  for (size_t i = 4000; i < 4200; ++i) f.memory[i] = 0xAB;
+  const auto runs = f.scan();
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0] == DataRun{4000, 200});
+}
+
+TEST_CASE("the segment cap merges the smallest gaps first, deterministically") {
+  std::vector<DataRun> runs{{0, 1}, {100, 1}, {120, 1}, {1000, 1}, {1010, 1}};
+  cap_segment_count(runs, 3);
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0] == DataRun{0, 1});
+  CHECK(runs[1] == DataRun{100, 21});
+  CHECK(runs[2] == DataRun{1000, 11});
+  std::vector<DataRun> ties{{0, 1}, {10, 1}, {20, 1}, {30, 1}};
+  cap_segment_count(ties, 3);
+  CHECK(ties == std::vector<DataRun>{{0, 11}, {20, 1}, {30, 1}});
+
+  Fixture f(16);
+  for (size_t i = 0; i < f.memory.size(); i += 100) f.memory[i] = 1;
+  ScanOptions options;
+  options.max_segments = 7;
+  const auto capped = f.scan(options);
+  CHECK(capped.size() == 7);
+  CHECK(capped.front().offset == 0);
+  CHECK(capped.back().end() == 65501);  // the last marked byte is at 65500
+}

@@ -1,0 +1,180 @@
+// spec_suite: runs every converted spec script (OUT/<set>/<name>/<name>.json) and prints per-set totals.
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "kiln/spectest/runner.h"
+
+namespace fs = std::filesystem;
+using kiln::spectest::ScriptReport;
+using kiln::spectest::Tally;
+
+namespace {
+
+constexpr int kExitSkipped = 77;  // meson's "test skipped"
+constexpr size_t kDefaultFailureLimit = 50;
+
+// The sets tools/spec-convert writes, with the features each one needs.
+constexpr std::string_view kSets[] = {"core",           "simd",     "multi-memory", "tail-call",
+                                      "extended-const", "memory64", "relaxed-simd"};
+
+// Every set but core is named after the feature it needs.
+std::optional<kiln::Features> features_for_set(std::string_view set) {
+  kiln::Features features;
+  if (set == "relaxed-simd" && !kiln::set_feature(features, "simd", true)) return std::nullopt;
+  if (set != "core" && !kiln::set_feature(features, set, true)) return std::nullopt;
+  return features;
+}
+
+// <set>/<name>/*.json, sorted so the output is stable.
+std::vector<fs::path> scripts_of_set(const fs::path& set_dir) {
+  std::vector<fs::path> scripts;
+  std::error_code ec;
+  for (fs::directory_iterator it(set_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_directory(ec)) continue;
+    std::error_code inner_ec;
+    for (fs::directory_iterator file(it->path(), inner_ec); !inner_ec && file != end; file.increment(inner_ec)) {
+      if (file->path().extension() == ".json" && file->is_regular_file(inner_ec)) scripts.push_back(file->path());
+    }
+  }
+  std::sort(scripts.begin(), scripts.end());
+  return scripts;
+}
+
+struct SetResult {
+  std::string_view name;
+  size_t files = 0;
+  ScriptReport report;
+  std::vector<std::string> load_errors;  // scripts that could not be read or parsed
+};
+
+void print_row(std::string_view name, size_t files, const Tally& t, uint64_t extra_failed) {
+  std::printf("%-16.*s %6zu %9" PRIu64 " %9" PRIu64 " %7" PRIu64 " %8" PRIu64 " %7" PRIu64 "\n",
+              static_cast<int>(name.size()), name.data(), files, t.total() + extra_failed, t.passed,
+              t.failed + extra_failed, t.skipped, t.not_applicable);
+}
+
+void print_usage() {
+  std::fputs(
+      "usage: spec_suite [--dir CONVERTED_DIR] [--verbose] [--set NAME]\n"
+      "  CONVERTED_DIR holds tools/spec-convert output (default: $KILN_SPEC_DIR, else build/spec)\n",
+      stderr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* env_dir = std::getenv("KILN_SPEC_DIR");
+  fs::path dir = env_dir && *env_dir ? env_dir : "build/spec";
+  bool verbose = false;
+  std::string only_set;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--dir" && i + 1 < argc) {
+      dir = argv[++i];
+    } else if (arg == "--set" && i + 1 < argc) {
+      only_set = argv[++i];
+    } else if (arg == "--verbose" || arg == "-v") {
+      verbose = true;
+    } else {
+      print_usage();
+      return 2;
+    }
+  }
+  if (!only_set.empty() && std::find(std::begin(kSets), std::end(kSets), only_set) == std::end(kSets)) {
+    std::fprintf(stderr,
+                 "spec_suite: unknown set '%s' (known: core, simd, multi-memory, tail-call, "
+                 "extended-const, memory64, relaxed-simd)\n",
+                 only_set.c_str());
+    return 2;
+  }
+
+  std::vector<SetResult> results;
+  size_t script_count = 0;
+  for (std::string_view set : kSets) {
+    if (!only_set.empty() && set != only_set) continue;
+    SetResult result;
+    result.name = set;
+    const auto features = features_for_set(set);
+    if (!features) {
+      std::fprintf(stderr, "spec_suite: kiln has no feature flag named '%.*s'\n", static_cast<int>(set.size()),
+                   set.data());
+      return 2;
+    }
+    for (const fs::path& script : scripts_of_set(dir / set)) {
+      ++result.files;
+      auto report = kiln::spectest::run_script_file(script.string(), *features);
+      if (report.ok()) {
+        result.report += *report;
+      } else {
+        result.load_errors.push_back(report.error().message);
+      }
+    }
+    script_count += result.files;
+    results.push_back(std::move(result));
+  }
+  if (script_count == 0) {
+    std::printf(
+        "!! SPEC SUITE SKIPPED: no converted test suite at %s\n"
+        "!! (convert one with: tools/spec-convert SUITE_DIR %s)\n",
+        dir.string().c_str(), dir.string().c_str());
+    return kExitSkipped;
+  }
+
+  std::printf("%-16s %6s %9s %9s %7s %8s %7s\n", "set", "files", "commands", "passed", "failed", "skipped", "n/a");
+  ScriptReport all;
+  size_t all_files = 0;
+  uint64_t load_failures = 0;
+  for (const SetResult& r : results) {
+    print_row(r.name, r.files, r.report.total(), r.load_errors.size());
+    all += r.report;
+    all_files += r.files;
+    load_failures += r.load_errors.size();
+  }
+  print_row("total", all_files, all.total(), load_failures);
+
+  std::printf("\n%-22s %9s %7s %8s %7s\n", "command", "passed", "failed", "skipped", "n/a");
+  for (size_t i = 0; i < kiln::spectest::kCommandTypeCount; ++i) {
+    const Tally& t = all.by_type[i];
+    if (t.total() == 0) continue;
+    std::printf("%-22s %9" PRIu64 " %7" PRIu64 " %8" PRIu64 " %7" PRIu64 "\n",
+                kiln::spectest::command_type_name(static_cast<kiln::spectest::CommandType>(i)), t.passed, t.failed,
+                t.skipped, t.not_applicable);
+  }
+
+  const size_t failure_total = all.failures.size() + load_failures;
+  if (failure_total > 0) {
+    const size_t limit = verbose ? failure_total : std::min(failure_total, kDefaultFailureLimit);
+    std::printf("\nfailures (%zu%s):\n", failure_total, limit < failure_total ? ", first 50; --verbose for all" : "");
+    size_t shown = 0;
+    for (const SetResult& r : results) {
+      for (const std::string& error : r.load_errors) {
+        if (shown++ < limit) std::printf("  cannot run script: %s\n", error.c_str());
+      }
+    }
+    for (const auto& failure : all.failures) {
+      if (shown++ >= limit) break;
+      std::printf("  %s\n", kiln::spectest::format_failure(failure).c_str());
+    }
+  }
+  if (all.phase_mismatches > 0) {
+    std::printf("\nnote: %" PRIu64
+                " assert_malformed/assert_invalid passed on the message, "
+                "but the error came from the other phase\n",
+                all.phase_mismatches);
+  }
+
+  const Tally total = all.total();
+  const uint64_t failed = total.failed + load_failures;
+  std::printf("\nnot applicable: %" PRIu64 " (text-format modules; kiln reads binaries only)\n", total.not_applicable);
+  std::printf("spec: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", total.passed, failed,
+              total.skipped);
+  return failed == 0 ? 0 : 1;
+}
