@@ -4,12 +4,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
+#include "kiln/spectest/interp_executor.h"
 #include "kiln/spectest/runner.h"
 
 namespace fs = std::filesystem;
@@ -63,8 +65,9 @@ void print_row(std::string_view name, size_t files, const Tally& t, uint64_t ext
 
 void print_usage() {
   std::fputs(
-      "usage: spec_suite [--dir CONVERTED_DIR] [--verbose] [--set NAME]\n"
-      "  CONVERTED_DIR holds tools/spec-convert output (default: $KILN_SPEC_DIR, else build/spec)\n",
+      "usage: spec_suite [--dir CONVERTED_DIR] [--verbose] [--set NAME] [--no-exec]\n"
+      "  CONVERTED_DIR holds tools/spec-convert output (default: $KILN_SPEC_DIR, else build/spec)\n"
+      "  --no-exec checks decoding and validation only, skipping commands that run code\n",
       stderr);
 }
 
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
   const char* env_dir = std::getenv("KILN_SPEC_DIR");
   fs::path dir = env_dir && *env_dir ? env_dir : "build/spec";
   bool verbose = false;
+  bool execute = true;
   std::string only_set;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -83,6 +87,8 @@ int main(int argc, char** argv) {
       only_set = argv[++i];
     } else if (arg == "--verbose" || arg == "-v") {
       verbose = true;
+    } else if (arg == "--no-exec") {
+      execute = false;
     } else {
       print_usage();
       return 2;
@@ -110,7 +116,10 @@ int main(int argc, char** argv) {
     }
     for (const fs::path& script : scripts_of_set(dir / set)) {
       ++result.files;
-      auto report = kiln::spectest::run_script_file(script.string(), *features);
+      // A fresh Store per script: registrations and shared imports never leak between scripts.
+      std::unique_ptr<kiln::spectest::InterpExecutor> executor;
+      if (execute) executor = std::make_unique<kiln::spectest::InterpExecutor>();
+      auto report = kiln::spectest::run_script_file(script.string(), *features, executor.get());
       if (report.ok()) {
         result.report += *report;
       } else {

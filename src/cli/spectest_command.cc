@@ -1,17 +1,21 @@
 // `kiln spectest`: run one wast2json script and print its failures and a "N/M passed" line.
 #include <cinttypes>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "commands.h"
 #include "feature_flags.h"
+#include "kiln/spectest/interp_executor.h"
 #include "kiln/spectest/runner.h"
 
 namespace kiln::cli {
 
 namespace {
 
-constexpr const char* kSpectestUsage = "usage: kiln spectest [--enable-FEATURE...] FILE.json\n";
+constexpr const char* kSpectestUsage =
+    "usage: kiln spectest [--enable-FEATURE...] [--no-exec] FILE.json\n"
+    "  --no-exec checks decoding and validation only, skipping commands that run code\n";
 
 }  // namespace
 
@@ -19,6 +23,7 @@ int spectest_command(std::span<char* const> args) {
   // Only explicit flags: the script's folder or name never turns a feature on.
   Features features;
   std::string path;
+  bool execute = true;
   for (char* raw : args) {
     const std::string_view arg = raw;
     switch (apply_feature_flag(features, arg)) {
@@ -28,6 +33,10 @@ int spectest_command(std::span<char* const> args) {
                      static_cast<int>(feature_names().size()), feature_names().data());
         return 1;
       case FlagMatch::kNotAFeatureFlag: break;
+    }
+    if (arg == "--no-exec") {
+      execute = false;
+      continue;
     }
     if (!path.empty() || arg.starts_with("-")) {
       std::fprintf(stderr, "kiln spectest: unexpected argument '%s'\n%s", raw, kSpectestUsage);
@@ -40,7 +49,9 @@ int spectest_command(std::span<char* const> args) {
     return 1;
   }
 
-  auto report = spectest::run_script_file(path, features);
+  std::unique_ptr<spectest::InterpExecutor> executor;
+  if (execute) executor = std::make_unique<spectest::InterpExecutor>();
+  auto report = spectest::run_script_file(path, features, executor.get());
   if (!report.ok()) {
     std::fprintf(stderr, "kiln spectest: %s\n", report.error().message.c_str());
     return 1;

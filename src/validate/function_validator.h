@@ -117,8 +117,10 @@ class FunctionValidator {
   // v128 takes two cells; so does the unknown type, which may stand for one.
   static uint32_t cells_of(ValType t) { return t == ValType::kV128 || t == kUnknownType ? 2 : 1; }
 
-  // A local run with the index one past its last local: lookup is a binary
-  // search, so a function declaring millions of locals costs nothing extra.
+  // A local run with the index one past its last local. Lookups go to
+  // flat_locals_ (a direct index) for the first locals and to a binary
+  // search over the runs beyond it; the flat part is sized by the body's
+  // bytes, so a function declaring millions of locals costs nothing extra.
   struct LocalSpan {
     uint64_t end = 0;
     ValType type = ValType::kI32;
@@ -131,6 +133,7 @@ class FunctionValidator {
   std::vector<ValType> values_;
   std::vector<ControlFrame> frames_;
   std::vector<LocalSpan> locals_;
+  std::vector<ValType> flat_locals_;
   size_t frame_height_ = 0;  // frames_.back().height, read by every pop
   uint32_t cells_ = 0;
   uint32_t max_values_ = 0;

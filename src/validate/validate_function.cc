@@ -18,6 +18,10 @@ bool same_types(const ValType* a, uint32_t a_count, const ValType* b, uint32_t b
   return a_count == b_count && std::equal(a, a + a_count, b);
 }
 
+// How many locals per body byte get a direct-index slot: plenty for real
+// code, and bounded by the input's size for hostile code.
+constexpr uint64_t kFlatLocalsPerByte = 4;
+
 }  // namespace
 
 void FunctionValidator::set_up_locals(const FuncType& type, const FunctionBody& body) {
@@ -33,9 +37,20 @@ void FunctionValidator::set_up_locals(const FuncType& type, const FunctionBody& 
   };
   for (ValType t : type.params) add(1, t);
   for (const LocalRun& run : body.locals) add(run.count, run.type);
+
+  const uint64_t flat_size = std::min<uint64_t>(end, kFlatLocalsPerByte * body.whole.size + type.params.size());
+  flat_locals_.clear();
+  uint64_t next = 0;
+  for (const LocalSpan& span : locals_) {
+    if (next >= flat_size) break;
+    const uint64_t stop = std::min(span.end, flat_size);
+    flat_locals_.insert(flat_locals_.end(), static_cast<size_t>(stop - next), span.type);
+    next = stop;
+  }
 }
 
 ValType FunctionValidator::local_type(uint64_t offset, uint32_t index) const {
+  if (index < flat_locals_.size()) return flat_locals_[index];
   auto it = std::upper_bound(locals_.begin(), locals_.end(), uint64_t{index},
                              [](uint64_t i, const LocalSpan& span) { return i < span.end; });
   if (it == locals_.end()) fail_unknown(offset, "local", index);

@@ -1,0 +1,196 @@
+// End-to-end pre-initialization of corpus/preinit modules: globals, memories, bulk memory and tables.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "kiln/decode/decode.h"
+#include "support/preinit_oracle.h"
+
+using namespace kiln;
+using namespace kiln::test;
+
+namespace {
+
+Options all_features() {
+  Options options;
+  options.features = Features::all();
+  return options;
+}
+
+// Runs the oracle on corpus module `name` and requires an equivalent output.
+OracleResult expect_equivalent(const std::string& name, const Options& options, const std::vector<Probe>& probes) {
+  OracleResult r = check_preinit(read_corpus(name), options, probes, corpus_checks(name));
+  CHECK_MESSAGE(r.error.empty(), name << ": " << r.error);
+  CHECK_MESSAGE(r.differences.empty(), name << ":\n" << r.summary());
+  for (const std::string& why : r.skipped) MESSAGE(name << ": external check skipped: " << why);
+  return r;
+}
+
+// One call on a fresh instance of `wasm` (its start function run, no init).
+std::string call_fresh(const std::vector<uint8_t>& wasm, const std::string& name, std::vector<Value> args = {}) {
+  Loaded loaded = load_module(wasm, all_features());
+  if (!loaded.error.empty()) return loaded.error;
+  return outcome_text(call_export(*loaded.instance, name, args));
+}
+
+Module decode_output(const std::vector<uint8_t>& wasm) {
+  auto m = decode_module(wasm, Features::all());
+  REQUIRE(m.ok());
+  return std::move(m).value();
+}
+
+}  // namespace
+
+TEST_CASE("the oracle itself tells an initialized instance from one that was not") {
+  // Without this, an oracle comparing nothing would pass every test below.
+  for (const char* name : {"globals", "memory_edges", "tables"}) {
+    Loaded initialized = load_module(read_corpus(name), all_features());
+    Loaded plain = load_module(read_corpus(name), all_features());
+    REQUIRE(initialized.error.empty());
+    REQUIRE(plain.error.empty());
+    REQUIRE(run_init_in_place(initialized, all_features()).empty());
+    CHECK(compare_state(*plain.instance, *plain.instance).empty());
+    const std::vector<std::string> diffs = compare_state(*initialized.instance, *plain.instance);
+    CHECK_MESSAGE(!diffs.empty(), name);
+  }
+  Loaded a = load_module(read_corpus("memory_edges"), all_features());
+  Loaded b = load_module(read_corpus("memory_edges"), all_features());
+  REQUIRE(run_init_in_place(a, all_features()).empty());
+  const std::vector<std::string> diffs = compare_state(*a.instance, *b.instance);
+  REQUIRE(!diffs.empty());
+  CHECK(diffs[0] == "memory 0 has 65536 bytes, expected 131072");
+  // Same size, one byte apart.
+  b.instance->memories[0]->grow(1);
+  std::vector<std::string> bytes = compare_state(*a.instance, *b.instance);
+  REQUIRE(bytes.size() == 1);
+  CHECK(bytes[0].find("bytes differ, the first at 0x0 (0x0, expected 0xaa)") != std::string::npos);
+}
+
+TEST_CASE("the oracle's node check reports what V8 computes") {
+  if (!have_tool("node")) {
+    MESSAGE("node is not installed: skipped");
+    return;
+  }
+  // The input itself, not initialized: its globals still hold their first values.
+  const std::vector<uint8_t> wasm = read_corpus("globals");
+  Loaded loaded = load_module(wasm, all_features());
+  REQUIRE(loaded.error.empty());
+  std::string failure;
+  const auto lines = run_probes_in_node(
+      wasm, *loaded.instance, {{"get_i32"}, {"get_f32"}, {"get_v128"}, {"call_fref"}, {"get_i64"}, {"bump_i32"}}, failure);
+  REQUIRE_MESSAGE(lines.has_value(), failure);
+  CHECK(*lines == std::vector<std::string>{"i32:1", "f32:0x3f800000", "skip", "trap", "i64:1", "i32:2"});
+}
+
+TEST_CASE("case 1: globals of every type keep init's values bit for bit; immutable ones stay") {
+  const OracleResult r = expect_equivalent(
+      "globals", all_features(),
+      {{"get_i32"}, {"get_i64"}, {"get_f32"}, {"get_f32_nan_bits"}, {"get_f64"}, {"get_f64_nan_bits"},
+       {"get_v128"}, {"v128_lanes"}, {"call_fref"}, {"call_const_fref"}, {"fref_cleared_is_null"},
+       {"eref_is_null"}, {"get_untouched"}, {"get_const_f64"}, {"bump_i32"}, {"bump_i32"}});
+  REQUIRE(!r.output.empty());
+  // The values themselves, not just equality with the in-place run.
+  CHECK(call_fresh(r.output, "get_i32") == "i32:" + std::to_string(static_cast<uint32_t>(-123456)));
+  CHECK(call_fresh(r.output, "get_i64") == "i64:1311768467463790320");
+  CHECK(call_fresh(r.output, "get_f32") == "f32:0xc0600000");
+  CHECK(call_fresh(r.output, "get_f32_nan_bits") == "i32:2141192193");  // 0x7fa00001
+  CHECK(call_fresh(r.output, "get_f64_nan_bits") == "i64:9219994337134247937");  // 0x7ff4000000000001
+  CHECK(call_fresh(r.output, "get_v128") == "v128:0xd0e0f10090a0b0c:0x506070801020304");
+  CHECK(call_fresh(r.output, "call_fref") == "i32:7");
+  CHECK(call_fresh(r.output, "fref_cleared_is_null") == "i32:1");
+  CHECK(call_fresh(r.output, "get_untouched") == "i32:77");
+  const Module out = decode_output(r.output);
+  REQUIRE(out.global_types.size() == 14);
+  CHECK(out.global_types[0].is_mutable);
+  CHECK(!out.global_types[11].is_mutable);  // $const_i32
+  CHECK(!out.global_types[13].is_mutable);  // $const_fref
+}
+
+TEST_CASE("case 2: the first and last bytes of memory, and memory.grow during init") {
+  const OracleResult r = expect_equivalent(
+      "memory_edges", all_features(),
+      {{"size"}, {"load8", {i32(0)}}, {"load8", {i32(131071)}}, {"load8", {i32(131072)}}, {"load32", {i32(65534)}},
+       {"load32", {i32(10)}}, {"load8", {i32(12)}}, {"grow", {i32(1)}}, {"size"}, {"load8", {i32(196607)}},
+       {"grow", {i32(1)}}, {"size"}});
+  REQUIRE(!r.output.empty());
+  const Module out = decode_output(r.output);
+  REQUIRE(out.memories.size() == 1);
+  CHECK(out.memories[0].limits.min == 2);  // the grown size
+  CHECK(out.memories[0].limits.max == 3);  // the maximum kept
+  CHECK(call_fresh(r.output, "load8", {i32(0)}) == "i32:170");
+  CHECK(call_fresh(r.output, "load8", {i32(131071)}) == "i32:187");
+  CHECK(call_fresh(r.output, "load8", {i32(131072)}) == "trap: out of bounds memory access");
+  CHECK(call_fresh(r.output, "load8", {i32(12)}) == "i32:33");  // '!' over the segment's 'i'
+}
+
+TEST_CASE("case 2: a memory that init leaves all zero needs no data, and old segments stay gone") {
+  const OracleResult r =
+      expect_equivalent("memory_zero", all_features(), {{"load8", {i32(100)}}, {"load8", {i32(70000)}}, {"size"}});
+  REQUIRE(!r.output.empty());
+  CHECK(r.stats.data_segments == 0);
+  CHECK(r.stats.memory_bytes == 131072);
+  for (const DataSegment& d : decode_output(r.output).datas)
+    CHECK_MESSAGE((d.mode != SegmentMode::kActive || d.bytes.size == 0), "an active segment with bytes is left");
+  CHECK(call_fresh(r.output, "load8", {i32(100)}) == "i32:0");
+}
+
+TEST_CASE("case 3: bulk memory during init, passive segments used or dropped, active ones overwritten") {
+  const OracleResult r = expect_equivalent(
+      "bulk_memory", all_features(),
+      {{"load64", {i32(0)}}, {"load64", {i32(8)}}, {"load64", {i32(32)}}, {"load64", {i32(40)}},
+       // $p1 was never used by init: memory.init on the output must copy "world".
+       {"init_p1", {i32(100), i32(5)}}, {"load64", {i32(100)}}, {"init_p1", {i32(100), i32(6)}},
+       // $p0, used by init, was not dropped: still usable.
+       {"init_p0", {i32(200), i32(5)}}, {"load64", {i32(200)}},
+       // $p2 was dropped by init: only an empty copy at offset 0 succeeds.
+       {"init_p2", {i32(300), i32(0)}}, {"init_p2", {i32(300), i32(1)}},
+       // An active segment is dropped once instantiation applied it.
+       {"init_a0", {i32(0), i32(0)}}, {"init_a0", {i32(0), i32(1)}},
+       {"drop_p1"}, {"init_p1", {i32(100), i32(1)}}, {"init_p1", {i32(100), i32(0)}}});
+  REQUIRE(!r.output.empty());
+  CHECK(call_fresh(r.output, "load64", {i32(0)}) == "i64:" + std::to_string(0x4141414141414141ull));
+  CHECK(call_fresh(r.output, "load64", {i32(8)}) == "i64:" + std::to_string(0x414141412e2e4141ull));
+  CHECK(call_fresh(r.output, "init_p1", {i32(100), i32(5)}).empty());
+  CHECK(call_fresh(r.output, "init_p2", {i32(300), i32(1)}) == "trap: out of bounds memory access");
+}
+
+TEST_CASE("case 4: multi-memory, two memories written and one left alone") {
+  const OracleResult r = expect_equivalent(
+      "multi_memory", all_features(),
+      {{"sizes"}, {"load_a", {i32(0)}}, {"load_a", {i32(100)}}, {"load_a", {i32(102)}}, {"load_b", {i32(5)}},
+       {"load_b", {i32(196607)}}, {"load_b", {i32(196608)}}, {"load_c", {i32(0)}}, {"grow_b", {i32(1)}},
+       {"grow_b", {i32(1)}}, {"sizes"}});
+  REQUIRE(!r.output.empty());
+  CHECK(call_fresh(r.output, "sizes") == "i32:131");
+  CHECK(call_fresh(r.output, "load_a", {i32(102)}) == "i32:101");  // 'e', copied from memory $b
+  const Module out = decode_output(r.output);
+  REQUIRE(out.memories.size() == 3);
+  CHECK(out.memories[1].limits.min == 3);
+  CHECK(out.memories[1].limits.max == 4);
+  CHECK(out.memories[2].limits.min == 1);
+}
+
+TEST_CASE("case 8: a funcref table changed by init calls like the original after init") {
+  std::vector<Probe> probes;
+  for (int32_t i = 0; i < 6; ++i) probes.push_back({"call", {i32(i)}});
+  const std::vector<Probe> more = {
+      {"size"}, {"ext_size"}, {"ext_is_null", {i32(2)}},
+      {"init_passive", {i32(0), i32(2)}}, {"call", {i32(0)}}, {"call", {i32(1)}},
+      {"init_dropped", {i32(0), i32(0)}}, {"init_dropped", {i32(0), i32(1)}},
+      {"grow", {i32(5)}}, {"grow", {i32(1)}}, {"size"}, {"call", {i32(9)}}, {"call", {i32(10)}}};
+  probes.insert(probes.end(), more.begin(), more.end());
+  const OracleResult r = expect_equivalent("tables", all_features(), probes);
+  REQUIRE(!r.output.empty());
+  CHECK(call_fresh(r.output, "size") == "i32:5");
+  CHECK(call_fresh(r.output, "call", {i32(1)}) == "i32:2");
+  CHECK(call_fresh(r.output, "call", {i32(2)}) == "i32:3");
+  CHECK(call_fresh(r.output, "call", {i32(3)}) == "trap: uninitialized element (3)");
+  CHECK(call_fresh(r.output, "call", {i32(4)}) == "trap: indirect call type mismatch");
+  CHECK(call_fresh(r.output, "call", {i32(5)}) == "trap: undefined element (5)");
+  CHECK(call_fresh(r.output, "init_dropped", {i32(0), i32(1)}) == "trap: out of bounds table access");
+  const Module out = decode_output(r.output);
+  REQUIRE(out.tables.size() == 2);
+  CHECK(out.tables[0].limits.min == 5);
+  CHECK(out.tables[0].limits.max == 10);
+}
