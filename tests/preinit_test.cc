@@ -12,26 +12,13 @@ using namespace kiln::test;
 
 namespace {
 
-Options all_features() {
-  Options options;
-  options.features = Features::all();
-  return options;
-}
-
 // Runs the oracle on corpus module `name` and requires an equivalent output.
 OracleResult expect_equivalent(const std::string& name, const Options& options, const std::vector<Probe>& probes) {
-  OracleResult r = check_preinit(read_corpus(name), options, probes, corpus_checks(name));
+  OracleResult r = check_corpus(name, options, probes);
   CHECK_MESSAGE(r.error.empty(), name << ": " << r.error);
   CHECK_MESSAGE(r.differences.empty(), name << ":\n" << r.summary());
   for (const std::string& why : r.skipped) MESSAGE(name << ": external check skipped: " << why);
   return r;
-}
-
-// One call on a fresh instance of `wasm` (its start function run, no init).
-std::string call_fresh(const std::vector<uint8_t>& wasm, const std::string& name, std::vector<Value> args = {}) {
-  Loaded loaded = load_module(wasm, all_features());
-  if (!loaded.error.empty()) return loaded.error;
-  return outcome_text(call_export(*loaded.instance, name, args));
 }
 
 Module decode_output(const std::vector<uint8_t>& wasm) {

@@ -87,6 +87,7 @@ SpecValue from_value(const Value& value) {
 InterpExecutor::InterpExecutor() : InterpExecutor([] {
   ExecOptions options;
   options.max_call_depth = kSpecCallDepth;
+  options.fuel = kSpecFuel;
   return options;
 }()) {}
 

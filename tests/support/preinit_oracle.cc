@@ -56,12 +56,11 @@ std::map<std::string, const Export*> expected_exports(const Module& m, const Opt
     out.erase(init_export_name(m, options));
     out.erase("_initialize");
   }
-  for (const ExportRename& r : options.renames) {
-    const Export* src = m.find_export(r.src);
-    if (!src) continue;
-    out.erase(r.src);
-    out[r.dst] = src;
-  }
+  // All at once, so that two renames may swap names.
+  for (const ExportRename& r : options.renames)
+    if (m.find_export(r.src)) out.erase(r.src);
+  for (const ExportRename& r : options.renames)
+    if (const Export* src = m.find_export(r.src)) out[r.dst] = src;
   return out;
 }
 

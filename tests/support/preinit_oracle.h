@@ -82,6 +82,16 @@ struct OracleResult {
 OracleResult check_preinit(std::span<const uint8_t> input, const Options& options, const std::vector<Probe>& probes,
                            const OracleChecks& checks = {});
 
+// Options as the CLI starts from them: every feature on.
+Options all_features();
+
+// One call on a fresh instance of `wasm` (start function run, no init), as
+// outcome_text; a load failure as its message.
+std::string call_fresh(std::span<const uint8_t> wasm, const std::string& name, std::vector<Value> args = {});
+
+// check_preinit on corpus module NAME with its own checks (corpus_checks).
+OracleResult check_corpus(std::string_view name, const Options& options, const std::vector<Probe>& probes);
+
 // corpus/preinit/NAME.wasm, and the `;; wabt-flags:` line of NAME.wat.
 std::vector<uint8_t> read_corpus(std::string_view name);
 std::string corpus_wabt_flags(std::string_view name);

@@ -103,6 +103,22 @@ OracleChecks corpus_checks(std::string_view name) {
   return checks;
 }
 
+Options all_features() {
+  Options options;
+  options.features = Features::all();
+  return options;
+}
+
+std::string call_fresh(std::span<const uint8_t> wasm, const std::string& name, std::vector<Value> args) {
+  Loaded loaded = load_module(wasm, all_features());
+  if (!loaded.error.empty()) return loaded.error;
+  return outcome_text(call_export(*loaded.instance, name, args));
+}
+
+OracleResult check_corpus(std::string_view name, const Options& options, const std::vector<Probe>& probes) {
+  return check_preinit(read_corpus(name), options, probes, corpus_checks(name));
+}
+
 std::optional<std::string> wabt_validate(std::span<const uint8_t> bytes, const std::string& flags) {
   if (!have_tool("wasm-validate")) return std::nullopt;
   const std::string path = temp_path(".wasm");

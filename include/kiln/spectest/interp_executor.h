@@ -25,13 +25,19 @@ Status define_spectest_module(Store& store, Linker& linker);
 // recursion of assert_exhaustion ends in milliseconds.
 inline constexpr uint32_t kSpecCallDepth = 10'000;
 
+// Fuel per invocation: the most any spec command uses is about a million
+// units (tail-call's 1,000,000 return_calls), so a thousand times that only
+// stops an interpreter bug that loops forever, as a failed command instead
+// of a hung suite.
+inline constexpr uint64_t kSpecFuel = 1'000'000'000;
+
 // Runs one script's modules in one Store: every instance, the spectest host
 // module and everything registered share it, so imported tables, memories
 // and globals are the same objects in every module that names them. Use a
 // fresh executor for each script.
 class InterpExecutor final : public Executor {
  public:
-  InterpExecutor();  // max_call_depth = kSpecCallDepth, unlimited fuel
+  InterpExecutor();  // kSpecCallDepth, kSpecFuel
   explicit InterpExecutor(const ExecOptions& options);
 
   Status instantiate(Module module, ModuleInfo info, std::string_view name) override;

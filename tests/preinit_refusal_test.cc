@@ -1,0 +1,220 @@
+// Pre-initialization refusals through the kiln CLI: exit code 1, a clear message, no output, input intact.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "support/preinit_oracle.h"
+
+using namespace kiln;
+using namespace kiln::test;
+
+namespace {
+
+// A private directory holding a copy of the input, so that nothing else
+// writes there and a stray output or temporary file would be seen.
+struct Workspace {
+  std::string dir = temp_path("-dir");
+  std::string input = dir + "/in.wasm";
+  std::string output = dir + "/out.wasm";
+  std::vector<uint8_t> input_bytes;
+
+  explicit Workspace(std::vector<uint8_t> bytes) : input_bytes(std::move(bytes)) {
+    REQUIRE(::mkdir(dir.c_str(), 0755) == 0);
+    write_bytes(input, input_bytes);
+  }
+  ~Workspace() { run_command("rm -rf '" + dir + "'"); }
+
+  size_t entries() const {
+    const CommandResult r = run_command("ls -A '" + dir + "' | wc -l");
+    return static_cast<size_t>(std::stoul(r.output));
+  }
+};
+
+struct Refusal {
+  int exit_code = -1;
+  std::string message;  // stdout and stderr
+};
+
+// Runs `kiln IN -o OUT ARGS` on a workspace holding `input` and checks what
+// every refusal must do: exit 1, say "error", create nothing, leave the input.
+Refusal refuse(const std::vector<uint8_t>& input, const std::string& args) {
+  Workspace ws(input);
+  const CommandResult r = run_command(std::string(KILN_EXE) + " " + ws.input + " -o " + ws.output + " " + args);
+  CHECK_MESSAGE(r.exit_code == 1, r.output);
+  // "kiln: error: IN: MESSAGE", or "IN:0xOFFSET: MESSAGE" for malformed input.
+  CHECK_MESSAGE(r.output.rfind("kiln: error: " + ws.input + ":", 0) == 0, r.output);
+  CHECK(::access(ws.output.c_str(), F_OK) != 0);
+  CHECK(ws.entries() == 1);  // no temporary file left behind either
+  CHECK(read_bytes(ws.input) == input);
+  // The message names the input once; callers match the rest without the temp path.
+  std::string message = r.output;
+  const size_t at = message.find(ws.input);
+  if (at != std::string::npos) message.replace(at, ws.input.size(), "IN");
+  return {r.exit_code, message};
+}
+
+Refusal refuse(const char* name, const std::string& args = "") { return refuse(read_corpus(name), args); }
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("case 9: imported memories, tables and globals are refused, naming the import") {
+  const Refusal memory = refuse("refuse_import_memory");
+  CHECK_MESSAGE(contains(memory.message, "imports memory \"env\".\"memory\""), memory.message);
+  CHECK_MESSAGE(contains(memory.message, "not supported"), memory.message);
+  const Refusal table = refuse("refuse_import_table");
+  CHECK_MESSAGE(contains(table.message, "imports table \"env\".\"table\""), table.message);
+  const Refusal global = refuse("refuse_import_global");
+  CHECK_MESSAGE(contains(global.message, "imports global \"env\".\"counter\""), global.message);
+}
+
+TEST_CASE("case 9: a missing init export, or one of the wrong kind or type, is refused") {
+  const Refusal missing = refuse("refuse_init_type", "-f nope");
+  CHECK(missing.message == "kiln: error: IN: the module has no export named 'nope' (choose the init function with "
+                           "--init-func)\n");
+  const Refusal params = refuse("refuse_init_type");
+  CHECK(params.message ==
+        "kiln: error: IN: the init function 'wizer-initialize' must have type () -> (), it has (i32) -> ()\n");
+  const Refusal results = refuse("refuse_init_type", "-f returns");
+  CHECK(contains(results.message, "it has () -> (i32)"));
+  const Refusal global = refuse("refuse_init_type", "--init-func a_global");
+  CHECK(global.message == "kiln: error: IN: the init export 'a_global' is not a function\n");
+  // Only the default name falls back to wizer.initialize.
+  const Refusal none = refuse("order", "-f wizer.initialize");
+  CHECK(contains(none.message, "no export named 'wizer.initialize'"));
+}
+
+TEST_CASE("case 9: a trap during init names the trap, the function, its caller and offsets") {
+  // describe_trap: "MESSAGE in func $NAME (#INDEX) at 0xOFFSET", then one "called from" line per frame.
+  // The offsets are those of i32.div_s and of the call (wasm-objdump -d).
+  const Refusal r = refuse("refuse_init_trap");
+  CHECK(r.message ==
+        "kiln: error: IN: the init function failed: integer divide by zero in func $parse_header (#0) at 0x3e\n"
+        "  called from func $init (#1) at 0x42\n");
+  const Refusal start = refuse("refuse_start_trap");
+  CHECK(start.message == "kiln: error: IN: the start function failed: unreachable in func $boot (#0) at 0x31\n");
+}
+
+TEST_CASE("case 9: init calling an import nobody provides names it and how to provide it") {
+  const Refusal plain = refuse("refuse_init_import");
+  CHECK_MESSAGE(contains(plain.message, "env.log"), plain.message);
+  CHECK_MESSAGE(contains(plain.message, "--preload env=FILE.wasm"), plain.message);
+  CHECK_MESSAGE(!contains(plain.message, "--allow-wasi"), plain.message);
+  const Refusal wasi = refuse("refuse_init_wasi");
+  CHECK_MESSAGE(contains(wasi.message, "wasi_snapshot_preview1.fd_write"), wasi.message);
+  CHECK_MESSAGE(contains(wasi.message, "--allow-wasi"), wasi.message);
+  CHECK_MESSAGE(!contains(wasi.message, "--preload"), wasi.message);
+}
+
+// BUG (reported): Options::allow_wasi is parsed but nothing provides WASI, so
+// kiln refuses and still says "pass --allow-wasi". Drop should_fail once fixed.
+TEST_CASE("case 9: with --allow-wasi the module that called WASI pre-initializes" * doctest::should_fail()) {
+  Workspace ws(read_corpus("refuse_init_wasi"));
+  const CommandResult allowed =
+      run_command(std::string(KILN_EXE) + " --allow-wasi " + ws.input + " -o " + ws.output + " </dev/null");
+  CHECK_MESSAGE(allowed.exit_code == 0, allowed.output);
+  CHECK(!read_bytes(ws.output).empty());
+}
+
+TEST_CASE("case 9: --fuel stops an init that never ends") {
+  const Refusal r = refuse("refuse_init_loop", "--fuel 100000");
+  CHECK_MESSAGE(contains(r.message, "the init function failed: all fuel consumed in func #0 at 0x"), r.message);
+}
+
+TEST_CASE("case 9: malformed input: empty stdin, an empty file, truncated modules") {
+  {
+    Workspace ws(read_corpus("order"));
+    const CommandResult r = run_command(std::string(KILN_EXE) + " -o " + ws.output + " </dev/null");
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.output.rfind("kiln: error: <stdin>", 0) == 0, r.output);
+    CHECK(::access(ws.output.c_str(), F_OK) != 0);
+  }
+  CHECK(contains(refuse(std::vector<uint8_t>{}, "").message, "unexpected end"));
+  const std::vector<uint8_t> whole = read_corpus("globals");
+  for (size_t cut : {size_t{4}, size_t{8}, size_t{9}, size_t{20}, whole.size() / 2, whole.size() - 1}) {
+    CAPTURE(cut);
+    refuse(std::vector<uint8_t>(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(cut)), "");
+  }
+}
+
+TEST_CASE("case 9: an output that is the input itself is refused, also through a link") {
+  Workspace ws(read_corpus("order"));
+  const std::string link = ws.dir + "/link.wasm";
+  const std::string hard = ws.dir + "/hard.wasm";
+  REQUIRE(::symlink("in.wasm", link.c_str()) == 0);
+  REQUIRE(::link(ws.input.c_str(), hard.c_str()) == 0);
+  for (const std::string& out : {ws.input, ws.dir + "/./in.wasm", link, hard}) {
+    CAPTURE(out);
+    const CommandResult r = run_command(std::string(KILN_EXE) + " " + ws.input + " -o " + out);
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(contains(r.output, "is the input file"), r.output);
+    CHECK(read_bytes(ws.input) == ws.input_bytes);
+  }
+  CHECK(ws.entries() == 3);
+}
+
+TEST_CASE("case 9: unwritable outputs fail with exit code 1 and leave nothing behind") {
+  Workspace ws(read_corpus("order"));
+  const std::string kiln = std::string(KILN_EXE) + " " + ws.input + " -o ";
+  const CommandResult missing_dir = run_command(kiln + ws.dir + "/no/such/dir/out.wasm");
+  CHECK(missing_dir.exit_code == 1);
+  CHECK_MESSAGE(contains(missing_dir.output, "No such file or directory"), missing_dir.output);
+  const CommandResult under_file = run_command(kiln + ws.input + "/out.wasm");
+  CHECK(under_file.exit_code == 1);
+  CHECK_MESSAGE(contains(under_file.output, "Not a directory"), under_file.output);
+  const CommandResult onto_dir = run_command(kiln + ws.dir);
+  CHECK(onto_dir.exit_code == 1);
+  CHECK(ws.entries() == 1);
+
+  // /dev/full accepts the open and fails the write; it must stay a device.
+  const CommandResult full = run_command(kiln + "/dev/full");
+  CHECK(full.exit_code == 1);
+  CHECK_MESSAGE(contains(full.output, "No space left on device"), full.output);
+  struct stat st {};
+  REQUIRE(::stat("/dev/full", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
+
+  // A read-only directory: root writes there anyway, so only without privileges.
+  const std::string locked = ws.dir + "/locked";
+  REQUIRE(::mkdir(locked.c_str(), 0555) == 0);
+  if (::geteuid() == 0) {
+    MESSAGE("running as root: the read-only directory case is skipped");
+  } else {
+    const CommandResult r = run_command(kiln + locked + "/out.wasm");
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(contains(r.output, "Permission denied"), r.output);
+    CHECK(run_command("ls -A '" + locked + "'").output.empty());
+  }
+}
+
+TEST_CASE("case 9: a refused run leaves an existing output file as it was") {
+  Workspace ws(read_corpus("refuse_init_trap"));
+  const std::vector<uint8_t> before = {1, 2, 3};
+  write_bytes(ws.output, before);
+  const CommandResult r = run_command(std::string(KILN_EXE) + " " + ws.input + " -o " + ws.output);
+  CHECK(r.exit_code == 1);
+  CHECK(read_bytes(ws.output) == before);
+  CHECK(ws.entries() == 2);
+}
+
+TEST_CASE("case 9: the API reports refusals with their error codes") {
+  Options options = all_features();
+  auto imported = preinitialize(read_corpus("refuse_import_memory"), options);
+  REQUIRE(!imported.ok());
+  CHECK(imported.error().code == ErrorCode::kUnsupported);
+  auto trapped = preinitialize(read_corpus("refuse_init_trap"), options);
+  REQUIRE(!trapped.ok());
+  CHECK(trapped.error().code == ErrorCode::kTrap);
+  options.fuel = 1000;
+  auto endless = preinitialize(read_corpus("refuse_init_loop"), options);
+  REQUIRE(!endless.ok());
+  CHECK(endless.error().code == ErrorCode::kExhausted);
+  auto truncated = preinitialize(std::vector<uint8_t>{0x00, 0x61, 0x73}, options);
+  REQUIRE(!truncated.ok());
+  CHECK(truncated.error().code == ErrorCode::kMalformed);
+}
