@@ -204,6 +204,39 @@ TEST_CASE("memory accesses are bounds-checked exactly at the edges, and growth m
   CHECK(single_result(call(inst, "grow", {Value::i32(1)})) == 0xFFFF'FFFFu);
 }
 
+TEST_CASE("bulk memory instructions copy segment bytes and record the pages they write") {
+  // (memory 1) (data "hello")
+  // (func (export "f")
+  //   (memory.init 0 (i32.const 8192) (i32.const 0) (i32.const 5)) (data.drop 0)
+  //   (memory.copy (i32.const 20000) (i32.const 8192) (i32.const 5))
+  //   (memory.fill (i32.const 40000) (i32.const 7) (i32.const 3)))
+  // (func (export "again") (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 1)))
+  const ByteVec f = {0x41, 0x80, 0xc0, 0x00, 0x41, 0x00, 0x41, 0x05, 0xfc, 0x08, 0x00, 0x00, 0xfc, 0x09, 0x00,
+                     0x41, 0xa0, 0x9c, 0x01, 0x41, 0x80, 0xc0, 0x00, 0x41, 0x05, 0xfc, 0x0a, 0x00, 0x00,
+                     0x41, 0xc0, 0xb8, 0x02, 0x41, 0x07, 0x41, 0x03, 0xfc, 0x0b, 0x00, END};
+  const ByteVec again = {0x41, 0x00, 0x41, 0x00, 0x41, 0x01, 0xfc, 0x08, 0x00, 0x00, END};
+  const ByteVec bytes = cat({funcs_module({func_type({}, {})}, {{0x00}, {0x00}},
+                                          {export_func("f", 0), export_func("again", 1)},
+                                          {body({0x00}, f), body({0x00}, again)}, {section(5, vec({{0x00, 0x01}}))},
+                                          {section(12, uleb(1))}),
+                             section(11, vec({{0x01, 0x05, 'h', 'e', 'l', 'l', 'o'}}))});
+  Store store;
+  Instance* inst = load(store, Linker{}, bytes);
+  CHECK_FALSE(call(inst, "f", {}).trap.has_value());
+  const Memory& memory = *inst->memories[0];
+  CHECK(std::memcmp(memory.data() + 8192, "hello", 5) == 0);
+  CHECK(std::memcmp(memory.data() + 20000, "hello", 5) == 0);
+  CHECK(memory.data()[40002] == 7);
+  CHECK(memory.data()[40003] == 0);
+  const std::vector<uint8_t>& written = memory.written_pages();
+  CHECK(written[8192 / 4096] == 1);
+  CHECK(written[20000 / 4096] == 1);
+  CHECK(written[40000 / 4096] == 1);
+  CHECK(written[0] == 0);
+  CHECK(written[1] == 0);
+  CHECK(trap_of(call(inst, "again", {})) == TrapKind::kOutOfBoundsMemory);
+}
+
 TEST_CASE("a trap reports the innermost frame first, with each frame's instruction offset") {
   // (func $outer (export "f") (result i32) (i32.const 5) (call $inner))
   // (func $inner (param i32) (result i32) (unreachable))

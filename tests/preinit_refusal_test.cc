@@ -121,6 +121,37 @@ TEST_CASE("case 9: with --allow-wasi the module that called WASI pre-initializes
   CHECK(!read_bytes(ws.output).empty());
 }
 
+TEST_CASE("case 9: the remedy the message suggests, --preload env=FILE.wasm, works") {
+  Workspace ws(read_corpus("refuse_init_import"));
+  const std::string preload = std::string(KILN_SOURCE_ROOT) + "/corpus/preinit/preload_env.wasm";
+  const CommandResult r =
+      run_command(std::string(KILN_EXE) + " --preload env=" + preload + " " + ws.input + " -o " + ws.output);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(r.output.empty());
+  // The preloaded module is not part of the output: env.log is still imported.
+  Loaded out = load_module(read_bytes(ws.output), all_features());
+  REQUIRE(out.error.empty());
+  REQUIRE(out.module->imports.size() == 1);
+  CHECK(out.module->imports[0].name == "log");
+  const CommandResult missing =
+      run_command(std::string(KILN_EXE) + " --preload env=" + ws.dir + "/none.wasm " + ws.input + " -o " + ws.output);
+  CHECK(missing.exit_code == 1);
+  CHECK(contains(missing.output, "none.wasm"));
+}
+
+// Wizer refuses an `_initialize` of the wrong type; so does kiln.
+TEST_CASE("case 9: an _initialize that is not [] -> [] is refused") {
+  const Refusal r = refuse("refuse_initialize_type");
+  CHECK_MESSAGE(contains(r.message, "_initialize"), r.message);
+}
+
+TEST_CASE("case 9: a refusal writes nothing to standard output when it is the output") {
+  Workspace ws(read_corpus("refuse_init_trap"));
+  const CommandResult r = run_command("( " + std::string(KILN_EXE) + " " + ws.input + " 2>/dev/null )");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.empty());
+}
+
 TEST_CASE("case 9: --fuel stops an init that never ends") {
   const Refusal r = refuse("refuse_init_loop", "--fuel 100000");
   CHECK_MESSAGE(contains(r.message, "the init function failed: all fuel consumed in func #0 at 0x"), r.message);

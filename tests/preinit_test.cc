@@ -68,6 +68,11 @@ TEST_CASE("the oracle's node check reports what V8 computes") {
       wasm, *loaded.instance, {{"get_i32"}, {"get_f32"}, {"get_v128"}, {"call_fref"}, {"get_i64"}, {"bump_i32"}}, failure);
   REQUIRE_MESSAGE(lines.has_value(), failure);
   CHECK(*lines == std::vector<std::string>{"i32:1", "f32:0x3f800000", "skip", "trap", "i64:1", "i32:2"});
+  // With V8 running init first, as the oracle does for the original.
+  const auto initialized =
+      run_probes_in_node(wasm, *loaded.instance, {{"get_i32"}, {"call_fref"}}, failure, {"wizer-initialize"});
+  REQUIRE_MESSAGE(initialized.has_value(), failure);
+  CHECK(*initialized == std::vector<std::string>{"i32:4294843840", "i32:7"});
 }
 
 TEST_CASE("case 1: globals of every type keep init's values bit for bit; immutable ones stay") {
@@ -156,6 +161,24 @@ TEST_CASE("case 4: multi-memory, two memories written and one left alone") {
   CHECK(out.memories[1].limits.min == 3);
   CHECK(out.memories[1].limits.max == 4);
   CHECK(out.memories[2].limits.min == 1);
+}
+
+// The cap counts the segments of every memory together.
+TEST_CASE("case 11: max_data_segments holds across memories") {
+  Options options = all_features();
+  options.max_data_segments = 2;
+  const OracleResult r = expect_equivalent("multi_memory", options, {{"load_b", {i32(196607)}}});
+  CHECK(r.stats.data_segments <= 2);
+}
+
+// With a cap of 3, the 90-byte gap in memory $a is closed rather than the
+// 196 KB gap in memory $b, which keeps the output under 1 KB.
+TEST_CASE("case 11: the segment cap merges the smallest gaps across memories") {
+  Options options = all_features();
+  options.max_data_segments = 3;
+  const OracleResult r = expect_equivalent("multi_memory", options, {{"load_b", {i32(196607)}}});
+  CHECK(r.stats.data_segments <= 3);
+  CHECK(r.output.size() < 1024);
 }
 
 TEST_CASE("case 8: a funcref table changed by init calls like the original after init") {

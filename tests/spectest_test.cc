@@ -498,7 +498,11 @@ TEST_CASE("kiln spectest: failures, the N/M line and the exit status") {
   };
   const auto [pass_code, pass_out] = run((dir.path / "pass.json").string());
   CHECK(pass_code == 0);
-  CHECK(pass_out == "3 commands: 1 skipped (need an interpreter), 1 not applicable (text format)\n1/1 passed\n");
+  // The interpreter runs the script's execution command too.
+  CHECK(pass_out == "3 commands: 0 skipped (need an interpreter), 1 not applicable (text format)\n2/2 passed\n");
+  const auto [no_exec_code, no_exec_out] = run("--no-exec " + (dir.path / "pass.json").string());
+  CHECK(no_exec_code == 0);
+  CHECK(no_exec_out == "3 commands: 1 skipped (need an interpreter), 1 not applicable (text format)\n1/1 passed\n");
   const auto [fail_code, fail_out] = run("--enable-multi-memory " + (dir.path / "fail.json").string());
   CHECK(fail_code == 1);
   CHECK(

@@ -28,6 +28,9 @@ struct HostImport {
 // Mirrors the command line (Wizer's flags plus kiln's own).
 struct Options {
   std::string init_func = kDefaultInitFunc;
+  // Use "wizer.initialize" when init_func is the default and absent (the CLI
+  // turns this off when -f names the function explicitly).
+  bool init_func_fallback = true;
   std::vector<ExportRename> renames;
   bool keep_init_func = false;
   bool allow_wasi = false;

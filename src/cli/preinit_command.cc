@@ -56,8 +56,8 @@ struct Parsed {
 };
 
 std::optional<bool> parse_bool(std::string_view text) {
-  if (text == "true" || text == "1" || text == "yes") return true;
-  if (text == "false" || text == "0" || text == "no") return false;
+  if (text == "true") return true;
+  if (text == "false") return false;
   return std::nullopt;
 }
 
@@ -108,22 +108,15 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
       if (i + 1 < args.size()) return std::string_view(args[++i]);
       return std::nullopt;
     };
-    // A boolean: bare means true; "=B" or a following literal true/false.
+    // A boolean, as Wizer takes it: bare means true, otherwise "=true|false".
     auto take_bool = [&](bool& target) -> std::optional<int> {
-      if (value) {
-        auto b = parse_bool(*value);
-        if (!b) return usage_error(std::string(name) + " takes true or false, not '" + std::string(*value) + "'");
-        target = *b;
+      if (!value) {
+        target = true;
         return std::nullopt;
       }
-      if (i + 1 < args.size()) {
-        if (auto b = parse_bool(args[i + 1]); b && (std::string_view(args[i + 1]) == "true" || std::string_view(args[i + 1]) == "false")) {
-          ++i;
-          target = *b;
-          return std::nullopt;
-        }
-      }
-      target = true;
+      auto b = parse_bool(*value);
+      if (!b) return usage_error(std::string(name) + " takes true or false, not '" + std::string(*value) + "'");
+      target = *b;
       return std::nullopt;
     };
     auto need = [&](std::optional<std::string_view> v) -> std::optional<int> {
@@ -147,6 +140,7 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
       auto v = take_value();
       if (auto e = need(v)) return e;
       o.init_func = *v;
+      o.init_func_fallback = false;
     } else if (name == "-r" || name == "--rename-func" || name == "--func-rename") {
       // The value itself contains '=': take everything after the option name.
       std::string_view spec;
@@ -256,7 +250,7 @@ int preinit_command(std::span<char* const> args) {
       std::fprintf(stderr, "kiln: error: %s: %s\n", where.c_str(), e.message.c_str());
     return 1;
   }
-  Status written = write_file_atomic(p.output, *output);
+  Status written = write_file_atomic(p.output, *output);  // "-" is standard output
   if (!written.ok()) {
     std::fprintf(stderr, "kiln: error: %s\n", written.error().message.c_str());
     return 1;

@@ -2,6 +2,7 @@
 #include "compile.h"
 
 #include <algorithm>
+#include <string>
 
 #include "kiln/base/failure.h"
 #include "lowerer.h"

@@ -1,6 +1,7 @@
 // The dispatch loop: direct-threaded computed goto (or a switch with -DKILN_SWITCH_DISPATCH) over the handler .inc files.
 #include <bit>
 #include <cstring>
+#include <iterator>
 
 #include "compile.h"
 #include "machine.h"
@@ -17,11 +18,8 @@ static_assert(std::endian::native == std::endian::little, "cells and linear memo
 namespace kiln::interp {
 namespace {
 
-#ifdef KILN_USE_SWITCH
+// Set once by execute(nullptr, ...): the label table under computed goto.
 const void* const* g_handlers = nullptr;
-#else
-const void* const* g_handlers = nullptr;
-#endif
 
 // Moves the top `keep` cells down over `drop` cells: a branch leaving a block.
 inline uint64_t* adjust_stack(uint64_t* sp, uint64_t packed) {
@@ -84,11 +82,12 @@ static bool execute(Machine* machine, CompiledFunc* start) {
     if (fuel_left == 0) [[unlikely]] TRAP(TrapKind::kOutOfFuel);         \
     --fuel_left;                                                         \
   } while (false)
-#define RELOAD_MEMORY()                                  \
-  do {                                                   \
-    mem0 = cf->memory0;                                  \
-    mbase = mem0 ? mem0->data() : nullptr;               \
-    msize = mem0 ? mem0->size_bytes() : 0;               \
+#define RELOAD_MEMORY()                                           \
+  do {                                                            \
+    mem0 = cf->memory0;                                           \
+    mbase = mem0 ? mem0->data() : nullptr;                        \
+    msize = mem0 ? mem0->size_bytes() : 0;                        \
+    mwritten = mem0 ? mem0->written_pages().data() : nullptr;     \
   } while (false)
 
   Machine& m = *machine;
@@ -105,6 +104,7 @@ static bool execute(Machine* machine, CompiledFunc* start) {
   Memory* mem0 = nullptr;
   uint8_t* mbase = nullptr;
   uint64_t msize = 0;
+  const uint8_t* mwritten = nullptr;  // memory 0's written-page record: stores skip pages already marked
   TrapKind trap_kind = TrapKind::kUnreachable;
   uint64_t trap_arg = 0;  // the element index of call_indirect traps, for the message
   FuncInstance* callee = nullptr;

@@ -33,13 +33,17 @@ Error init_trap(const char* phase, const CallOutcome& outcome) {
   return Error{code, kNoOffset, std::move(message)};
 }
 
-Status call_export(Instance& instance, const std::string& name, const char* phase, const Options& options,
-                   Stats& stats) {
-  FuncInstance* func = instance.export_func(name);
+// Runs one phase of init. --fuel is one budget for all phases together.
+Status call_phase(FuncInstance& func, const char* phase, const Options& options, Stats& stats) {
   ExecOptions exec;
-  exec.fuel = options.fuel;
+  if (options.fuel > 0) {
+    if (stats.fuel_used >= options.fuel)
+      return Error{ErrorCode::kExhausted, kNoOffset, std::string(phase) + " failed: out of fuel (--fuel " +
+                                                         std::to_string(options.fuel) + ")"};
+    exec.fuel = options.fuel - stats.fuel_used;
+  }
   ExecStats exec_stats;
-  CallOutcome outcome = call_function(*func, {}, exec, &exec_stats);
+  CallOutcome outcome = call_function(func, {}, exec, &exec_stats);
   stats.calls += exec_stats.calls;
   stats.fuel_used += exec_stats.fuel_used;
   if (outcome.trap) return init_trap(phase, outcome);
@@ -51,16 +55,18 @@ Status call_export(Instance& instance, const std::string& name, const char* phas
 Status check_supported(const Module& module) {
   for (const Import& import : module.imports) {
     if (import.kind == ExternKind::kFunc) continue;
-    return unsupported(std::string("imported ") + extern_kind_name(import.kind) + "s are not supported: the module imports " +
-                       extern_kind_name(import.kind) + " " + quoted_import(import) +
-                       ", whose state a snapshot cannot capture");
+    static constexpr const char* kPlural[] = {"functions", "tables", "memories", "globals"};
+    return unsupported(std::string("imported ") + kPlural[static_cast<int>(import.kind)] +
+                       " are not supported: the module imports " + extern_kind_name(import.kind) + " " +
+                       quoted_import(import) + ", whose state a snapshot cannot capture");
   }
   return {};
 }
 
 Result<std::string> choose_init_func(const Module& module, const Options& options) {
   std::string name = options.init_func;
-  if (!module.find_export(name) && name == kDefaultInitFunc && module.find_export("wizer.initialize")) {
+  if (options.init_func_fallback && !module.find_export(name) && name == kDefaultInitFunc &&
+      module.find_export("wizer.initialize")) {
     name = "wizer.initialize";
     if (options.note) options.note("no export named 'wizer-initialize'; using 'wizer.initialize' as the init function");
   }
@@ -78,7 +84,7 @@ Status provide_imports(Store& store, Linker& linker, const Module& module, const
   for (const HostImport& host : options.host_imports) linker.define_func(store, host.module, host.name, host.type, host.function);
   for (const auto& [name, path] : options.preloads) {
     auto bytes = read_file(path);
-    if (!bytes) return std::move(bytes).error();
+    if (!bytes) return Error{ErrorCode::kIo, kNoOffset, "preload " + name + "=" + path + ": " + bytes.error().message};
     auto decoded = decode_module(std::move(*bytes), options.features);
     if (!decoded) return Error{decoded.error().code, decoded.error().offset, "preload '" + path + "': " + decoded.error().message};
     auto preload = std::make_shared<const Module>(std::move(decoded).value());
@@ -101,20 +107,15 @@ Error explain_instantiation_error(Error error) {
 
 Status run_initialization(Instance& instance, const std::string& init_func, const Options& options, Stats& stats) {
   const Module& m = *instance.module;
-  if (m.start) {
-    ExecOptions exec;
-    exec.fuel = options.fuel;
-    ExecStats exec_stats;
-    CallOutcome outcome = call_function(*instance.funcs[to_u32(*m.start)], {}, exec, &exec_stats);
-    stats.calls += exec_stats.calls;
-    if (outcome.trap) return init_trap("the start function", outcome);
-  }
+  if (m.start) KILN_TRY(call_phase(*instance.funcs[to_u32(*m.start)], "the start function", options, stats));
   if (FuncInstance* initialize = instance.export_func("_initialize")) {
-    if (initialize->type->params.empty() && initialize->type->results.empty())
-      KILN_TRY(call_export(instance, "_initialize", "_initialize", options, stats));
+    if (!initialize->type->params.empty() || !initialize->type->results.empty())
+      return unsupported("the module exports _initialize with type " + func_type_text(*initialize->type) +
+                         "; the reactor convention needs () -> ()");
+    KILN_TRY(call_phase(*initialize, "_initialize", options, stats));
     if (init_func == "_initialize") return {};
   }
-  return call_export(instance, init_func, "the init function", options, stats);
+  return call_phase(*instance.export_func(init_func), "the init function", options, stats);
 }
 
 void count_snapshot(const Instance& instance, const Snapshot& snapshot, Stats& stats) {

@@ -76,10 +76,10 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
 
   RewriteOptions rewrite;
   rewrite.renames = options.renames;
-  if (!options.keep_init_func) {
-    rewrite.remove_exports.push_back(*init_name);
-    if (module->find_export("_initialize")) rewrite.remove_exports.push_back("_initialize");
-  }
+  // As Wizer does, _initialize goes even with --keep-init-func: hosts call it
+  // on reactors, and it must not run the constructors a second time.
+  if (!options.keep_init_func) rewrite.remove_exports.push_back(*init_name);
+  if (module->find_export("_initialize")) rewrite.remove_exports.push_back("_initialize");
   VectorSink sink;
   KILN_TRY(rewrite_module(*module, *snapshot, rewrite, sink));
   st.rewrite_ms = clock.lap();

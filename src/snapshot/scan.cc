@@ -129,35 +129,56 @@ std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<cons
     p = q;
   }
   merger.finish();
-  cap_segment_count(runs, options.max_segments);
+  if (options.max_segments > 0) cap_segment_count(runs, options.max_segments);
   return runs;
 }
 
-void cap_segment_count(std::vector<DataRun>& runs, uint64_t max_segments) {
-  if (max_segments == 0) max_segments = 1;
-  if (runs.size() <= max_segments) return;
-  // Rank the gaps (gap i sits between runs i and i+1) and close the smallest.
-  std::vector<uint64_t> gaps(runs.size() - 1);
-  std::iota(gaps.begin(), gaps.end(), uint64_t{0});
-  auto gap_size = [&](uint64_t i) { return runs[i + 1].offset - runs[i].end(); };
-  const uint64_t to_close = runs.size() - max_segments;
-  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(to_close - 1), gaps.end(),
-                   [&](uint64_t a, uint64_t b) { return gap_size(a) != gap_size(b) ? gap_size(a) < gap_size(b) : a < b; });
-  std::vector<uint8_t> close(runs.size() - 1, 0);
-  for (uint64_t k = 0; k < to_close; ++k) close[gaps[k]] = 1;
-  std::vector<DataRun> merged;
-  merged.reserve(max_segments);
-  DataRun current = runs[0];
-  for (size_t i = 0; i + 1 < runs.size(); ++i) {
-    if (close[i]) {
-      current.size = runs[i + 1].end() - current.offset;
-    } else {
-      merged.push_back(current);
-      current = runs[i + 1];
-    }
+void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t max_segments) {
+  uint64_t total = 0;
+  uint64_t floor = 0;  // one run per non-empty list is the least the cap can reach
+  for (const auto* runs : run_lists) {
+    total += runs->size();
+    floor += runs->empty() ? 0 : 1;
   }
-  merged.push_back(current);
-  runs = std::move(merged);
+  max_segments = std::max(max_segments, floor);
+  if (total <= max_segments) return;
+  // Every gap is (list, index of the run before it); rank them by size.
+  struct Gap {
+    uint32_t list;
+    uint64_t index;
+    uint64_t size;
+  };
+  std::vector<Gap> gaps;
+  gaps.reserve(total);
+  for (uint32_t l = 0; l < run_lists.size(); ++l) {
+    const auto& runs = *run_lists[l];
+    for (uint64_t i = 0; i + 1 < runs.size(); ++i) gaps.push_back(Gap{l, i, runs[i + 1].offset - runs[i].end()});
+  }
+  const uint64_t to_close = total - max_segments;
+  auto smaller = [](const Gap& a, const Gap& b) {
+    if (a.size != b.size) return a.size < b.size;
+    return a.list != b.list ? a.list < b.list : a.index < b.index;
+  };
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(to_close - 1), gaps.end(), smaller);
+  std::vector<std::vector<uint8_t>> close(run_lists.size());
+  for (uint32_t l = 0; l < run_lists.size(); ++l) close[l].assign(run_lists[l]->size(), 0);
+  for (uint64_t k = 0; k < to_close; ++k) close[gaps[k].list][gaps[k].index] = 1;
+  for (uint32_t l = 0; l < run_lists.size(); ++l) {
+    auto& runs = *run_lists[l];
+    if (runs.empty()) continue;
+    std::vector<DataRun> merged;
+    DataRun current = runs[0];
+    for (size_t i = 0; i + 1 < runs.size(); ++i) {
+      if (close[l][i]) {
+        current.size = runs[i + 1].end() - current.offset;
+      } else {
+        merged.push_back(current);
+        current = runs[i + 1];
+      }
+    }
+    merged.push_back(current);
+    runs = std::move(merged);
+  }
 }
 
 }  // namespace kiln

@@ -43,9 +43,6 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     snap.globals.push_back(out);
   }
 
-  // The segment cap applies to the whole output; share it between memories
-  // in proportion to nothing fancy: each memory may use what is left.
-  uint64_t budget = options.max_data_segments;
   for (size_t i = m.imported_memories; i < instance.memories.size(); ++i) {
     const Memory& memory = *instance.memories[i];
     MemorySnapshot out;
@@ -54,11 +51,14 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     ScanOptions scan;
     scan.memory_index = static_cast<uint32_t>(i);
     scan.memory64 = memory.is_64();
-    scan.max_segments = budget == 0 ? 1 : budget;
+    scan.max_segments = 0;  // capped below, across all memories
     out.runs = scan_memory(out.bytes, memory.written_pages(), scan);
-    budget -= std::min<uint64_t>(budget, out.runs.size());
     snap.memories.push_back(std::move(out));
   }
+  // The segment cap applies to the whole output.
+  std::vector<std::vector<DataRun>*> run_lists;
+  for (MemorySnapshot& memory : snap.memories) run_lists.push_back(&memory.runs);
+  cap_segment_count(run_lists, options.max_data_segments);
 
   for (size_t t = m.imported_tables; t < instance.tables.size(); ++t) {
     const TableInstance& table = *instance.tables[t];

@@ -28,6 +28,13 @@ Error call_error(const CallOutcome& outcome) {
                describe_trap(*outcome.trap, outcome.backtrace)};
 }
 
+ExecOptions spec_exec_options() {
+  ExecOptions options;
+  options.max_call_depth = kSpecCallDepth;
+  options.fuel = kSpecFuel;
+  return options;
+}
+
 }  // namespace
 
 Result<Value> to_value(const SpecValue& value) {
@@ -84,12 +91,7 @@ SpecValue from_value(const Value& value) {
   return out;
 }
 
-InterpExecutor::InterpExecutor() : InterpExecutor([] {
-  ExecOptions options;
-  options.max_call_depth = kSpecCallDepth;
-  options.fuel = kSpecFuel;
-  return options;
-}()) {}
+InterpExecutor::InterpExecutor() : InterpExecutor(spec_exec_options()) {}
 
 InterpExecutor::InterpExecutor(const ExecOptions& options) : exec_(options) {
   host_status_ = define_spectest_module(store_, linker_);
@@ -181,9 +183,9 @@ Result<const Export*> InterpExecutor::find_export(const Instance& instance, std:
   const Export* e = instance.find_export(field);
   if (!e) return Error{ErrorCode::kUsage, kNoOffset, "no export named " + quoted(field)};
   if (e->kind != kind)
-    return Error{ErrorCode::kUsage, kNoOffset,
-                 "export " + quoted(field) + " is a " + extern_kind_name(e->kind) + ", not a " +
-                     extern_kind_name(kind)};
+    return Error{
+        ErrorCode::kUsage, kNoOffset,
+        "export " + quoted(field) + " is a " + extern_kind_name(e->kind) + ", not a " + extern_kind_name(kind)};
   return e;
 }
 

@@ -12,10 +12,9 @@ namespace {
 // The print functions exist so modules can import them; the suite checks
 // nothing they print, so they print nothing and keep test output clean.
 void define_print(Store& store, Linker& linker, const char* name, std::vector<ValType> params) {
-  linker.define_func(store, "spectest", name, FuncType{std::move(params), {}},
-                     [](HostContext&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> {
-                       return std::nullopt;
-                     });
+  linker.define_func(
+      store, "spectest", name, FuncType{std::move(params), {}},
+      [](HostContext&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> { return std::nullopt; });
 }
 
 void define_global(Store& store, Linker& linker, const char* name, ValType type, uint64_t bits) {

@@ -1,5 +1,7 @@
-// Runs a pre-initialized module in node (V8) and prints each probe's outcome, one line each.
-// usage: node check_output.mjs MODULE.wasm PROBES.json
+// Runs a module in node (V8) and prints each probe's outcome, one line each.
+// usage: node check_output.mjs MODULE.wasm PROBES.json [INIT_EXPORT...]
+// The INIT_EXPORTs (for an original module: `_initialize`, then the init function) are
+// called first, so that V8 itself computes the state a pre-initialized module must hold.
 // PROBES.json: [{"name": "f", "args": [["i32", "5"], ["f64", "0x3ff0000000000000"]], "results": ["i32"]}]
 // where numbers are decimal (i32, i64) or hex bit patterns (f32, f64). Output lines use
 // the format of tests/support/preinit_oracle.cc's node_text(): "i32:5 i64:7", "trap",
@@ -7,7 +9,7 @@
 // Imports nobody provides become functions that throw, like kiln's stubs that trap.
 import { readFileSync } from 'node:fs';
 
-const [wasmPath, probesPath] = process.argv.slice(2);
+const [wasmPath, probesPath, ...initExports] = process.argv.slice(2);
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 const imports = {};
 for (const imp of WebAssembly.Module.imports(module)) {
@@ -16,6 +18,8 @@ for (const imp of WebAssembly.Module.imports(module)) {
   imports[imp.module][imp.name] = () => { throw new Error(`unresolved import ${imp.module}.${imp.name}`); };
 }
 const instance = new WebAssembly.Instance(module, imports);
+
+for (const name of initExports) instance.exports[name]();
 
 const scratch = new DataView(new ArrayBuffer(8));
 

@@ -47,20 +47,19 @@ std::string limits_text(const Limits& l) {
 }
 
 // The exports the output should have: the input's, minus the init function
-// and `_initialize` (unless kept), with each rename's source moved onto its
+// (unless kept) and `_initialize` (always, as Wizer does), with each rename's source moved onto its
 // destination. Maps name -> the original export it must equal.
+// As Wizer 11 does: a rename whose source is missing or was removed does
+// nothing, and renames apply all at once (two may swap names).
 std::map<std::string, const Export*> expected_exports(const Module& m, const Options& options) {
-  std::map<std::string, const Export*> out;
-  for (const Export& e : m.exports) out[e.name] = &e;
-  if (!options.keep_init_func) {
-    out.erase(init_export_name(m, options));
-    out.erase("_initialize");
-  }
-  // All at once, so that two renames may swap names.
+  std::map<std::string, const Export*> kept;
+  for (const Export& e : m.exports) kept[e.name] = &e;
+  if (!options.keep_init_func) kept.erase(init_export_name(m, options));
+  kept.erase("_initialize");
+  std::map<std::string, const Export*> out = kept;
+  for (const ExportRename& r : options.renames) out.erase(r.src);
   for (const ExportRename& r : options.renames)
-    if (m.find_export(r.src)) out.erase(r.src);
-  for (const ExportRename& r : options.renames)
-    if (const Export* src = m.find_export(r.src)) out[r.dst] = src;
+    if (const auto it = kept.find(r.src); it != kept.end()) out[r.dst] = it->second;
   return out;
 }
 
@@ -108,6 +107,32 @@ std::string join_args(std::span<const Value> args) {
   std::string s;
   for (const Value& v : args) s += (s.empty() ? "" : ", ") + value_text(v);
   return s;
+}
+
+// V8 runs the original's init itself; the probes must then give what the
+// output gives. (Host imports exist only in kiln, so callers skip this then.)
+void compare_with_node_init(std::span<const uint8_t> input, const Instance& original, const Options& options,
+                            const std::vector<Probe>& probes, const std::vector<std::string>& expected,
+                            std::vector<std::string>& diffs) {
+  std::vector<std::string> init;
+  const std::string init_func = init_export_name(*original.module, options);
+  if (original.export_func("_initialize")) init.push_back("_initialize");
+  if (init_func != "_initialize") init.push_back(init_func);
+  std::vector<Probe> renamed = probes;
+  for (Probe& p : renamed)
+    if (!p.original.empty()) p.name = p.original;
+  std::string failure;
+  const auto lines = run_probes_in_node(input, original, renamed, failure, init);
+  if (!lines) {
+    diffs.push_back("node could not initialize the original: " + failure);
+    return;
+  }
+  for (size_t i = 0; i < probes.size(); ++i) {
+    const std::string got = i < lines->size() ? (*lines)[i] : "(no line)";
+    if (got != expected[i])
+      diffs.push_back("node, original after its init: probe " + std::to_string(i) + " " + renamed[i].name + " gives " +
+                      got + ", the output in kiln " + expected[i]);
+  }
 }
 
 }  // namespace
@@ -330,6 +355,7 @@ OracleResult check_preinit(std::span<const uint8_t> input, const Options& option
                           expected_node[i]);
       }
     }
+    if (options.host_imports.empty()) compare_with_node_init(input, *original.instance, options, probes, expected_node, diffs);
   }
   return r;
 }

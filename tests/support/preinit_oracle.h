@@ -78,7 +78,9 @@ struct OracleResult {
 // Runs the whole oracle: init in place, preinitialize, validation (kiln's and,
 // when installed, wabt's), the output's imports, exports and limits, the state
 // right after init, then each probe on both modules in turn with the state
-// compared again after each; and the probes in node when installed.
+// compared again after each. Where node is installed, the probes also run on
+// the output in V8, and on the original after V8 itself ran its init (so a
+// kiln interpreter bug during init cannot hide behind the in-place run).
 OracleResult check_preinit(std::span<const uint8_t> input, const Options& options, const std::vector<Probe>& probes,
                            const OracleChecks& checks = {});
 
@@ -114,11 +116,13 @@ std::vector<uint8_t> read_bytes(const std::string& path);
 // else its message.
 std::optional<std::string> wabt_validate(std::span<const uint8_t> bytes, const std::string& flags);
 
-// Runs the probes on `wasm` in node (tests/node/check_output.mjs) and returns
-// its lines, one per probe; `output` is the same module loaded in kiln, for the
-// exports' types. nullopt with `failure` set when node fails.
-std::optional<std::vector<std::string>> run_probes_in_node(std::span<const uint8_t> wasm, const Instance& output,
-                                                           const std::vector<Probe>& probes, std::string& failure);
+// Runs the probes on `wasm` in node (tests/node/check_output.mjs), after
+// calling `init_exports` in order, and returns its lines, one per probe;
+// `loaded` is the same module loaded in kiln, for the exports' types. nullopt
+// with `failure` set when node fails.
+std::optional<std::vector<std::string>> run_probes_in_node(std::span<const uint8_t> wasm, const Instance& loaded,
+                                                           const std::vector<Probe>& probes, std::string& failure,
+                                                           const std::vector<std::string>& init_exports = {});
 
 // Typed argument shorthands for probes.
 inline Value i32(int32_t v) { return Value::i32(static_cast<uint32_t>(v)); }

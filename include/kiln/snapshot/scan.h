@@ -18,7 +18,7 @@ struct DataRun {
 struct ScanOptions {
   uint32_t memory_index = 0;  // segments for memory 0 have the shortest header
   bool memory64 = false;      // offsets are i64.const
-  uint64_t max_segments = 10'000;
+  uint64_t max_segments = 10'000;  // 0: no cap here (the caller caps across memories)
 };
 
 // Bytes an active data segment for `run` costs beyond its payload: flags (and
@@ -36,7 +36,12 @@ std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<cons
                                  const ScanOptions& options);
 
 // Merges across the smallest gaps until at most `max_segments` runs remain
-// (ties: the earliest gap first).
-void cap_segment_count(std::vector<DataRun>& runs, uint64_t max_segments);
+// in total over all the lists (one list per memory; gaps never span two
+// memories, and each non-empty list keeps at least one run). Ties close the
+// earliest gap first: the earlier memory, then the lower address.
+void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t max_segments);
+inline void cap_segment_count(std::vector<DataRun>& runs, uint64_t max_segments) {
+  cap_segment_count(std::vector<std::vector<DataRun>*>{&runs}, max_segments);
+}
 
 }  // namespace kiln
