@@ -43,7 +43,7 @@ void BM_ScanDense64MiB(benchmark::State& state) {
     auto runs = kiln::scan_memory({memory->data(), memory->size_bytes()}, memory->written_pages(), {});
     benchmark::DoNotOptimize(runs);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * memory->size_bytes()));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(memory->size_bytes()));
 }
 BENCHMARK(BM_ScanDense64MiB)->Unit(benchmark::kMillisecond);
 

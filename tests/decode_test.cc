@@ -187,13 +187,20 @@ TEST_CASE("sections are listed in file order with exact ranges, custom sections 
 }
 
 TEST_CASE("section ids, sizes and order are checked") {
+  const ByteVec types = section(1, vec({func_type({}, {})}));
   CHECK(error_of(module({section(13, {})})) == "malformed section id@8");
   CHECK(error_of(cat({header(), {0x01, 0x05, 0x00}})) == "length out of bounds@9");
   CHECK(
       leb_error_at(cat({header(), {0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}}), "integer representation too long", 13));
   // A trailing byte the section's contents do not account for.
   CHECK(error_of(module({section(1, {0x00, 0x00})})) == "section size mismatch@11");
-  const ByteVec types = section(1, vec({func_type({}, {})}));
+  // The size is bounded from its own first byte, as the reference's len32 does:
+  // a size that overruns only by its encoded length is an unexpected end instead.
+  CHECK(error_of(cat({header(), {0x00, 0x03, 0x00}})) == "length out of bounds@9");
+  CHECK(error_of(cat({header(), {0x00, 0x02, 0x00}})) == "unexpected end of section or function@11");
+  // The id, and with it the order, is checked before the size is read.
+  CHECK(error_of(module({types, {0x01, 0x80, 0x80, 0x80, 0x80, 0x80}})) ==
+        "unexpected content after last section@" + std::to_string(8 + types.size()));
   CHECK(error_of(module({types, types})) ==
         "unexpected content after last section@" + std::to_string(8 + types.size()));
   CHECK(error_of(module({section(3, vec({})), types})) == "unexpected content after last section@11");
@@ -203,16 +210,32 @@ TEST_CASE("section ids, sizes and order are checked") {
                          section(11, vec({})), section(0, name("c"))})) == "ok");
 }
 
-TEST_CASE("a section's reader stops at its declared end") {
-  // The type section claims three bytes, but its one type needs four. The
-  // next section's first byte would complete it; it must not be read.
-  const ByteVec bytes = module({section(1, {0x01, 0x60, 0x00}), section(0, name("x"))});
-  CHECK(error_of(bytes) == "unexpected end of section or function@13");
+TEST_CASE("a section is read in one stream with the rest of the input, then its size is checked") {
+  // The type section claims three bytes, but its one type needs four: the
+  // next section's id completes it (no results), and only then is the size
+  // found not to match, as in the reference interpreter.
+  CHECK(error_of(module({section(1, {0x01, 0x60, 0x00}), section(0, name("x"))})) == "section size mismatch@13");
   CHECK(error_of(module({section(1, {0x01, 0x60, 0x00})})) == "unexpected end of section or function@13");
-  // A count larger than the section can hold fails at the count, before allocating.
+  // core binary-leb128.36: a function index that overruns its section is
+  // judged as a LEB first.
+  const ByteVec type = section(1, vec({func_type({}, {})}));
+  CHECK(leb_error_at(cat({module({type}),
+                          {0x03, 0x03, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00},
+                          section(10, vec({body({0x00}, {0x0b})}))}),
+                     "integer representation too long", 21));
+  // core binary.162: the missing second export's name length is the code
+  // section's id (10), more than the 9 bytes left in the input.
+  const ByteVec funcs = section(3, vec({{0x00}, {0x00}}));
+  const ByteVec code = section(10, vec({body({0x00}, {0x0b}), body({0x00}, {0x0b})}));
+  CHECK(error_of(cat({module({type, funcs}), {0x07, 0x06, 0x02}, name("f1"), {0x00, 0x00}, code})) ==
+        "length out of bounds@27");
+  // A count beyond the rest of the input fails at the count, before allocating.
+  CHECK(error_of(module({section(7, {0x05, 0x00, 0x00, 0x00})})) == "length out of bounds@10");
   CHECK(error_of(module({section(7, {0x02, 0x00, 0x00, 0x00})})) == "unexpected end of section or function@14");
-  // A custom section's name that overruns its payload is a plain unexpected end (spec wording).
-  CHECK(error_of(module({section(0, {}), section(0, name("x"))})) == "unexpected end@10");
+  // A custom section's name that overruns its payload, or is not UTF-8 even
+  // though it overruns, is found as the reference finds it.
+  CHECK(error_of(module({section(0, {}), section(0, name("x"))})) == "unexpected end of section or function@11");
+  CHECK(error_of(module({section(0, {}), {0x02, 0xc0, 0x80}})) == "malformed UTF-8 encoding@11");
 }
 
 TEST_CASE("types, imports and exports reject malformed encodings") {
@@ -268,6 +291,55 @@ TEST_CASE("constant expressions end at the end that closes them") {
   CHECK(leb_error_at(module({section(6, vec({{0x7f, 0x00, 0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0b}}))}),
                      "integer representation too long", 18));
   CHECK(error_of(module({section(6, vec({{0x7f, 0x00, 0x41, 0x00}}))})) == "unexpected end of section or function@15");
+  // An `else` belongs directly in an `if`, once; anywhere else the reference
+  // expects the `end` it would close.
+  CHECK(error_of(module({section(6, vec({{0x7f, 0x00, 0x05, 0x0b}}))})) == "END opcode expected@13");
+  CHECK(error_of(module({section(6, vec({{0x7f, 0x00, 0x02, 0x40, 0x05, 0x0b, 0x0b}}))})) == "END opcode expected@15");
+  CHECK(error_of(module({section(6, vec({{0x7f, 0x00, 0x04, 0x40, 0x05, 0x05, 0x0b, 0x0b}}))})) ==
+        "END opcode expected@16");
+  const Module with_if =
+      decode_ok(module({section(6, vec({{0x7f, 0x00, 0x04, 0x40, 0x02, 0x40, 0x0b, 0x05, 0x0b, 0x0b}}))}));
+  CHECK(with_if.globals[0].init.code.size == 8);
+}
+
+TEST_CASE("bodies read before a decoding failure are judged first, in one stream") {
+  const ByteVec type = section(1, vec({func_type({}, {})}));
+  const ByteVec funcs = section(3, vec({{0x00}}));
+  const ByteVec memory = section(5, vec({{0x00, 0x01}}));
+  // memory64 binary-leb128.40: the code section and body sizes are too small
+  // for i32.load's 10-byte offset, whose last byte sets the continuation bit.
+  // Framed by the sizes, the tail reads as a section with id 0x80; the
+  // reference decodes the body's instructions first.
+  Features m64;
+  m64.memory64 = true;
+  const ByteVec load = {0x41, 0x00, 0x28, 0x02, 0x82, 0x80, 0x80, 0x80, 0x80,
+                        0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1a, 0x0b};
+  ByteVec short_code = {0x0a, 0x11, 0x01, 0x0f, 0x01, 0x01, 0x7f};
+  short_code.insert(short_code.end(), load.begin(), load.end());
+  CHECK(leb_error_at(cat({module({type, funcs, memory}), short_code}), "integer representation too long", 43, m64));
+  // A body whose final `end` is not at its declared end, then a malformed data section.
+  const ByteVec data_bad = section(11, vec({{0x03}}));
+  CHECK(error_of(module({type, funcs, section(10, vec({body({0x00}, {0x0b, 0x01})})), data_bad})) ==
+        "section size mismatch@22");
+  CHECK(error_of(module({type, funcs, section(10, vec({body({0x00}, {0xff, 0x0b})})), data_bad})) ==
+        "illegal opcode@23");
+  // Without a decoding failure, the instructions are the validator's business.
+  CHECK(error_of(module({type, funcs, section(10, vec({body({0x00}, {0xff, 0x0b})}))})) == "ok");
+  CHECK(error_of(module({type, funcs, section(10, vec({body({0x00}, {0x0b})})), data_bad})) ==
+        "malformed data segment kind@27");
+}
+
+TEST_CASE("with memory64, the wording of the memory64 proposal's older binary tests") {
+  Features m64;
+  m64.memory64 = true;
+  // memory64 binary.64: two types declared, one given.
+  CHECK(error_of(module({section(1, {0x02, 0x60, 0x00, 0x00})}), m64) == "unexpected end of section or function@14");
+  const ByteVec overrun = cat({header(), {0x01, 0x07, 0x02, 0x60, 0x00, 0x00}});
+  CHECK(error_of(overrun) == "length out of bounds@9");
+  CHECK(error_of(overrun, m64) == "unexpected end of section or function@9");
+  const ByteVec twice = module({section(3, vec({})), section(3, vec({}))});
+  CHECK(error_of(twice) == "unexpected content after last section@11");
+  CHECK(error_of(twice, m64) == "junk after last section@11");
 }
 
 TEST_CASE("all eight element segment encodings") {
@@ -318,9 +390,13 @@ TEST_CASE("data segments, the data count and their consistency") {
   CHECK_FALSE(m.data_count.has_value());
 
   CHECK(error_of(module({section(11, vec({{0x03}}))})) == "malformed data segment kind@11");
-  CHECK(error_of(module({section(11, vec({{0x01, 0x05, 0x00}}))})) == "unexpected end of section or function@13");
+  CHECK(error_of(module({section(11, vec({{0x01, 0x05, 0x00}}))})) == "length out of bounds@12");
+  CHECK(error_of(module({section(11, vec({{0x01, 0x02, 0x00}}))})) == "unexpected end of section or function@13");
+  // The counts are compared once the whole module is read, as the reference
+  // does, so a malformed segment is reported first.
   CHECK(error_of(module({section(12, {0x02}), section(11, vec({cat({{0x01}, name("")})}))})) ==
-        "data count and data section have inconsistent lengths@13");
+        "data count and data section have inconsistent lengths@16");
+  CHECK(error_of(module({section(12, {0x02}), section(11, vec({{0x03}}))})) == "malformed data segment kind@14");
   CHECK(error_of(module({section(12, {0x01})})) == "data count and data section have inconsistent lengths@11");
   CHECK(error_of(module({section(12, {0x00})})) == "ok");
 }
@@ -330,9 +406,12 @@ TEST_CASE("function bodies: sizes, locals and the function count") {
   const ByteVec funcs = section(3, vec({{0x00}}));
   CHECK(error_of(module({type, funcs})) == "function and code section have inconsistent lengths@18");
   CHECK(error_of(module({type, funcs, section(10, vec({}))})) ==
-        "function and code section have inconsistent lengths@20");
+        "function and code section have inconsistent lengths@21");
   CHECK(error_of(module({type, section(10, vec({body({0x00}, {0x0b})}))})) ==
-        "function and code section have inconsistent lengths@16");
+        "function and code section have inconsistent lengths@20");
+  // Compared once the whole module is read: a malformed data section comes first.
+  CHECK(error_of(module({type, section(10, vec({body({0x00}, {0x0b})})), section(11, vec({{0x03}}))})) ==
+        "malformed data segment kind@23");
 
   // 2^32 - 1 locals in total are allowed and cost nothing: runs are kept as runs.
   const ByteVec max_run = cat({uleb(0xFFFFFFFF), {0x7f}});
@@ -341,10 +420,20 @@ TEST_CASE("function bodies: sizes, locals and the function count") {
   CHECK(m.codes[0].locals.size() == 1);
   const ByteVec two_runs = section(10, vec({body(vec({max_run, {0x01, 0x7e}}), {0x0b})}));
   CHECK(error_of(module({type, funcs, two_runs})) == "too many locals@22");
-  // A body whose locals run past its size does not borrow the next body's bytes.
+  // A body's locals are read in one stream with the rest: here the local's
+  // type is the next body's size byte.
   const ByteVec funcs2 = section(3, vec({{0x00}, {0x00}}));
   CHECK(error_of(module({type, funcs2, section(10, vec({{0x02, 0x01, 0x01}, body({0x00}, {0x0b})}))})) ==
-        "unexpected end of section or function@25");
+        "malformed value type@25");
+  // Locals that end past the body: its instructions, read on from there,
+  // decide the error ("section size mismatch" once they end cleanly).
+  CHECK(error_of(module({type, funcs2, section(10, vec({{0x01, 0x01, 0x01, 0x7f, 0x0b}, body({0x00}, {0x0b})}))})) ==
+        "section size mismatch@23");
+  CHECK(error_of(module({type, funcs2, section(10, vec({{0x01, 0x01, 0x01, 0x7f, 0xff}, body({0x00}, {0x0b})}))})) ==
+        "illegal opcode@26");
+  // A body size that overruns the input by its own length passes the bound
+  // and the body's instructions are read first.
+  CHECK(error_of(cat({module({type, funcs}), {0x0a, 0x04, 0x01, 0x03, 0x00, 0x0b}})) == "section size mismatch@22");
   CHECK(error_of(module({type, funcs, section(10, vec({body(vec({{0x01, 0x40}}), {0x0b})}))})) ==
         "malformed value type@24");
 }
@@ -378,14 +467,14 @@ TEST_CASE("huge counts are rejected without allocating for them") {
   const ByteVec huge = {0xff, 0xff, 0xff, 0xff, 0x0f};
   for (const uint8_t id : ByteVec{1, 2, 3, 4, 5, 6, 7, 9, 11}) {
     CAPTURE(int{id});
-    CHECK(error_of(module({section(id, huge)})) == "unexpected end of section or function@10");
+    CHECK(error_of(module({section(id, huge)})) == "length out of bounds@10");
   }
-  CHECK(error_of(module({section(1, vec({cat({{0x60}, huge})}))})) == "unexpected end of section or function@12");
-  CHECK(error_of(module({section(9, vec({cat({{0x01, 0x00}, huge})}))})) == "unexpected end of section or function@13");
-  CHECK(error_of(module({section(9, vec({cat({{0x05, 0x70}, huge})}))})) == "unexpected end of section or function@13");
+  CHECK(error_of(module({section(1, vec({cat({{0x60}, huge})}))})) == "length out of bounds@12");
+  CHECK(error_of(module({section(9, vec({cat({{0x01, 0x00}, huge})}))})) == "length out of bounds@13");
+  CHECK(error_of(module({section(9, vec({cat({{0x05, 0x70}, huge})}))})) == "length out of bounds@13");
   const ByteVec type = section(1, vec({func_type({}, {})}));
   CHECK(error_of(module({type, section(3, vec({{0x00}})), section(10, vec({cat({{0x06}, huge, {0x0b}})}))})) ==
-        "unexpected end of section or function@22");
+        "length out of bounds@22");
 }
 
 TEST_CASE("every truncation of a valid module fails cleanly unless it ends at a section boundary") {

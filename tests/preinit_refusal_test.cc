@@ -111,9 +111,8 @@ TEST_CASE("case 9: init calling an import nobody provides names it and how to pr
   CHECK_MESSAGE(!contains(wasi.message, "--preload"), wasi.message);
 }
 
-// BUG (reported): Options::allow_wasi is parsed but nothing provides WASI, so
-// kiln refuses and still says "pass --allow-wasi". Drop should_fail once fixed.
-TEST_CASE("case 9: with --allow-wasi the module that called WASI pre-initializes" * doctest::should_fail()) {
+// With --allow-wasi, kiln provides WASI and the same module pre-initializes.
+TEST_CASE("case 9: with --allow-wasi the module that called WASI pre-initializes") {
   Workspace ws(read_corpus("refuse_init_wasi"));
   const CommandResult allowed =
       run_command(std::string(KILN_EXE) + " --allow-wasi " + ws.input + " -o " + ws.output + " </dev/null");

@@ -38,6 +38,15 @@ struct Options {
   bool inherit_env = false;
   std::vector<std::string> dirs;
   std::vector<std::pair<std::string, std::string>> map_dirs;  // guest, host
+  std::vector<std::string> env;         // NAME=VALUE for WASI, after the inherited environment
+  std::vector<std::string> args;        // WASI argv (empty: just the program name "kiln-init")
+  // WASI clocks fixed and random_get seeded: the same input gives a
+  // byte-identical output (at the price Wizer warns about: randomness
+  // taken during init is the same in every instance of the output).
+  bool deterministic = false;
+  uint64_t random_seed = 0;
+  // Receives one line per host call the init makes (WASI and preloads' imports).
+  std::function<void(const std::string&)> trace_host;
   std::vector<std::pair<std::string, std::string>> preloads;  // import module name, file
   Features features;
   uint64_t fuel = 0;                    // 0 = unlimited

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <charconv>
+#include <memory>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ options (Wizer-compatible; booleans take =true or =false, a bare flag means true
       --dir DIR                make a host directory available to WASI
       --mapdir GUEST::HOST     make HOST available to WASI as GUEST
       --preload NAME=FILE      instantiate FILE and satisfy imports from module NAME with it
+      --env NAME=VALUE         set a WASI environment variable (repeatable)
+      --deterministic[=SEED]   fixed WASI clocks and seeded random_get: byte-identical outputs
+                               (randomness taken during init is then the same in every instance)
+      --trace-host[=FILE]      record every host call init makes (to stderr or FILE)
       --wasm-multi-memory[=B], --wasm-multi-value[=B], --wasm-bulk-memory[=B],
       --wasm-simd[=B], --wasm-reference-types[=B], --wasm-relaxed-simd[=B],
       --relaxed-simd-deterministic[=B]
@@ -53,6 +58,7 @@ struct Parsed {
   std::string output = "-";
   bool have_input = false;
   bool stats = false;
+  std::optional<std::string> trace_file;  // "-" is stderr
 };
 
 std::optional<bool> parse_bool(std::string_view text) {
@@ -179,6 +185,27 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
       if (eq == std::string_view::npos || eq == 0 || eq + 1 == spec.size())
         return usage_error("invalid --preload '" + std::string(spec) + "': expected NAME=FILE");
       o.preloads.emplace_back(std::string(spec.substr(0, eq)), std::string(spec.substr(eq + 1)));
+    } else if (name == "--env") {
+      std::string_view spec;
+      if (value) spec = arg.substr(name.size() + 1);
+      else if (i + 1 < args.size()) spec = args[++i];
+      else return usage_error("--env needs NAME=VALUE");
+      if (spec.find('=') == std::string_view::npos || spec.front() == '=')
+        return usage_error("invalid --env '" + std::string(spec) + "': expected NAME=VALUE");
+      o.env.emplace_back(spec);
+    } else if (name == "--deterministic") {
+      if (!value || *value == "true") {
+        o.deterministic = true;
+      } else if (*value == "false") {
+        o.deterministic = false;
+      } else if (auto seed = parse_u64(*value)) {
+        o.deterministic = true;
+        o.random_seed = *seed;
+      } else {
+        return usage_error("--deterministic takes true, false or a seed number, not '" + std::string(*value) + "'");
+      }
+    } else if (name == "--trace-host") {
+      p.trace_file = value ? std::string(*value) : std::string("-");
     } else if (name == "--wasm-multi-memory") {
       if (auto e = take_bool(o.features.multi_memory)) return e;
     } else if (name == "--wasm-simd") {
@@ -238,6 +265,19 @@ int preinit_command(std::span<char* const> args) {
     return 1;
   }
   p.options.note = [](const std::string& text) { std::fprintf(stderr, "kiln: note: %s\n", text.c_str()); };
+  std::unique_ptr<FILE, int (*)(FILE*)> trace(nullptr, &std::fclose);
+  if (p.trace_file) {
+    FILE* sink = stderr;
+    if (*p.trace_file != "-") {
+      trace.reset(std::fopen(p.trace_file->c_str(), "w"));
+      if (!trace) {
+        std::fprintf(stderr, "kiln: error: cannot write the trace file '%s'\n", p.trace_file->c_str());
+        return 1;
+      }
+      sink = trace.get();
+    }
+    p.options.trace_host = [sink](const std::string& line) { std::fprintf(sink, "%s\n", line.c_str()); };
+  }
   Stats stats;
   auto output = preinitialize(*input, p.options, &stats);
   if (!output) {

@@ -11,13 +11,17 @@
 #include "kiln/decode/decode.h"
 #include "kiln/interp/interp.h"
 #include "kiln/validate/validate.h"
+#include "kiln/wasi/wasi.h"
 #include "value_text.h"
 
 namespace kiln::cli {
 namespace {
 
 constexpr const char* kRunUsage =
-    "usage: kiln run [--fuel N] [--enable-FEATURE...] FILE [--invoke NAME] [ARGS...]\n";
+    "usage: kiln run [--fuel N] [--dir DIR] [--mapdir GUEST::HOST] [--env NAME=VALUE] [--enable-FEATURE...]\n"
+    "                FILE [--invoke NAME] [ARGS...]\n"
+    "WASI (wasi_snapshot_preview1) is provided, with this process's stdio; a call to proc_exit ends the run\n"
+    "with its exit code.\n";
 
 int fail_with(const std::string& message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
@@ -25,6 +29,7 @@ int fail_with(const std::string& message) {
 }
 
 int report_trap(const CallOutcome& outcome) {
+  if (outcome.trap->kind == TrapKind::kExit) return outcome.trap->exit_code;
   std::fprintf(stderr, "error: %s\n", describe_trap(*outcome.trap, outcome.backtrace).c_str());
   return 1;
 }
@@ -37,6 +42,7 @@ int run_command(std::span<char* const> args) {
   std::string path;
   std::string invoke = "_start";
   std::vector<std::string_view> values;
+  WasiOptions wasi;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (!path.empty() && arg != "--invoke") {
@@ -44,6 +50,20 @@ int run_command(std::span<char* const> args) {
       continue;
     }
     if (apply_feature_flag(features, arg) == FlagMatch::kApplied) continue;
+    if (arg == "--dir" || arg == "--mapdir" || arg == "--env") {
+      if (i + 1 >= args.size()) return fail_with(std::string(arg) + " needs a value");
+      const std::string value = args[++i];
+      if (arg == "--dir") {
+        wasi.preopens.push_back({value, value});
+      } else if (arg == "--env") {
+        wasi.env.push_back(value);
+      } else {
+        const size_t sep = value.find("::");
+        if (sep == std::string::npos) return fail_with("--mapdir needs GUEST::HOST");
+        wasi.preopens.push_back({value.substr(0, sep), value.substr(sep + 2)});
+      }
+      continue;
+    }
     if (arg == "--fuel" || arg == "--invoke") {
       if (i + 1 >= args.size()) return fail_with(std::string(arg) + " needs a value");
       const std::string_view value = args[++i];
@@ -79,6 +99,11 @@ int run_command(std::span<char* const> args) {
 
   Store store;
   Linker linker;
+  wasi.args.push_back(path);
+  for (std::string_view v : values) wasi.args.emplace_back(v);
+  auto context = Wasi::create(std::move(wasi));
+  if (!context) return fail_with(context.error().message);
+  define_wasi(store, linker, std::move(context).value());
   InstantiateOptions options;
   options.stub_missing_func_imports = true;
   options.exec = exec;

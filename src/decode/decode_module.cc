@@ -1,4 +1,7 @@
 // Decoder entry point: header, section framing and order, and the checks that span several sections.
+#include <algorithm>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "decode_internal.h"
@@ -67,58 +70,71 @@ void read_header(ByteReader& reader) {
     if (version[i] != kVersion[i]) reader.fail_at(4, "unknown binary version");
 }
 
+// Sections are framed as the reference frames them: the id (and with it the
+// order) is checked before the size is read, the contents are read in one
+// stream with the rest of the input, and the size is compared afterwards.
 void read_sections(ByteReader& reader, Module& module) {
   int last_rank = 0;
-  bool saw_code = false;
-  bool saw_data = false;
   bool saw_name_section = false;
   while (!reader.at_end()) {
     const uint64_t start = reader.offset();
     const uint8_t id_byte = reader.read_u8();
     if (id_byte > kLastSectionId) reader.fail_at(start, "malformed section id");
     const auto id = static_cast<SectionId>(id_byte);
-    const uint64_t size_at = reader.offset();
-    const uint32_t size = reader.read_u32();
-    if (size > reader.remaining()) reader.fail_at(size_at, "length out of bounds");
-    const uint64_t payload_start = reader.offset();
-    ByteReader payload(reader.read_bytes(size), payload_start);
-
-    Section section;
-    section.id = id;
-    section.whole = {static_cast<size_t>(start), static_cast<size_t>(reader.offset() - start)};
-    section.payload = {static_cast<size_t>(payload_start), size};
     if (id != SectionId::kCustom) {
       const int rank = section_rank(id);
       if (rank <= last_rank) reader.fail_at(start, "unexpected content after last section");
       last_rank = rank;
     }
-    try {
-      if (id == SectionId::kCustom) {
-        section.name = decode_custom_section(payload, module, saw_name_section);
-      } else {
-        decode_known_section(id, payload, module);
-        if (!payload.at_end()) payload.fail_here("section size mismatch");
-      }
-    } catch (Failure& failure) {
-      // The reader never looks past the payload a section declared, so
-      // running out of it is an unexpected end of that section, whether the
-      // file ends there or not. A custom section's name overrunning its
-      // payload keeps the spec's plain "unexpected end".
-      if (id != SectionId::kCustom && failure.error.message == "unexpected end")
-        failure.error.message = "unexpected end of section or function";
-      throw;
+    const uint32_t size = read_length(reader);
+    const uint64_t payload_start = reader.offset();
+    ByteReader stream(reader.rest(), payload_start);
+
+    Section section;
+    section.id = id;
+    if (id == SectionId::kCustom) {
+      section.name = decode_custom_section(stream, size, module, saw_name_section);
+    } else {
+      decode_known_section(id, stream, module);
+      // Reported at the first byte left over, or at the declared end that was overrun.
+      if (stream.position() != size)
+        stream.fail_at(payload_start + std::min<uint64_t>(stream.position(), size), "section size mismatch");
     }
-    saw_code = saw_code || id == SectionId::kCode;
-    saw_data = saw_data || id == SectionId::kData;
+    reader.skip(size);
+    section.whole = {static_cast<size_t>(start), static_cast<size_t>(reader.offset() - start)};
+    section.payload = {static_cast<size_t>(payload_start), size};
     module.sections.push_back(std::move(section));
   }
 
+  // Checked once the whole module is read, as the reference does; a missing
+  // code or data section counts as an empty one.
   const uint64_t end = reader.offset();
-  // A missing code or data section counts as an empty one.
-  if (!saw_code && module.func_types.size() != module.imported_funcs)
+  if (module.codes.size() != module.func_types.size() - module.imported_funcs)
     reader.fail_at(end, "function and code section have inconsistent lengths");
-  if (!saw_data && module.data_count.value_or(0) != 0)
+  if (module.data_count && *module.data_count != module.datas.size())
     reader.fail_at(end, "data count and data section have inconsistent lengths");
+}
+
+// The memory64 proposal's copy of binary.wast (2021) predates two rewordings
+// in core: a length beyond the input was reported where the reading ran out,
+// and trailing sections were "junk". With memory64 on, kiln keeps that
+// proposal's wording; the rules themselves are the same.
+struct Rewording {
+  std::string_view current;
+  std::string_view memory64_proposal;
+};
+constexpr Rewording kMemory64Wording[] = {
+    {"length out of bounds", "unexpected end of section or function"},
+    {"unexpected content after last section", "junk after last section"},
+};
+
+// The reference names every end of input after the header the same way,
+// whichever section or body was being read.
+void reword(Error& error, const Features& features) {
+  if (error.message == "unexpected end") error.message = "unexpected end of section or function";
+  if (!features.memory64) return;
+  for (const Rewording& entry : kMemory64Wording)
+    if (error.message == entry.current) error.message = std::string(entry.memory64_proposal);
 }
 
 }  // namespace
@@ -130,7 +146,19 @@ Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& feature
     module.features = features;
     ByteReader reader(module.bytes, 0);
     read_header(reader);
-    read_sections(reader, module);
+    try {
+      read_sections(reader, module);
+    } catch (Failure& failure) {
+      // The bodies read before the failure come first in the reference's
+      // order, and it decodes their instructions as it goes.
+      try {
+        check_bodies_in_stream(module);
+      } catch (Failure& earlier) {
+        failure.error = std::move(earlier.error);
+      }
+      reword(failure.error, module.features);
+      throw;
+    }
     return module;
   });
 }

@@ -69,23 +69,28 @@ void parse_name_section(ByteReader& reader, NameMap& names) {
   }
 }
 
-std::string decode_custom_section(ByteReader& reader, Module& module, bool& saw_name_section) {
-  std::string name(reader.read_name());
+std::string decode_custom_section(ByteReader& reader, uint32_t size, Module& module, bool& saw_name_section) {
+  const uint64_t start = reader.offset();
+  std::string name(read_utf8_name(reader));
+  // Like the reference, the name is read (and its UTF-8 checked) before
+  // anyone asks whether it fits in the section.
+  const uint64_t used = reader.offset() - start;
+  if (used > size) reader.fail_here("unexpected end");
+  const Bytes contents = reader.read_bytes(static_cast<size_t>(size - used));
   // Custom section contents never make a module malformed, so a bad name
   // section is dropped as a whole rather than half applied. Only the first
   // one counts, as the spec allows a single name section.
   if (name == "name" && !saw_name_section) {
     saw_name_section = true;
-    ByteReader contents(reader.rest(), reader.offset());
+    ByteReader contents_reader(contents, reader.offset() - contents.size());
     NameMap names;
     try {
-      parse_name_section(contents, names);
+      parse_name_section(contents_reader, names);
       module.names = std::move(names);
     } catch (const Failure&) {
       // Left empty: names only ever improve diagnostics.
     }
   }
-  reader.skip(reader.remaining());
   return name;
 }
 

@@ -51,6 +51,25 @@ std::string to_string(std::string_view text) { return std::string(text); }
 
 }  // namespace
 
+// The length is bounded by the input left from the length's own position,
+// so a length that only overruns by its own encoded size still passes here
+// and fails later as an unexpected end, exactly as in the reference.
+uint32_t read_length(ByteReader& reader) {
+  const uint64_t at = reader.offset();
+  const size_t left = reader.remaining();
+  const uint32_t length = reader.read_u32();
+  if (length > left) reader.fail_at(at, "length out of bounds");
+  return length;
+}
+
+std::string_view read_utf8_name(ByteReader& reader) {
+  const uint32_t length = read_length(reader);
+  const Bytes raw = reader.read_bytes(length);
+  const std::string_view text(reinterpret_cast<const char*>(raw.data()), raw.size());
+  if (!is_valid_utf8(text)) reader.fail_at(reader.offset() - length, "malformed UTF-8 encoding");
+  return text;
+}
+
 TableType read_table_type(ByteReader& reader, const Features& features) {
   TableType type;
   type.elem = read_ref_type(reader);
@@ -94,8 +113,8 @@ void decode_import_section(ByteReader& reader, Module& module) {
   const uint32_t count = read_vec_count(reader, module.imports, 4);
   for (uint32_t i = 0; i < count; ++i) {
     Import import;
-    import.module = to_string(reader.read_name());
-    import.name = to_string(reader.read_name());
+    import.module = to_string(read_utf8_name(reader));
+    import.name = to_string(read_utf8_name(reader));
     const uint64_t at = reader.offset();
     const uint8_t kind = reader.read_u8();
     switch (kind) {
@@ -159,7 +178,7 @@ void decode_export_section(ByteReader& reader, Module& module) {
   const uint32_t count = read_vec_count(reader, module.exports, 3);
   for (uint32_t i = 0; i < count; ++i) {
     Export item;
-    item.name = to_string(reader.read_name());
+    item.name = to_string(read_utf8_name(reader));
     const uint64_t at = reader.offset();
     const uint8_t kind = reader.read_u8();
     if (kind > 3) reader.fail_at(at, "malformed export kind");

@@ -1,6 +1,7 @@
 // Decoding of constant expressions and of the element, data count and data sections.
+#include <vector>
+
 #include "decode_internal.h"
-#include "kiln/ir/instr.h"
 
 namespace kiln::decode_detail {
 namespace {
@@ -16,22 +17,39 @@ constexpr uint32_t kElemUsesExprs = 0x04;
 
 }  // namespace
 
-// Nested blocks are tracked so the expression ends at the `end` that closes
-// it, even though the validator will later reject blocks in a constant
-// expression: where the expression ends is structure, what it holds is typing.
+// Blocks are tracked so a sequence ends at the `end` that closes it, even
+// where the validator will later reject blocks (in a constant expression):
+// where an expression ends is structure, what it holds is typing.
+void read_instr_sequence(InstrReader& instrs) {
+  std::vector<uint8_t> enclosing;  // per open construct, whether its parent is an `if` before its `else`
+  bool in_open_if = false;         // the innermost construct is an `if` that may still take an `else`
+  while (true) {
+    const Instr& instr = instrs.next();
+    switch (instr.op) {
+      case Opcode::kBlock:
+      case Opcode::kLoop:
+      case Opcode::kIf:
+        enclosing.push_back(in_open_if);
+        in_open_if = instr.op == Opcode::kIf;
+        break;
+      case Opcode::kElse:
+        if (!in_open_if) instrs.bytes().fail_at(instr.offset, "END opcode expected");
+        in_open_if = false;
+        break;
+      case Opcode::kEnd:
+        if (enclosing.empty()) return;
+        in_open_if = enclosing.back() != 0;
+        enclosing.pop_back();
+        break;
+      default: break;
+    }
+  }
+}
+
 ConstExpr read_const_expr(ByteReader& reader, const Features& features) {
   const uint64_t start = reader.offset();
   InstrReader instrs(reader.rest(), start, features);
-  uint64_t depth = 0;
-  while (true) {
-    const Instr& instr = instrs.next();
-    if (instr.op == Opcode::kBlock || instr.op == Opcode::kLoop || instr.op == Opcode::kIf) {
-      ++depth;
-    } else if (instr.op == Opcode::kEnd) {
-      if (depth == 0) break;
-      --depth;
-    }
-  }
+  read_instr_sequence(instrs);
   const size_t length = instrs.position();
   reader.skip(length);
   return ConstExpr{{static_cast<size_t>(start), length}};
@@ -77,11 +95,9 @@ void decode_element_section(ByteReader& reader, Module& module) {
 void decode_data_count_section(ByteReader& reader, Module& module) { module.data_count = reader.read_u32(); }
 
 void decode_data_section(ByteReader& reader, Module& module) {
-  const uint64_t count_at = reader.offset();
-  // The shortest segment (passive, empty) takes two bytes.
+  // The shortest segment (passive, empty) takes two bytes. The count is
+  // compared with the data count section only once the whole module is read.
   const uint32_t count = read_vec_count(reader, module.datas, 2);
-  if (module.data_count && *module.data_count != count)
-    reader.fail_at(count_at, "data count and data section have inconsistent lengths");
   for (uint32_t i = 0; i < count; ++i) {
     DataSegment segment;
     segment.file_offset = reader.offset();
@@ -94,7 +110,7 @@ void decode_data_section(ByteReader& reader, Module& module) {
       if (flags == 2) segment.memory = MemIdx{reader.read_u32()};
       segment.offset = read_const_expr(reader, module.features);
     }
-    const uint32_t size = reader.read_u32();
+    const uint32_t size = read_length(reader);
     const uint64_t bytes_at = reader.offset();
     reader.skip(size);
     segment.bytes = {static_cast<size_t>(bytes_at), size};

@@ -4,6 +4,7 @@
 #include "kiln/base/file_io.h"
 #include "kiln/decode/decode.h"
 #include "kiln/validate/validate.h"
+#include "kiln/wasi/wasi.h"
 
 namespace kiln::preinit {
 namespace {
@@ -13,13 +14,18 @@ Error unsupported(std::string message) { return Error{ErrorCode::kUnsupported, k
 std::string quoted_import(const Import& import) { return "\"" + import.module + "\".\"" + import.name + "\""; }
 
 // A trap during init becomes an error naming what happened and where.
-Error init_trap(const char* phase, const CallOutcome& outcome) {
+Error init_trap(const char* phase, const CallOutcome& outcome, bool wasi_allowed) {
   const Trap& trap = *outcome.trap;
   std::string message = std::string(phase) + " failed: ";
-  if (trap.kind == TrapKind::kUnresolvedImport) {
+  if (trap.kind == TrapKind::kExit) {
+    message += "the program called proc_exit(" + std::to_string(trap.exit_code) + ") during initialization";
+  } else if (trap.kind == TrapKind::kUnresolvedImport) {
     const std::string& name = trap.detail;
     message += "it called the import " + name + ", which nothing provides";
-    if (name.rfind("wasi_snapshot_preview1.", 0) == 0 || name.rfind("wasi_unstable.", 0) == 0)
+    const bool is_wasi = name.rfind("wasi_snapshot_preview1.", 0) == 0 || name.rfind("wasi_unstable.", 0) == 0;
+    if (is_wasi && wasi_allowed)
+      message += " (kiln's WASI does not implement this function)";
+    else if (is_wasi)
       message += " (pass --allow-wasi to provide WASI)";
     else
       message += " (provide it with --preload " + name.substr(0, name.find('.')) + "=FILE.wasm)";
@@ -46,7 +52,7 @@ Status call_phase(FuncInstance& func, const char* phase, const Options& options,
   CallOutcome outcome = call_function(func, {}, exec, &exec_stats);
   stats.calls += exec_stats.calls;
   stats.fuel_used += exec_stats.fuel_used;
-  if (outcome.trap) return init_trap(phase, outcome);
+  if (outcome.trap) return init_trap(phase, outcome, options.allow_wasi);
   return {};
 }
 
@@ -79,8 +85,32 @@ Result<std::string> choose_init_func(const Module& module, const Options& option
   return name;
 }
 
+namespace {
+
+// WASI for init (and preloads), configured like Wizer's: stdio inherited by
+// default, environment only when asked, directories only when given.
+Status provide_wasi(Store& store, Linker& linker, const Options& options) {
+  WasiOptions wasi;
+  wasi.args = options.args.empty() ? std::vector<std::string>{"kiln-init"} : options.args;
+  wasi.env = options.env;
+  wasi.inherit_env = options.inherit_env;
+  wasi.inherit_stdio = options.inherit_stdio;
+  for (const std::string& dir : options.dirs) wasi.preopens.push_back({dir, dir});
+  for (const auto& [guest, host] : options.map_dirs) wasi.preopens.push_back({guest, host});
+  wasi.deterministic = options.deterministic;
+  wasi.random_seed = options.random_seed;
+  wasi.trace = options.trace_host;
+  auto context = Wasi::create(std::move(wasi));
+  if (!context) return std::move(context).error();
+  define_wasi(store, linker, std::move(context).value());
+  return {};
+}
+
+}  // namespace
+
 Status provide_imports(Store& store, Linker& linker, const Module& module, const Options& options) {
   (void)module;
+  if (options.allow_wasi) KILN_TRY(provide_wasi(store, linker, options));
   for (const HostImport& host : options.host_imports) linker.define_func(store, host.module, host.name, host.type, host.function);
   for (const auto& [name, path] : options.preloads) {
     auto bytes = read_file(path);

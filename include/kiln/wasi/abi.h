@@ -140,9 +140,9 @@ inline constexpr Rights kAllRights = (Rights{1} << 30) - 1;
 
 // What an open regular file (or stdio stream) can be asked to do.
 inline constexpr Rights kFileRights = kRightFdDatasync | kRightFdRead | kRightFdSeek | kRightFdFdstatSetFlags |
-                                      kRightFdSync | kRightFdTell | kRightFdWrite | kRightFdAdvise |
-                                      kRightFdAllocate | kRightFdFilestatGet | kRightFdFilestatSetSize |
-                                      kRightFdFilestatSetTimes | kRightPollFdReadwrite;
+                                      kRightFdSync | kRightFdTell | kRightFdWrite | kRightFdAdvise | kRightFdAllocate |
+                                      kRightFdFilestatGet | kRightFdFilestatSetSize | kRightFdFilestatSetTimes |
+                                      kRightPollFdReadwrite;
 // What an open directory can be asked to do.
 inline constexpr Rights kDirectoryRights =
     kRightFdFdstatSetFlags | kRightFdSync | kRightFdDatasync | kRightPathCreateDirectory | kRightPathCreateFile |
@@ -182,13 +182,13 @@ inline constexpr uint16_t kSubclockAbstime = 1 << 0;
 inline constexpr uint8_t kPreopenTypeDir = 0;
 
 // Struct sizes and field offsets in guest memory (all little-endian).
-inline constexpr uint32_t kIovecSize = 8;        // buf u32 @0, buf_len u32 @4
-inline constexpr uint32_t kFdstatSize = 24;      // filetype u8 @0, flags u16 @2, rights_base @8, inheriting @16
-inline constexpr uint32_t kFilestatSize = 64;    // dev @0, ino @8, filetype u8 @16, nlink @24, size @32,
-                                                 // atim @40, mtim @48, ctim @56
-inline constexpr uint32_t kDirentSize = 24;      // d_next @0, d_ino @8, d_namlen u32 @16, d_type u8 @20
-inline constexpr uint32_t kPrestatSize = 8;      // tag u8 @0, pr_name_len u32 @4
+inline constexpr uint32_t kIovecSize = 8;          // buf u32 @0, buf_len u32 @4
+inline constexpr uint32_t kFdstatSize = 24;        // filetype u8 @0, flags u16 @2, rights_base @8, inheriting @16
+inline constexpr uint32_t kFilestatSize = 64;      // dev @0, ino @8, filetype u8 @16, nlink @24, size @32,
+                                                   // atim @40, mtim @48, ctim @56
+inline constexpr uint32_t kDirentSize = 24;        // d_next @0, d_ino @8, d_namlen u32 @16, d_type u8 @20
+inline constexpr uint32_t kPrestatSize = 8;        // tag u8 @0, pr_name_len u32 @4
 inline constexpr uint32_t kSubscriptionSize = 48;  // userdata @0, tag u8 @8, body @16
-inline constexpr uint32_t kEventSize = 32;       // userdata @0, error u16 @8, type u8 @10, nbytes @16, flags u16 @24
+inline constexpr uint32_t kEventSize = 32;         // userdata @0, error u16 @8, type u8 @10, nbytes @16, flags u16 @24
 
 }  // namespace kiln::wasi
