@@ -125,6 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.fuel = fuzz::kFuel;
     options.max_memory_bytes = fuzz::kMaxMemoryBytes;
     options.inherit_stdio = false;
+    options.host_imports = fuzz::zero_imports(*original->module);
     auto output = preinitialize(bytes, options);
     if (output) check_output(*original, *output, init);
   }
