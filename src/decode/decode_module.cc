@@ -115,10 +115,11 @@ void read_sections(ByteReader& reader, Module& module) {
     reader.fail_at(end, "data count and data section have inconsistent lengths");
 }
 
-// The memory64 proposal's copy of binary.wast (2021) predates two rewordings
-// in core: a length beyond the input was reported where the reading ran out,
-// and trailing sections were "junk". With memory64 on, kiln keeps that
-// proposal's wording; the rules themselves are the same.
+// The memory64 proposal's copy of binary.wast (2021) predates two changes in
+// core: its reference interpreter bounded lengths by the whole input rather
+// than by what is left, so a length overrunning the rest of the input ran
+// into its end, and trailing sections were "junk". With memory64 on, kiln
+// uses that proposal's wording for the same refusals.
 struct Rewording {
   std::string_view current;
   std::string_view memory64_proposal;

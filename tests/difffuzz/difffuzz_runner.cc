@@ -199,9 +199,9 @@ int run_module(const std::vector<uint8_t>& bytes, const Args& args, bool call_in
       return 0;
     }
     // What preinitialize does: a reactor's _initialize runs first.
-    FuncInstance* reactor = (*instance)->export_func(kReactorInit);
+    FuncInstance* reactor = args.init == kReactorInit ? nullptr : (*instance)->export_func(kReactorInit);
     for (FuncInstance* f : {reactor, init}) {
-      if (!f || (f == reactor && args.init == kReactorInit)) continue;
+      if (!f) continue;
       CallOutcome outcome = call_function(*f, {}, exec);
       if (outcome.trap) {
         const std::string cls = outcome_class(outcome);
