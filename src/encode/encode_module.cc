@@ -2,16 +2,19 @@
 #include "kiln/encode/encode.h"
 
 namespace kiln {
-namespace {
 
-void write_limits(ByteWriter& out, const Limits& limits) {
+void write_limits(ByteWriter& out, uint64_t min, const Limits& limits) {
   uint8_t flags = limits.max ? 0x01 : 0x00;
   if (limits.shared) flags |= 0x02;
   if (limits.is_64) flags |= 0x04;
   out.write_u8(flags);
-  out.write_uleb(limits.min);
+  out.write_uleb(min);
   if (limits.max) out.write_uleb(*limits.max);
 }
+
+namespace {
+
+void write_limits(ByteWriter& out, const Limits& limits) { write_limits(out, limits.min, limits); }
 
 void write_table_type(ByteWriter& out, const TableType& table) {
   out.write_u8(static_cast<uint8_t>(table.elem));

@@ -1,20 +1,13 @@
 // The rewritten global, memory, table, export and element sections.
 #include "rewrite_sections.h"
 
+#include "kiln/encode/encode.h"
+
 #include <algorithm>
 #include <map>
 
 namespace kiln::rewrite {
 namespace {
-
-void write_limits(ByteWriter& out, uint64_t min, const Limits& limits) {
-  uint8_t flags = limits.max ? 0x01 : 0x00;
-  if (limits.shared) flags |= 0x02;
-  if (limits.is_64) flags |= 0x04;
-  out.write_u8(flags);
-  out.write_uleb(min);
-  if (limits.max) out.write_uleb(*limits.max);
-}
 
 void write_const(ByteWriter& out, const GlobalSnapshot& g) {
   switch (g.type) {

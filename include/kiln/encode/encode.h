@@ -16,6 +16,9 @@ enum class EncodeMode : uint8_t {
 
 std::vector<uint8_t> encode_module(const Module& module, EncodeMode mode = EncodeMode::kCopyUntouched);
 
+// Limits with an explicit minimum (the rewriter raises minimums to the snapshot's sizes).
+void write_limits(ByteWriter& out, uint64_t min, const Limits& limits);
+
 // Section payload writers from the parsed Module, for the rewriter.
 void write_section(ByteWriter& out, SectionId id, const std::vector<uint8_t>& payload);
 std::vector<uint8_t> encode_section_payload(const Module& module, const Section& section);
