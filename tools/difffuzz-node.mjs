@@ -1,11 +1,10 @@
-// tools/difffuzz's driver and V8 side: generates wasm-opt -ttf modules, runs them in kiln and node, compares transcripts.
+// tools/difffuzz's driver: generates wasm-opt -ttf modules, runs them in kiln and V8, plain and pre-initialized, compares.
 //
 // node --experimental-wasm-type-reflection tools/difffuzz-node.mjs --runner PATH [--start S] [--count N]
-//      [--jobs J] [--fuel F] [--out DIR] [--timeout SECONDS]
-// node --experimental-wasm-type-reflection tools/difffuzz-node.mjs exec FILE [--init NAME] [--exclude NAME] [--dump P]
-//
-// The transcript format is defined by tests/difffuzz/transcript.h; see
-// run_exports below for the V8 twin of kiln's call protocol.
+//      [--files FILE...] [--jobs J] [--fuel F] [--out DIR] [--timeout SECONDS] [--keep] [--verbose]
+// Seeds S..S+N-1 are generated modules; --files checks the given modules instead (tests/regress).
+// kiln's side is tests/difffuzz/difffuzz_runner, V8's is tools/difffuzz-v8.mjs, the
+// comparison tools/difffuzz-compare.mjs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,9 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { compareRun } from './difffuzz-compare.mjs';
 
 const kSelf = fileURLToPath(import.meta.url);
+const kV8Side = path.join(path.dirname(kSelf), 'difffuzz-v8.mjs');
 const kHangLimitReset = 'hangLimitInitializer';
-const kReactorInit = '_initialize';
-const kMaxTableEntries = 1000;  // per exported table in a transcript
 // Everything node 20's V8 runs by default; threads, GC, exceptions, tail
 // calls, memory64 and multi-memory stay off.
 const kFeatures = ['--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
@@ -23,175 +21,6 @@ const kFeatures = ['--enable-sign-ext', '--enable-mutable-globals', '--enable-no
 // binaryen 108 makes most reference-types modules invalid (see the
 // comparator), so only every fourth seed turns them on.
 const featuresFor = (seed) => (seed % 4 === 3 ? [...kFeatures, '--enable-reference-types'] : kFeatures);
-
-// ---- the V8 side of the transcript ---------------------------------------------------------
-
-const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
-const f64 = new Float64Array(1), u64 = new BigUint64Array(f64.buffer);
-
-function valueText(type, v, importedFns) {
-  switch (type) {
-    case 'i32': return `i32:${v | 0}`;
-    case 'i64': return `i64:${BigInt.asIntN(64, v)}`;
-    case 'f32':
-      if (Number.isNaN(v)) return 'f32:nan';  // JS numbers carry no NaN payload
-      f32[0] = v;
-      return `f32:0x${u32[0].toString(16).padStart(8, '0')}`;
-    case 'f64':
-      if (Number.isNaN(v)) return 'f64:nan';
-      f64[0] = v;
-      return `f64:0x${u64[0].toString(16).padStart(16, '0')}`;
-    case 'externref': return v === null ? 'externref:null' : 'externref:nonnull';
-    case 'funcref':
-    case 'anyfunc':
-      if (v === null) return 'funcref:null';
-      // V8 names a Wasm function by its index in the module, an import's
-      // wrapper included; kiln's reference to a host function has no index.
-      if (importedFns.has(v) || Number(v.name) < importedFns.importedCount) return 'funcref:import';
-      return `funcref:#${v.name}`;
-    default: return `${type}:?`;
-  }
-}
-
-// Maps V8's error messages to the classes of tests/difffuzz/transcript.cc.
-function trapClass(e) {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'stack';
-  if (e instanceof TypeError) return 'host';
-  if (e && e.difffuzzImport) return 'import';
-  const m = String(e && e.message);
-  const table = [
-    [/^unreachable/, 'unreachable'], [/by zero/, 'div0'], [/divide result unrepresentable/, 'overflow'],
-    [/float unrepresentable/, 'conversion'], [/memory access out of bounds/, 'memory'],
-    [/data segment .*out of bounds/, 'memory'], [/table index is out of bounds/, 'table'],
-    [/element segment .*out of bounds/, 'table'], [/table (access|size)/, 'table'],
-    [/null function or function signature mismatch/, 'indirect'], [/null/, 'null'],
-  ];
-  for (const [re, cls] of table) if (re.test(m)) return cls;
-  return `other(${m})`;
-}
-
-function callArgs(params, round) {
-  return params.map((t, i) => {
-    const even = i % 2 === 0;
-    switch (t) {
-      case 'i32': return round ? (even ? 1 : -1) : 0;
-      case 'i64': return round ? (even ? 1n : -1n) : 0n;
-      case 'f32': return round ? (even ? 1.5 : -0) : 0;
-      case 'f64': return round ? (even ? -2.5 : 1e300) : 0;
-      default: return null;
-    }
-  });
-}
-
-function fnv1a(bytes) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
-
-function execModule(file, opts) {
-  const out = [];
-  const emit = (s) => out.push(s);
-  let module;
-  try {
-    module = new WebAssembly.Module(fs.readFileSync(file));
-  } catch (e) {
-    emit('invalid');  // the comparator checks that kiln rejects it too
-    return out;
-  }
-  const importedFns = new Set();
-  importedFns.importedCount = WebAssembly.Module.imports(module).filter((i) => i.kind === 'function').length;
-  const support = {};
-  for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.kind !== 'function' || imp.module !== 'fuzzing-support' || !imp.name.startsWith('log-')) continue;
-    const type = imp.type.parameters[0];
-    // log-v128 cannot be called from Wasm into JS: V8 throws a TypeError, the
-    // kiln runner a host trap.
-    support[imp.name] = (...args) => emit(`log ${args.map((a) => valueText(type, a, importedFns)).join(' ')}`);
-    importedFns.add(support[imp.name]);
-  }
-  const imports = { 'fuzzing-support': support };
-  for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.kind !== 'function' || (imports[imp.module] && imports[imp.module][imp.name])) continue;
-    imports[imp.module] ??= {};
-    imports[imp.module][imp.name] = () => { const e = new Error(`import ${imp.module}.${imp.name}`); e.difffuzzImport = true; throw e; };
-    importedFns.add(imports[imp.module][imp.name]);
-  }
-  let instance;
-  try {
-    instance = new WebAssembly.Instance(module, imports);
-  } catch (e) {
-    emit(`instantiate-error ${trapClass(e)}`);
-    return out;
-  }
-  const exports = WebAssembly.Module.exports(module);
-  const call = (fn, args) => {
-    try {
-      const r = fn(...args);
-      return { r };
-    } catch (e) {
-      return { trap: trapClass(e) };
-    }
-  };
-  if (opts.init) {
-    emit('section init');
-    const init = instance.exports[opts.init];
-    if (typeof init !== 'function') { emit('no-init'); return out; }
-    // What preinitialize does: a reactor's _initialize runs first.
-    const reactor = instance.exports[kReactorInit];
-    for (const f of [opts.init === kReactorInit ? undefined : reactor, init]) {
-      if (typeof f !== 'function') continue;
-      const { trap } = call(f, []);
-      if (trap) { emit(`${trap === 'stack' ? 'stop' : 'trap'} ${trap}`); return out; }
-    }
-    emit('ok');
-  }
-  emit('section run');
-  const exclude = opts.init || opts.exclude;
-  const dumpState = (tag) => {
-    emit(`state ${tag}`);
-    for (const e of exports) {
-      if (e.kind === 'memory') {
-        const bytes = new Uint8Array(instance.exports[e.name].buffer);
-        emit(`mem ${e.name} pages=${bytes.length / 65536} fnv=${fnv1a(bytes)}`);
-        if (opts.dump) fs.writeFileSync(`${opts.dump}-${tag}-${e.name}.bin`, bytes);
-      } else if (e.kind === 'table') {
-        const t = instance.exports[e.name];
-        const entries = [];
-        for (let i = 0; i < t.length && i < kMaxTableEntries; i++) entries.push(valueText(e.type.element, t.get(i), importedFns));
-        emit([`table ${e.name} size=${t.length}`, ...entries].join(' '));
-      } else if (e.kind === 'global' && e.type.value !== 'v128') {
-        emit(`global ${e.name} ${valueText(e.type.value, instance.exports[e.name].value, importedFns)}`);
-      }
-    }
-  };
-  dumpState('start');
-  const reset = instance.exports[kHangLimitReset];
-  for (let round = 0; round < 2; round++) {
-    for (const e of exports) {
-      // With an init function, _initialize has run and pre-initialization
-      // removes its export.
-      if (e.kind !== 'function' || e.name === exclude || (exclude && e.name === kReactorInit)) continue;
-      const { parameters, results } = e.type;
-      if (parameters.includes('v128') || results.includes('v128')) { emit(`skip ${e.name} v128`); continue; }
-      if (reset) {
-        const { trap } = call(reset, []);
-        if (trap) { emit(`stop reset ${trap}`); return out; }
-      }
-      emit(`call ${e.name} ${round}`);
-      const { r, trap } = call(instance.exports[e.name], callArgs(parameters, round));
-      if (trap) {
-        emit(`${trap === 'stack' ? 'stop' : 'trap'} ${trap}`);
-        if (trap === 'stack') return out;
-        continue;
-      }
-      const values = results.length === 1 ? [r] : results.length === 0 ? [] : r;
-      emit(['ret', ...results.map((t, i) => valueText(t, values[i], importedFns))].join(' '));
-    }
-  }
-  dumpState('end');
-  return out;
-}
 
 // ---- the driver ------------------------------------------------------------------------------
 
@@ -237,7 +66,7 @@ function run(cmd, args, timeoutMs) {
   });
 }
 
-const nodeExec = (cfg, args) => run(process.execPath, ['--experimental-wasm-type-reflection', kSelf, 'exec', ...args], cfg.timeoutMs);
+const nodeExec = (cfg, args) => run(process.execPath, ['--experimental-wasm-type-reflection', kV8Side, ...args], cfg.timeoutMs);
 const kilnExec = (cfg, args) => run(cfg.runner, ['--fuel', String(cfg.fuel), ...args], cfg.timeoutMs);
 
 // A process that did not produce a transcript is a finding of its own.
@@ -310,13 +139,58 @@ async function checkModule(cfg, dir, wasm, tag, pickInit) {
 
 const kVsNodeChecks = ['exec', 'init-exec', 'preinit-v8'];
 
-async function checkSeed(cfg, seed) {
-  const dir = path.join(cfg.out, `seed-${seed}`);
+// Checks a generated (seed) or given (file) module, with the --denan retry.
+async function checkItem(cfg, item) {
+  const dir = path.join(cfg.out, item.file ? `file-${path.basename(item.file, '.wasm')}` : `seed-${item.seed}`);
   fs.mkdirSync(dir, { recursive: true });
+  const wasm = path.join(dir, 'module.wasm');
+  const made = item.file ? copyModule(item.file, wasm) : await generate(cfg, item.seed, dir, wasm);
+  if (made.error) return { ...item, dir, status: 'skip', notes: [made.error], checks: {} };
+
+  const first = await checkModule(cfg, dir, wasm, '', made.pickInit);
+  const result = { ...item, dir, init: first.init, checks: first.checks, notes: first.notes };
+  // V8 and kiln may pick different NaN bits (sign, payload), which then flow
+  // into hashMemory and from there anywhere. When a comparison with V8 fails,
+  // binaryen's --denan (NaNs become 0 at run time) tells whether NaN bits
+  // explain it: the retry must pass, else its failure is the one reported.
+  if (kVsNodeChecks.some((n) => first.checks[n] === 'fail')) {
+    const denan = path.join(dir, 'module-denan.wasm');
+    const conv = await run('wasm-opt', [wasm, '--denan', '-o', denan, ...made.features], cfg.timeoutMs);
+    if (conv.code === 0) {
+      const retry = await checkModule(cfg, dir, denan, '-denan', made.pickInit);
+      const retryFailed = kVsNodeChecks.some((n) => retry.checks[n] === 'fail');
+      for (const n of kVsNodeChecks) {
+        if (first.checks[n] === 'fail' && !retryFailed) result.checks[n] = 'nan';
+      }
+      if (retryFailed) result.notes.push(...retry.notes);
+      else result.notes = [`NaN-dependent differences only (module-denan.wasm passes): ${first.notes.length} tolerated`];
+    }
+  }
+  const checks = Object.values(result.checks);
+  result.status = checks.includes('fail') ? 'fail'
+    : checks.length && checks.every((x) => x === 'skip' || x === 'invalid') ? 'skip' : 'pass';
+  return result;
+}
+
+const isInitCandidate = (e) => e.kind === 'function' && e.name !== kHangLimitReset &&
+  e.type.parameters.length === 0 && e.type.results.length === 0;
+
+// A given module: Wizer's init names first, else the first () -> () export.
+function copyModule(file, wasm) {
+  fs.copyFileSync(file, wasm);
+  const pickInit = (exports) => {
+    const pool = exports.filter(isInitCandidate);
+    const named = pool.find((e) => e.name === 'wizer-initialize') || pool.find((e) => e.name === 'wizer.initialize');
+    return (named || pool[0] || {}).name || null;
+  };
+  return { pickInit, features: [...kFeatures, '--enable-reference-types'] };
+}
+
+async function generate(cfg, seed, dir, wasm) {
   const rng = makeRng(seed);
   const bytes = Buffer.alloc(1024 + (rng() % 12288));
   for (let i = 0; i < bytes.length; i++) bytes[i] = rng() & 0xff;
-  const bin = path.join(dir, 'input.bin'), wasm = path.join(dir, 'module.wasm');
+  const bin = path.join(dir, 'input.bin');
   fs.writeFileSync(bin, bytes);
   // A third of the modules go through binaryen's optimizer too, for shapes
   // the generator alone does not write; every fifth starts from one of the
@@ -330,49 +204,27 @@ async function checkSeed(cfg, seed) {
     features = [...features, '--enable-reference-types'];  // the initial module uses them
     gen = await run('wasm-opt', ['-ttf', bin, '-o', wasm, ...features, ...extra], cfg.timeoutMs);
   }
-  if (gen.code !== 0) return { seed, dir, status: 'skip', notes: [`wasm-opt failed: ${gen.stderr.trim()}`], checks: {} };
-
+  if (gen.code !== 0) return { error: `wasm-opt failed: ${gen.stderr.trim()}` };
   // Not the hang-limit reset: the output loses that export, so its calls
   // before each export would no longer happen.
-  const initChoice = rng();
+  const choice = rng();
   const pickInit = (exports) => {
-    const pool = exports.filter((e) => e.kind === 'function' && e.name !== kHangLimitReset &&
-      e.type.parameters.length === 0 && e.type.results.length === 0);
-    return pool.length ? pool[initChoice % pool.length].name : null;
+    const pool = exports.filter(isInitCandidate);
+    return pool.length ? pool[choice % pool.length].name : null;
   };
-  const first = await checkModule(cfg, dir, wasm, '', pickInit);
-  const result = { seed, dir, init: first.init, checks: first.checks, notes: first.notes };
-  // V8 and kiln may pick different NaN bits (sign, payload), which then flow
-  // into hashMemory and from there anywhere. When a comparison with V8 fails,
-  // binaryen's --denan (NaNs become 0 at run time) tells whether NaN bits
-  // explain it: the retry must pass, else its failure is the one reported.
-  if (kVsNodeChecks.some((n) => first.checks[n] === 'fail')) {
-    const denan = path.join(dir, 'module-denan.wasm');
-    const conv = await run('wasm-opt', [wasm, '--denan', '-o', denan, ...features], cfg.timeoutMs);
-    if (conv.code === 0) {
-      const retry = await checkModule(cfg, dir, denan, '-denan', pickInit);
-      const retryFailed = kVsNodeChecks.some((n) => retry.checks[n] === 'fail');
-      for (const n of kVsNodeChecks) {
-        if (first.checks[n] !== 'fail') continue;
-        if (!retryFailed) result.checks[n] = 'nan';
-      }
-      if (retryFailed) result.notes.push(...retry.notes);
-      else result.notes = [`NaN-dependent differences only (module-denan.wasm passes): ${first.notes.length} tolerated`];
-    }
-  }
-  const checks = Object.values(result.checks);
-  result.status = checks.includes('fail') ? 'fail' : checks.length && checks.every((x) => x === 'skip' || x === 'invalid') ? 'skip' : 'pass';
-  return result;
+  return { pickInit, features };
 }
 
 function parseDriverArgs(argv) {
-  const cfg = { start: 1, count: 100, jobs: 2, fuel: 20_000_000, timeoutMs: 60_000, out: 'build/difffuzz/runs', keep: false };
+  const cfg = { start: 1, count: 100, jobs: 2, fuel: 20_000_000, timeoutMs: 60_000, out: 'build/difffuzz/runs',
+    keep: false, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
       case '--runner': cfg.runner = v; i++; break;
       case '--start': cfg.start = Number(v); i++; break;
       case '--count': cfg.count = Number(v); i++; break;
+      case '--files': cfg.files.push(...argv.slice(i + 1)); i = argv.length; break;
       case '--jobs': cfg.jobs = Math.max(1, Number(v)); i++; break;
       case '--fuel': cfg.fuel = Number(v); i++; break;
       case '--out': cfg.out = v; i++; break;
@@ -390,25 +242,27 @@ async function drive(cfg) {
   fs.mkdirSync(cfg.out, { recursive: true });
   const counts = { pass: 0, fail: 0, skip: 0 };
   const perCheck = {};
-  let next = cfg.start;
-  const end = cfg.start + cfg.count;
+  const items = cfg.files.length ? cfg.files.map((file) => ({ file }))
+    : Array.from({ length: cfg.count }, (_, i) => ({ seed: cfg.start + i }));
+  let next = 0;
   const worker = async () => {
-    while (next < end) {
-      const seed = next++;
+    while (next < items.length) {
+      const item = items[next++];
+      const name = item.file || `seed ${item.seed}`;
       let r;
       try {
-        r = await checkSeed(cfg, seed);
+        r = await checkItem(cfg, item);
       } catch (e) {
-        r = { seed, dir: path.join(cfg.out, `seed-${seed}`), status: 'fail', notes: [`driver error: ${e.stack}`], checks: {} };
+        r = { ...item, dir: cfg.out, status: 'fail', notes: [`driver error: ${e.stack}`], checks: {} };
       }
       counts[r.status]++;
-      for (const [name, s] of Object.entries(r.checks || {})) {
-        perCheck[name] ??= { pass: 0, fail: 0, skip: 0, nan: 0, invalid: 0 };
-        perCheck[name][s]++;
+      for (const [check, s] of Object.entries(r.checks)) {
+        perCheck[check] ??= { pass: 0, fail: 0, skip: 0, nan: 0, invalid: 0 };
+        perCheck[check][s]++;
       }
-      if (cfg.verbose && r.status !== 'fail') for (const n of r.notes) console.log(`seed ${seed}: ${n}`);
+      if (cfg.verbose && r.status !== 'fail') for (const n of r.notes) console.log(`${name}: ${n}`);
       if (r.status === 'fail') {
-        console.log(`FAIL seed ${seed}${r.init ? ` (init ${r.init})` : ''}: kept in ${r.dir}`);
+        console.log(`FAIL ${name}${r.init ? ` (init ${r.init})` : ''}: kept in ${r.dir}`);
         for (const n of r.notes) console.log(`  ${n.replace(/\n/g, '\n  ')}`);
       } else if (!cfg.keep) {
         fs.rmSync(r.dir, { recursive: true, force: true });
@@ -416,23 +270,13 @@ async function drive(cfg) {
     }
   };
   await Promise.all(Array.from({ length: cfg.jobs }, worker));
-  for (const [name, c] of Object.entries(perCheck))
-    console.log(`difffuzz: ${name}: ${c.pass} passed, ${c.fail} failed, ${c.skip} cut short by fuel/stack limits, ` +
+  for (const [check, c] of Object.entries(perCheck))
+    console.log(`difffuzz: ${check}: ${c.pass} passed, ${c.fail} failed, ${c.skip} cut short (fuel/stack limit, refusal), ` +
       `${c.nan} equal up to NaN bits, ${c.invalid} invalid in both`);
-  console.log(`difffuzz: seeds ${cfg.start}..${end - 1}: ${counts.skip} skipped (invalid module or limits only)`);
+  const what = cfg.files.length ? `${items.length} files` : `seeds ${cfg.start}..${cfg.start + cfg.count - 1}`;
+  console.log(`difffuzz: ${what}: ${counts.skip} skipped (invalid module, limits or refusals only)`);
   console.log(`difffuzz: ${counts.pass} passed, ${counts.fail} failed`);
   return counts.fail === 0 ? 0 : 1;
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === 'exec') {
-  const opts = {};
-  let file;
-  for (let i = 1; i < argv.length; i++) {
-    if (argv[i].startsWith('--')) opts[argv[i].slice(2)] = argv[++i];
-    else file = argv[i];
-  }
-  process.stdout.write(execModule(file, opts).map((l) => `${l}\n`).join(''));
-} else {
-  process.exitCode = await drive(parseDriverArgs(argv));
-}
+process.exitCode = await drive(parseDriverArgs(process.argv.slice(2)));

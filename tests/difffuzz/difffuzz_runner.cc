@@ -5,7 +5,7 @@
 //   --init NAME        instantiate, call _initialize (if exported) and NAME, then the other exports
 //   --preinit OUT      pre-initialize FILE with NAME into OUT, then run OUT's exports
 //   --dump PREFIX      write each exported memory to PREFIX-STATE-NAME.bin
-// tools/difffuzz-node.mjs prints the same transcript from V8 and compares.
+// tools/difffuzz-v8.mjs prints the same transcript from V8; tools/difffuzz-node.mjs compares.
 #include <charconv>
 #include <cstdio>
 #include <memory>
@@ -185,21 +185,27 @@ int run_module(const std::vector<uint8_t>& bytes, const Args& args, bool call_in
   exec.fuel = args.fuel;
   Store store;
   Linker linker;
+  // Instantiation (the start function) is part of init for preinitialize.
+  if (call_init) emit("section init");
   auto instance = instantiate_with_logging(store, linker, *module, info, exec);
   if (!instance) {
-    std::string cls = trap_class_from_message(instance.error().message, bytes);
-    emit("instantiate-error " + (cls.empty() ? instance.error().message : cls));
+    std::string cls = instance.error().code == ErrorCode::kUnlinkable
+                          ? "link"
+                          : trap_class_from_message(instance.error().message, bytes);
+    if (cls.empty()) cls = instance.error().message;
+    emit((call_init ? (is_limit_class(cls) ? "stop " : "trap ") : "instantiate-error ") + cls);
     return 0;
   }
   if (call_init) {
-    emit("section init");
     FuncInstance* init = (*instance)->export_func(args.init);
     if (!init) {
       emit("no-init");
       return 0;
     }
-    // What preinitialize does: a reactor's _initialize runs first.
+    // What preinitialize does: a reactor's _initialize runs first (one of
+    // another type makes it refuse, which the comparator skips).
     FuncInstance* reactor = args.init == kReactorInit ? nullptr : (*instance)->export_func(kReactorInit);
+    if (reactor && (!reactor->type->params.empty() || !reactor->type->results.empty())) reactor = nullptr;
     for (FuncInstance* f : {reactor, init}) {
       if (!f) continue;
       CallOutcome outcome = call_function(*f, {}, exec);
@@ -235,9 +241,11 @@ int preinit_then_run(const std::vector<uint8_t>& bytes, const Args& args) {
   if (!output) {
     const std::string& message = output.error().message;
     std::string cls = trap_class_from_message(message, bytes);
-    if (cls.empty()) {
-      // Not a trap: a refusal or an internal error; the comparator reports it.
-      std::string first_line = message.substr(0, message.find('\n'));
+    const std::string first_line = message.substr(0, message.find('\n'));
+    if (output.error().code == ErrorCode::kUnsupported) {
+      emit("stop refused: " + first_line);  // by design (imported memory, ...): nothing to compare
+    } else if (cls.empty()) {
+      // Neither a trap nor a refusal: an internal error, which the comparator reports.
       emit("preinit-error " + std::string(error_code_name(output.error().code)) + ": " + first_line);
     } else {
       emit((is_limit_class(cls) ? "stop " : "trap ") + cls);

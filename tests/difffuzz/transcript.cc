@@ -1,4 +1,4 @@
-// Differential fuzzing transcript: value and trap spellings shared with tools/difffuzz-node.mjs.
+// Differential fuzzing transcript: value and trap spellings shared with tools/difffuzz-v8.mjs.
 #include "transcript.h"
 
 #include <bit>

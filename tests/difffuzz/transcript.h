@@ -1,4 +1,4 @@
-// Differential fuzzing transcript: the line format kiln's runner and tools/difffuzz-node.mjs both print.
+// Differential fuzzing transcript: the line format kiln's runner and tools/difffuzz-v8.mjs both print.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 namespace kiln::difffuzz {
 
-// Lines are compared textually by tools/difffuzz-node.mjs, so every spelling
+// Lines are compared textually by tools/difffuzz-compare.mjs, so every spelling
 // here has a twin there. Lines starting with "k:" carry state only kiln can
 // see (unexported globals, tables); they are compared between kiln runs only.
 void emit(const std::string& line);
@@ -42,7 +42,7 @@ std::string trap_class_from_message(const std::string& message, std::span<const 
 uint32_t fnv1a(const uint8_t* data, uint64_t size);
 
 // The arguments of call round `round` (0: zeros, 1: small non-zero values)
-// for a parameter list; tools/difffuzz-node.mjs builds the same values.
+// for a parameter list; tools/difffuzz-v8.mjs builds the same values.
 std::vector<Value> call_args(const std::vector<ValType>& params, int round);
 
 }  // namespace kiln::difffuzz
