@@ -95,6 +95,7 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
 void Lowerer::emit(IOp op, uint64_t wasm_offset) {
   out_->instr_starts.push_back(here());
   out_->instr_offsets.push_back(static_cast<uint32_t>(wasm_offset));
+  ops_.push_back(op);
   const auto index = static_cast<uint16_t>(op);
   word(handlers_ ? reinterpret_cast<uintptr_t>(handlers_[index]) : index);
 }
@@ -144,7 +145,7 @@ void Lowerer::lower(const Instr& in) {
   const IOp op = direct_op(in.op);
   if (op == IOp::kInvalid) fail(ErrorCode::kUnsupported, in.offset, std::string("cannot lower ") + opcode_name(in.op));
   apply_letters(in.op, ValType::kI32);
-  emit(op, in.offset);
+  emit_binop(op, in.offset);
 }
 
 void Lowerer::apply_letters(Opcode op, ValType address) {
@@ -187,12 +188,16 @@ void Lowerer::enter_block(const Instr& in, Ctrl::Kind kind) {
   c.base_values = static_cast<uint32_t>(types_.size()) - c.param_count;
   c.base_cells = cells_ - param_cells;
   c.label_cells = kind == Ctrl::Kind::kLoop ? param_cells : cells_of(c.results, c.result_count);
-  if (kind == Ctrl::Kind::kLoop) c.loop_start = here();
+  if (kind == Ctrl::Kind::kLoop) {
+    c.loop_start = here();
+    bind_target();
+  }
   if (kind == Ctrl::Kind::kIf) {
-    emit(IOp::kBrUnless, in.offset);
+    emit_cond_branch(CondBranch::kBrUnless, in.offset);
     relocations_.push_back(here());
     c.else_fixup = here();
     word(kNoFixup);
+    fused_operand_word();
   }
   ctrls_.push_back(c);
 }
@@ -216,12 +221,14 @@ void Lowerer::end_block(const Instr& in) {
       target(c);
     }
     patch(c.else_fixup, here());
+    bind_target();
     c.else_fixup = kNoFixup;
     c.kind = Ctrl::Kind::kElse;
     c.unreachable = false;
     reset_types(types_, cells_, c, c.params, c.param_count);
     return;
   }
+  if (c.else_fixup != kNoFixup || c.fixups != kNoFixup) bind_target();
   patch(c.else_fixup, here());  // an if without else falls through to its end
   patch(c.fixups, here());
   if (c.kind == Ctrl::Kind::kFunction) {
@@ -240,8 +247,9 @@ void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
     // The function's end holds a Return, which takes the results from the
     // top of the stack whatever lies below them: no adjustment needed.
     if (conditional) {
-      emit(IOp::kBrIf, in.offset);
+      emit_cond_branch(CondBranch::kBrIf, in.offset);
       target(t);
+      fused_operand_word();
     } else {
       emit(IOp::kReturn, in.offset);
     }
@@ -250,8 +258,14 @@ void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
   const bool loop = t.kind == Ctrl::Kind::kLoop;
   const uint32_t keep = t.label_cells;
   const uint32_t drop = cells_ - t.base_cells - keep;
+  if (conditional && !drop) {
+    emit_cond_branch(loop ? CondBranch::kBrIfLoop : CondBranch::kBrIf, in.offset);
+    target(t);
+    fused_operand_word();
+    return;
+  }
   IOp op;
-  if (conditional) op = loop ? (drop ? IOp::kBrIfLoopAdj : IOp::kBrIfLoop) : (drop ? IOp::kBrIfAdj : IOp::kBrIf);
+  if (conditional) op = loop ? IOp::kBrIfLoopAdj : IOp::kBrIfAdj;
   else op = loop ? (drop ? IOp::kBrLoopAdj : IOp::kBrLoop) : (drop ? IOp::kBrAdj : IOp::kBr);
   emit(op, in.offset);
   target(t);

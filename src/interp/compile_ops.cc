@@ -139,6 +139,7 @@ bool Lowerer::lower_variable(const Instr& in) {
       const bool wide = cell_count(t) == 2;
       if (in.op == Opcode::kLocalSet) {
         pop();
+        if (!wide && emit_fused_local_set(local_cell_[in.index], in.offset)) return true;
         emit(wide ? IOp::kLocalSet2 : IOp::kLocalSet, in.offset);
       } else {
         emit(wide ? IOp::kLocalTee2 : IOp::kLocalTee, in.offset);
@@ -168,6 +169,7 @@ void Lowerer::memory_access(const Instr& in, IOp fast, IOp general, bool lane) {
   Memory* memory = instance_.memories[in.mem.memory];
   apply_letters(in.op, address_type(in.mem.memory));
   if (fast != IOp::kInvalid && in.mem.memory == 0 && !memory->is_64()) {
+    if (emit_fused_load(fast, in.offset, in.mem.offset)) return;
     emit(fast, in.offset);
     word(in.mem.offset);
     return;

@@ -15,6 +15,12 @@ static_assert(std::endian::native == std::endian::little, "cells and linear memo
 #define KILN_USE_SWITCH 1
 #endif
 
+#if defined(__GNUC__)
+#define KILN_OPAQUE(x) __asm__("" : "+r"(x))  // the compiler forgets what it knew of x
+#else
+#define KILN_OPAQUE(x) (void)(x)
+#endif
+
 namespace kiln::interp {
 namespace {
 
@@ -54,6 +60,9 @@ static bool execute(Machine* machine, CompiledFunc* start) {
 #define KILN_EXTRA(name) &&h_##name,
       KILN_INTERP_EXTRA_OPS(KILN_EXTRA)
 #undef KILN_EXTRA
+#define X(name) &&h_##name,
+      KILN_INTERP_FUSED_OPS
+#undef X
   };
   static_assert(std::size(kLabels) == static_cast<size_t>(IOp::kCount));
   if (!machine) {
@@ -90,6 +99,17 @@ static bool execute(Machine* machine, CompiledFunc* start) {
     mwritten = mem0 ? mem0->written_pages().data() : nullptr;     \
   } while (false)
 
+// Zeroes the callee's declared locals (sp is at their first cell). Most
+// functions declare a few, so a plain loop beats a call to memset; the empty
+// asm keeps compilers from turning the loop back into that call.
+#define ZERO_LOCALS()                                           \
+  do {                                                          \
+    for (uint64_t* end = fp + next->local_cells; sp < end;) {  \
+      *sp++ = 0;                                                \
+      KILN_OPAQUE(sp);                                          \
+    }                                                           \
+  } while (false)
+
   Machine& m = *machine;
   CompiledFunc* cf = start;
   Frame* frames = m.frames.data();
@@ -124,6 +144,7 @@ dispatch:
 #include "handlers_control.inc"
 #include "handlers_memory.inc"
 #include "handlers_numeric.inc"
+#include "handlers_fused.inc"
 #include "handlers_simd.inc"
 #include "handlers_table.inc"
 #ifdef KILN_USE_SWITCH
@@ -169,8 +190,7 @@ do_call:
   fr->func = cf;
   ++fr;
   fp = sp - next->param_cells;
-  // Most functions declare a few locals: a loop beats a memset call.
-  for (uint64_t* end = fp + next->local_cells; sp < end; ++sp) *sp = 0;
+  ZERO_LOCALS();
   cf = next;
   pc = cf->code.data();
   if (cf->memory0 != mem0) RELOAD_MEMORY();
@@ -201,7 +221,7 @@ do_tail_call:
     fp = pointers[1];
     stack_end = m.stack.get() + m.stack_cells;
   }
-  for (uint64_t* end = fp + next->local_cells; sp < end; ++sp) *sp = 0;
+  ZERO_LOCALS();
   cf = next;
   pc = cf->code.data();
   if (cf->memory0 != mem0) RELOAD_MEMORY();
@@ -209,8 +229,12 @@ do_tail_call:
 
 do_return : {
   const uint32_t count = cf->result_cells;
-  const uint64_t* src = sp - count;
-  for (uint32_t i = 0; i < count; ++i) fp[i] = src[i];
+  if (count == 1) {
+    fp[0] = sp[-1];  // the common case, without a loop
+  } else {
+    const uint64_t* src = sp - count;
+    for (uint32_t i = 0; i < count; ++i) fp[i] = src[i];
+  }
   sp = fp + count;
   if (fr == frames) {
     m.fuel_left = fuel_left;
@@ -238,6 +262,7 @@ on_trap:
 #undef TRAP
 #undef USE_FUEL
 #undef RELOAD_MEMORY
+#undef ZERO_LOCALS
 }
 
 #pragma GCC diagnostic pop

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kiln/ir/opcode.h"
+#include "fused_ops.h"
 #include "kiln/runtime/store.h"
 
 namespace kiln::interp {
@@ -97,6 +98,9 @@ enum class IOp : uint16_t {
 #define KILN_EXTRA(name) k##name,
   KILN_INTERP_EXTRA_OPS(KILN_EXTRA)
 #undef KILN_EXTRA
+#define X(name) k##name,
+  KILN_INTERP_FUSED_OPS
+#undef X
   kCount,
   kInvalid = 0xffff,
 };

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "internal_code.h"
@@ -56,6 +57,22 @@ class Lowerer {
   void memory_access(const Instr& in, IOp fast, IOp general, bool lane);
   void apply_letters(Opcode op, ValType address);
 
+  // Superinstructions (compile_fuse.cc): each takes back the instructions
+  // just emitted that it absorbs, when no branch target lies between them.
+  enum class CondBranch : uint8_t { kBrIf, kBrIfLoop, kBrUnless };
+  void emit_binop(IOp plain, uint64_t wasm_offset);
+  void emit_cond_branch(CondBranch kind, uint64_t wasm_offset);
+  bool emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset);
+  bool emit_fused_local_set(uint32_t cell, uint64_t wasm_offset);
+  bool take_last(IOp op, uint32_t width, uint64_t* immediates);
+  IOp last_op() const;
+  void bind_target() { fusion_floor_ = here(); }
+  // Writes the right operand of a fused compare-and-branch after its target word.
+  void fused_operand_word() {
+    if (pending_operand_) word(*pending_operand_);
+    pending_operand_.reset();
+  }
+
   // Emission.
   void emit(IOp op, uint64_t wasm_offset);
   void word(uint64_t value) { out_->code.push_back(value); }
@@ -86,6 +103,9 @@ class Lowerer {
   uint32_t skip_depth_ = 0;
   std::vector<uint32_t> local_cell_;  // cell offset of each local
   std::vector<ValType> local_type_;
+  std::vector<IOp> ops_;        // the internal opcode of each entry of out_->instr_starts
+  uint32_t fusion_floor_ = 0;
+  std::optional<uint64_t> pending_operand_;   // the last branch target: nothing before it fuses with what follows
 };
 
 }  // namespace kiln::interp

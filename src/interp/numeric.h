@@ -51,38 +51,48 @@ constexpr uint64_t f64_nan_result(uint64_t a, uint64_t b) {
 }
 
 // ---- float arithmetic -----------------------------------------------------------------------
+// The NaN test is on the float result (`r != r`, one compare on the FPU side), not on its bits:
+// the common path then never moves the value through an integer register.
 
 inline uint32_t f32_add(uint32_t a, uint32_t b) {
-  uint32_t r = from_f32(to_f32(a) + to_f32(b));
-  return f32_is_nan(r) ? f32_nan_result(a, b) : r;
+  const auto r = to_f32(a) + to_f32(b);
+  if (r != r) [[unlikely]] return f32_nan_result(a, b);
+  return from_f32(r);
 }
 inline uint32_t f32_sub(uint32_t a, uint32_t b) {
-  uint32_t r = from_f32(to_f32(a) - to_f32(b));
-  return f32_is_nan(r) ? f32_nan_result(a, b) : r;
+  const auto r = to_f32(a) - to_f32(b);
+  if (r != r) [[unlikely]] return f32_nan_result(a, b);
+  return from_f32(r);
 }
 inline uint32_t f32_mul(uint32_t a, uint32_t b) {
-  uint32_t r = from_f32(to_f32(a) * to_f32(b));
-  return f32_is_nan(r) ? f32_nan_result(a, b) : r;
+  const auto r = to_f32(a) * to_f32(b);
+  if (r != r) [[unlikely]] return f32_nan_result(a, b);
+  return from_f32(r);
 }
 inline uint32_t f32_div(uint32_t a, uint32_t b) {
-  uint32_t r = from_f32(to_f32(a) / to_f32(b));
-  return f32_is_nan(r) ? f32_nan_result(a, b) : r;
+  const auto r = to_f32(a) / to_f32(b);
+  if (r != r) [[unlikely]] return f32_nan_result(a, b);
+  return from_f32(r);
 }
 inline uint64_t f64_add(uint64_t a, uint64_t b) {
-  uint64_t r = from_f64(to_f64(a) + to_f64(b));
-  return f64_is_nan(r) ? f64_nan_result(a, b) : r;
+  const auto r = to_f64(a) + to_f64(b);
+  if (r != r) [[unlikely]] return f64_nan_result(a, b);
+  return from_f64(r);
 }
 inline uint64_t f64_sub(uint64_t a, uint64_t b) {
-  uint64_t r = from_f64(to_f64(a) - to_f64(b));
-  return f64_is_nan(r) ? f64_nan_result(a, b) : r;
+  const auto r = to_f64(a) - to_f64(b);
+  if (r != r) [[unlikely]] return f64_nan_result(a, b);
+  return from_f64(r);
 }
 inline uint64_t f64_mul(uint64_t a, uint64_t b) {
-  uint64_t r = from_f64(to_f64(a) * to_f64(b));
-  return f64_is_nan(r) ? f64_nan_result(a, b) : r;
+  const auto r = to_f64(a) * to_f64(b);
+  if (r != r) [[unlikely]] return f64_nan_result(a, b);
+  return from_f64(r);
 }
 inline uint64_t f64_div(uint64_t a, uint64_t b) {
-  uint64_t r = from_f64(to_f64(a) / to_f64(b));
-  return f64_is_nan(r) ? f64_nan_result(a, b) : r;
+  const auto r = to_f64(a) / to_f64(b);
+  if (r != r) [[unlikely]] return f64_nan_result(a, b);
+  return from_f64(r);
 }
 
 inline uint32_t f32_sqrt(uint32_t a) {

@@ -1,0 +1,148 @@
+// Lowering into superinstructions: fused local/constant operands, compare-and-branch, local-addressed loads.
+#include "lowerer.h"
+
+namespace kiln::interp {
+namespace {
+
+// The fused forms of one plain internal opcode (kInvalid where it has none).
+struct OperandForms {
+  IOp local = IOp::kInvalid;       // right operand from a local
+  IOp imm = IOp::kInvalid;         // right operand an immediate
+  IOp local_local = IOp::kInvalid;
+  IOp local_imm = IOp::kInvalid;
+};
+
+OperandForms operand_forms(IOp plain) {
+  switch (plain) {
+#define KILN_CASE(name, T, expr) \
+  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##K, IOp::k##name##LL, IOp::k##name##LK};
+    KILN_FUSED_BINOPS(KILN_CASE)
+#undef KILN_CASE
+    default: return {};
+  }
+}
+
+// A comparison's three branch forms, by the form the comparison itself took.
+struct BranchForms {
+  IOp br_if = IOp::kInvalid;
+  IOp br_if_loop = IOp::kInvalid;
+  IOp br_unless = IOp::kInvalid;
+  uint32_t width = 0;  // words of the comparison being absorbed: 1, or 2 with a fused operand
+};
+
+BranchForms branch_forms(IOp compare) {
+  switch (compare) {
+#define KILN_CASE(name, expr)                                                                     \
+  case IOp::k##name: return {IOp::kBrIf##name, IOp::kBrIfLoop##name, IOp::kBrUnless##name, 1};   \
+  case IOp::k##name##L:                                                                           \
+    return {IOp::kBrIf##name##L, IOp::kBrIfLoop##name##L, IOp::kBrUnless##name##L, 2};            \
+  case IOp::k##name##K:                                                                           \
+    return {IOp::kBrIf##name##K, IOp::kBrIfLoop##name##K, IOp::kBrUnless##name##K, 2};
+    KILN_FUSED_COMPARES(KILN_CASE)
+#undef KILN_CASE
+    default: return {};
+  }
+}
+
+IOp fused_load(IOp fast) {
+  switch (fast) {
+#define KILN_CASE(name, T, convert) \
+  case IOp::k##name: return IOp::k##name##L;
+    KILN_FUSED_LOADS(KILN_CASE)
+#undef KILN_CASE
+    default: return IOp::kInvalid;
+  }
+}
+
+}  // namespace
+
+IOp Lowerer::last_op() const {
+  if (ops_.empty() || out_->instr_starts.back() < fusion_floor_) return IOp::kInvalid;
+  return ops_.back();
+}
+
+bool Lowerer::take_last(IOp op, uint32_t width, uint64_t* immediates) {
+  if (last_op() != op) return false;
+  const uint32_t start = out_->instr_starts.back();
+  if (here() - start != width) return false;
+  for (uint32_t i = 1; i < width; ++i) immediates[i - 1] = out_->code[start + i];
+  out_->code.resize(start);
+  out_->instr_starts.pop_back();
+  out_->instr_offsets.pop_back();
+  ops_.pop_back();
+  return true;
+}
+
+void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
+  const OperandForms forms = operand_forms(plain);
+  if (forms.local == IOp::kInvalid) {
+    emit(plain, wasm_offset);
+    return;
+  }
+  uint64_t right = 0;
+  uint64_t left = 0;
+  IOp one = IOp::kInvalid;
+  IOp two = IOp::kInvalid;
+  if (take_last(IOp::kLocalGet, 2, &right)) {
+    one = forms.local;
+    two = forms.local_local;
+  } else if (take_last(IOp::kConst, 2, &right)) {
+    one = forms.imm;
+    two = forms.local_imm;
+  } else {
+    emit(plain, wasm_offset);
+    return;
+  }
+  if (take_last(IOp::kLocalGet, 2, &left)) {
+    emit(two, wasm_offset);
+    word(left);
+  } else {
+    emit(one, wasm_offset);
+  }
+  word(right);
+}
+
+// The caller writes the target next, then fused_operand_word().
+void Lowerer::emit_cond_branch(CondBranch kind, uint64_t wasm_offset) {
+  const IOp previous = last_op();
+  if (previous == IOp::kI32Eqz && take_last(IOp::kI32Eqz, 1, nullptr)) {
+    // Branching on "x == 0" is the opposite test of branching on x.
+    static constexpr IOp kInverse[] = {IOp::kBrUnless, IOp::kBrUnlessLoop, IOp::kBrIf};
+    emit(kInverse[static_cast<int>(kind)], wasm_offset);
+    return;
+  }
+  const BranchForms forms = branch_forms(previous);
+  uint64_t operand = 0;
+  if (forms.width != 0 && take_last(previous, forms.width, &operand)) {
+    const IOp fused[] = {forms.br_if, forms.br_if_loop, forms.br_unless};
+    emit(fused[static_cast<int>(kind)], wasm_offset);
+    if (forms.width == 2) pending_operand_ = operand;
+    return;
+  }
+  static constexpr IOp kPlain[] = {IOp::kBrIf, IOp::kBrIfLoop, IOp::kBrUnless};
+  emit(kPlain[static_cast<int>(kind)], wasm_offset);
+}
+
+bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
+  const IOp fused = fused_load(fast);
+  uint64_t local = 0;
+  if (fused == IOp::kInvalid || !take_last(IOp::kLocalGet, 2, &local)) return false;
+  emit(fused, wasm_offset);
+  word(local);
+  word(offset);
+  return true;
+}
+
+bool Lowerer::emit_fused_local_set(uint32_t cell, uint64_t wasm_offset) {
+  uint64_t source = 0;
+  IOp fused = IOp::kInvalid;
+  if (take_last(IOp::kLocalGet, 2, &source)) fused = IOp::kLocalCopy;
+  else if (take_last(IOp::kConst, 2, &source)) fused = IOp::kLocalSetK;
+  else return false;
+  emit(fused, wasm_offset);
+  word(cell);
+  word(source);
+  return true;
+}
+
+}  // namespace kiln::interp

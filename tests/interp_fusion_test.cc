@@ -1,0 +1,228 @@
+// Tests of the interpreter's superinstructions: every fused form computes what the plain sequence does, and
+// nothing fuses across a branch target.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kiln/decode/decode.h"
+#include "kiln/interp/interp.h"
+#include "kiln/validate/validate.h"
+#include "support/wasm_bytes.h"
+
+using namespace kiln;
+using namespace kiln::test;
+
+namespace {
+
+constexpr uint8_t I32 = 0x7f, I64 = 0x7e, EMPTY = 0x40, END = 0x0b;
+constexpr uint8_t LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22, I32_CONST = 0x41, I64_CONST = 0x42;
+constexpr uint8_t BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, BR_IF = 0x0d, DROP = 0x1a;
+constexpr uint8_t I32_EQZ = 0x45, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_OR = 0x72, I64_OR = 0x84;
+
+// Runs the module's "f" with `args` in a fresh store; its single result, or the trap's Wasm offset in `trap_at`.
+uint64_t run_f(const ByteVec& bytes, const std::vector<Value>& args, uint64_t* trap_at = nullptr) {
+  Result<Module> module = decode_module(bytes, Features{});
+  REQUIRE_MESSAGE(module.ok(), module.error().message);
+  Result<ModuleInfo> info = validate_module(*module);
+  REQUIRE_MESSAGE(info.ok(), info.error().message);
+  Store store;
+  Result<Instance*> instance = instantiate(store, std::make_shared<const Module>(std::move(*module)),
+                                           std::make_shared<const ModuleInfo>(std::move(*info)), Linker{});
+  REQUIRE_MESSAGE(instance.ok(), instance.error().message);
+  const CallOutcome out = call_function(*(*instance)->export_func("f"), args, ExecOptions{});
+  if (trap_at) {
+    REQUIRE(out.trap.has_value());
+    *trap_at = out.trap->code_offset;
+    return 0;
+  }
+  REQUIRE_MESSAGE(!out.trap, describe_trap(*out.trap, out.backtrace));
+  REQUIRE(out.results.size() == 1);
+  return out.results[0].bits;
+}
+
+ByteVec local_get(uint32_t index) { return cat({{LOCAL_GET}, uleb(index)}); }
+ByteVec i32_const(uint32_t value) { return cat({{I32_CONST}, sleb(static_cast<int32_t>(value))}); }
+ByteVec i64_const(uint64_t value) { return cat({{I64_CONST}, sleb(static_cast<int64_t>(value))}); }
+
+// An operand the lowering cannot fuse: `local.get i; const 0; or` computes local i.
+ByteVec computed(uint32_t index, bool wide) {
+  return wide ? cat({local_get(index), i64_const(0), {I64_OR}}) : cat({local_get(index), i32_const(0), {I32_OR}});
+}
+
+struct BinOp {
+  uint8_t opcode;
+  bool wide;  // i64 operands
+};
+
+// The integer binops that have fused forms: i32 0x46..0x4f and 0x6a..0x78 without div/rem, the same for i64.
+std::vector<BinOp> fusable_binops() {
+  std::vector<BinOp> ops;
+  for (uint8_t op = 0x46; op <= 0x4f; ++op) ops.push_back({op, false});
+  for (uint8_t op : {0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78})
+    ops.push_back({op, false});
+  for (uint8_t op = 0x51; op <= 0x5a; ++op) ops.push_back({op, true});
+  for (uint8_t op : {0x7c, 0x7d, 0x7e, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a}) ops.push_back({op, true});
+  return ops;
+}
+
+bool is_compare(const BinOp& op) { return op.wide ? op.opcode <= 0x5a : op.opcode <= 0x4f; }
+
+const uint64_t kSamples[] = {0, 1, 5, 31, 32, 63, 0x7FFF'FFFF, 0x8000'0000, 0xFFFF'FFFF,
+                             0x1'0000'0001, 0x8000'0000'0000'0000, ~uint64_t{0}};
+
+}  // namespace
+
+TEST_CASE("fused operand forms of every integer binop compute what the plain form does") {
+  for (const BinOp& op : fusable_binops()) {
+    CAPTURE(static_cast<int>(op.opcode));
+    const uint8_t t = op.wide ? I64 : I32;
+    const ByteVec result = {is_compare(op) ? I32 : t};
+    const auto constant = [&](uint64_t v) { return op.wide ? i64_const(v) : i32_const(static_cast<uint32_t>(v)); };
+    // Both operands from the stack (the right one computed), then each fused form.
+    const ByteVec plain = cat({local_get(0), computed(1, op.wide), {op.opcode, END}});
+    const ByteVec right_local = cat({computed(0, op.wide), local_get(1), {op.opcode, END}});
+    const ByteVec both_locals = cat({local_get(0), local_get(1), {op.opcode, END}});
+    for (uint64_t a : kSamples) {
+      for (uint64_t b : kSamples) {
+        const uint64_t mask = op.wide ? ~uint64_t{0} : 0xFFFF'FFFFu;
+        const std::vector<Value> args = op.wide ? std::vector<Value>{Value::i64(a), Value::i64(b)}
+                                                : std::vector<Value>{Value::i32(static_cast<uint32_t>(a & mask)),
+                                                                     Value::i32(static_cast<uint32_t>(b & mask))};
+        CAPTURE(a);
+        CAPTURE(b);
+        const uint64_t expected = run_f(one_func_module({t, t}, result, plain), args);
+        CHECK(run_f(one_func_module({t, t}, result, right_local), args) == expected);
+        CHECK(run_f(one_func_module({t, t}, result, both_locals), args) == expected);
+        const ByteVec right_imm = cat({computed(0, op.wide), constant(b), {op.opcode, END}});
+        const ByteVec local_imm = cat({local_get(0), constant(b), {op.opcode, END}});
+        CHECK(run_f(one_func_module({t, t}, result, right_imm), args) == expected);
+        CHECK(run_f(one_func_module({t, t}, result, local_imm), args) == expected);
+      }
+    }
+  }
+}
+
+TEST_CASE("compare-and-branch: each i32 comparison and i32.eqz, in each operand form, with br_if, a loop and if") {
+  // The comparison's operands: a computed left and a right that is computed, a local or an immediate.
+  struct Form {
+    const char* name;
+    std::function<ByteVec(uint32_t b)> operands;
+  };
+  const Form forms[] = {
+      {"stack", [](uint32_t) { return cat({local_get(0), computed(1, false)}); }},
+      {"local", [](uint32_t) { return cat({computed(0, false), local_get(1)}); }},
+      {"immediate", [](uint32_t b) { return cat({computed(0, false), i32_const(b)}); }},
+  };
+  // Each shape yields 1 when the condition held and 0 otherwise. Local 2 is scratch.
+  const auto as_br_if = [](const ByteVec& condition) {
+    return cat({{BLOCK, I32}, i32_const(1), condition, {BR_IF, 0x00, DROP}, i32_const(0), {END, END}});
+  };
+  const auto as_loop = [](const ByteVec& condition) {
+    // Round one marks local 2 and loops back if the condition holds; round two leaves with 1.
+    return cat({{BLOCK, I32, LOOP, EMPTY}, i32_const(1), local_get(2), {BR_IF, 0x01, DROP}, i32_const(1),
+                {LOCAL_SET, 0x02}, condition, {BR_IF, 0x00, END}, i32_const(0), {END, END}});
+  };
+  const auto as_if = [](const ByteVec& condition) {
+    return cat({condition, {IF, I32}, i32_const(1), {ELSE}, i32_const(0), {END, END}});
+  };
+  const std::function<ByteVec(const ByteVec&)> shapes[] = {as_br_if, as_loop, as_if};
+  const uint32_t values[] = {0, 1, 5, 0x7FFF'FFFF, 0x8000'0000, 0xFFFF'FFFF};
+  const std::function<bool(uint32_t, uint32_t)> truth[] = {
+      [](uint32_t a, uint32_t b) { return a == b; },
+      [](uint32_t a, uint32_t b) { return a != b; },
+      [](uint32_t a, uint32_t b) { return static_cast<int32_t>(a) < static_cast<int32_t>(b); },
+      [](uint32_t a, uint32_t b) { return a < b; },
+      [](uint32_t a, uint32_t b) { return static_cast<int32_t>(a) > static_cast<int32_t>(b); },
+      [](uint32_t a, uint32_t b) { return a > b; },
+      [](uint32_t a, uint32_t b) { return static_cast<int32_t>(a) <= static_cast<int32_t>(b); },
+      [](uint32_t a, uint32_t b) { return a <= b; },
+      [](uint32_t a, uint32_t b) { return static_cast<int32_t>(a) >= static_cast<int32_t>(b); },
+      [](uint32_t a, uint32_t b) { return a >= b; },
+  };
+  const ByteVec locals = {0x01, 0x01, I32};
+  for (size_t shape = 0; shape < std::size(shapes); ++shape) {
+    CAPTURE(shape);
+    for (uint8_t cmp = 0; cmp < 10; ++cmp) {
+      CAPTURE(static_cast<int>(cmp));
+      for (const Form& form : forms) {
+        CAPTURE(form.name);
+        for (uint32_t a : values) {
+          for (uint32_t b : values) {
+            const ByteVec code = shapes[shape](cat({form.operands(b), {static_cast<uint8_t>(0x46 + cmp)}}));
+            const uint64_t got = run_f(one_func_module({I32, I32}, {I32}, code, locals), {Value::i32(a), Value::i32(b)});
+            CHECK(got == (truth[cmp](a, b) ? 1u : 0u));
+          }
+        }
+      }
+    }
+    for (uint32_t a : values) {
+      const ByteVec code = shapes[shape](cat({computed(0, false), {I32_EQZ}}));
+      CHECK(run_f(one_func_module({I32, I32}, {I32}, code, locals), {Value::i32(a), Value::i32(0)}) == (a == 0 ? 1u : 0u));
+    }
+  }
+}
+
+TEST_CASE("nothing fuses across a branch target: a block's end, a loop's start, an else") {
+  // (func (param i32 i32) (result i32)
+  //   local.get 0
+  //   (block (result i32) i32.const 100 local.get 1 br_if 0 drop local.get 1)   ;; the end is a target
+  //   i32.add)
+  // A branch arriving at the end carries 100; an add that had absorbed `local.get 1` would read local 1.
+  const ByteVec block_end = cat({local_get(0), {BLOCK, I32}, i32_const(100), local_get(1), {BR_IF, 0x00, DROP},
+                                 local_get(1), {END, I32_ADD, END}});
+  CHECK(run_f(one_func_module({I32, I32}, {I32}, block_end), {Value::i32(10), Value::i32(3)}) == 110);
+  CHECK(run_f(one_func_module({I32, I32}, {I32}, block_end), {Value::i32(10), Value::i32(0)}) == 10);
+
+  // (func (param i32 i32) (result i32)      ;; type 1 is [i32] -> [i32]
+  //   local.get 0
+  //   (loop (type 1) i32.const 1 i32.add local.get 1 i32.const 1 i32.sub local.tee 1 br_if 0))
+  // The loop's first add must not absorb the `local.get 0` in front of the loop: the sum is a + b.
+  const ByteVec loop_code = cat({local_get(0), {LOOP, 0x01}, i32_const(1), {I32_ADD}, local_get(1), i32_const(1),
+                                 {I32_SUB, LOCAL_TEE, 0x01, BR_IF, 0x00, END, END}});
+  const ByteVec loop_module = module({
+      section(1, vec({func_type({I32, I32}, {I32}), func_type({I32}, {I32})})),
+      section(3, vec({{0x00}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body({0x00}, loop_code)})),
+  });
+  CHECK(run_f(loop_module, {Value::i32(10), Value::i32(5)}) == 15);
+
+  // (func (param i32 i32) (result i32)
+  //   local.get 0 (if (type 1) (local.get 1) (then drop local.get 0) (else i32.const 7 i32.add)))
+  // The else branch starts a target: its add takes the if's parameter, not a fused `local.get 0`.
+  const ByteVec else_code = cat({local_get(0), local_get(1), {IF, 0x01, DROP}, local_get(0), {ELSE}, i32_const(7),
+                                 {I32_ADD, END, END}});
+  const ByteVec else_module = module({
+      section(1, vec({func_type({I32, I32}, {I32}), func_type({I32}, {I32})})),
+      section(3, vec({{0x00}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body({0x00}, else_code)})),
+  });
+  CHECK(run_f(else_module, {Value::i32(10), Value::i32(1)}) == 10);
+  CHECK(run_f(else_module, {Value::i32(10), Value::i32(0)}) == 17);
+}
+
+TEST_CASE("a fused load traps at the load's own offset, and local copies keep their values") {
+  // (memory 1) (func (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+  const ByteVec code = cat({local_get(0), {0x28, 0x02, 0x08, END}});
+  const ByteVec bytes = module({
+      section(1, vec({func_type({I32}, {I32})})),
+      section(3, vec({{0x00}})),
+      section(5, vec({{0x00, 0x01}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body({0x00}, code)})),
+  });
+  CHECK(run_f(bytes, {Value::i32(65532 - 8)}) == 0);
+  uint64_t trap_at = 0;
+  run_f(bytes, {Value::i32(65533 - 8)}, &trap_at);
+  CHECK(trap_at == bytes.size() - 4);  // the load, after `local.get 0` and before its immediates and end
+
+  // (func (param i32) (result i32) (local i32 i32)
+  //   local.get 0 local.set 1  i32.const 9 local.set 2  local.get 1 local.get 2 i32.sub)
+  const ByteVec copies = cat({local_get(0), {LOCAL_SET, 0x01}, i32_const(9), {LOCAL_SET, 0x02}, local_get(1),
+                              local_get(2), {I32_SUB, END}});
+  CHECK(run_f(one_func_module({I32}, {I32}, copies, {0x01, 0x02, I32}), {Value::i32(50)}) == 41);
+}
