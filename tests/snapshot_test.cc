@@ -81,7 +81,7 @@ TEST_CASE("runs across page boundaries become one segment") {
   CHECK(runs[0] == DataRun{4000, 200});
 }
 
-TEST_CASE("the segment cap merges the smallest gaps first, deterministically") {
+TEST_CASE("the segment cap closes the gaps that cost the fewest output bytes, deterministically") {
   std::vector<DataRun> runs{{0, 1}, {100, 1}, {120, 1}, {1000, 1}, {1010, 1}};
   cap_segment_count(runs, 3);
   REQUIRE(runs.size() == 3);
@@ -91,6 +91,11 @@ TEST_CASE("the segment cap merges the smallest gaps first, deterministically") {
   std::vector<DataRun> ties{{0, 1}, {10, 1}, {20, 1}, {30, 1}};
   cap_segment_count(ties, 3);
   CHECK(ties == std::vector<DataRun>{{0, 11}, {20, 1}, {30, 1}});
+  // Two 9-byte gaps: closing the one before offset 100010 saves a 7-byte
+  // header (3-byte offset LEB), the one before offset 10 only a 5-byte one.
+  std::vector<DataRun> headers{{0, 1}, {10, 1}, {100000, 1}, {100010, 1}};
+  cap_segment_count(headers, 3);
+  CHECK(headers == std::vector<DataRun>{{0, 1}, {10, 1}, {100000, 11}});
 
   Fixture f(16);
   for (size_t i = 0; i < f.memory.size(); i += 100) f.memory[i] = 1;

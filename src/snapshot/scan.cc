@@ -129,11 +129,12 @@ std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<cons
     p = q;
   }
   merger.finish();
-  if (options.max_segments > 0) cap_segment_count(runs, options.max_segments);
+  if (options.max_segments > 0) cap_segment_count({&runs}, options.max_segments, std::span(&options, 1));
   return runs;
 }
 
-void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t max_segments) {
+void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t max_segments,
+                       std::span<const ScanOptions> list_options) {
   uint64_t total = 0;
   uint64_t floor = 0;  // one run per non-empty list is the least the cap can reach
   for (const auto* runs : run_lists) {
@@ -142,24 +143,36 @@ void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t ma
   }
   max_segments = std::max(max_segments, floor);
   if (total <= max_segments) return;
-  // Every gap is (list, index of the run before it); rank them by size.
+  // Every gap is (list, index of the run before it), ranked by what closing
+  // it adds to the output: its zero bytes, minus the header of the run after
+  // it, plus what the merged length's LEB grows by. (Closing several gaps in a
+  // row can grow that LEB once more; the estimate ignores it.)
   struct Gap {
     uint32_t list;
     uint64_t index;
-    uint64_t size;
+    int64_t cost;
   };
   std::vector<Gap> gaps;
   gaps.reserve(total);
   for (uint32_t l = 0; l < run_lists.size(); ++l) {
     const auto& runs = *run_lists[l];
-    for (uint64_t i = 0; i + 1 < runs.size(); ++i) gaps.push_back(Gap{l, i, runs[i + 1].offset - runs[i].end()});
+    const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
+    for (uint64_t i = 0; i + 1 < runs.size(); ++i) {
+      const DataRun& before = runs[i];
+      const DataRun& after = runs[i + 1];
+      const uint64_t merged_size = after.end() - before.offset;
+      const auto cost = static_cast<int64_t>(after.offset - before.end()) -
+                        static_cast<int64_t>(segment_header_size(after, options)) +
+                        static_cast<int64_t>(leb_size_unsigned(merged_size) - leb_size_unsigned(before.size));
+      gaps.push_back(Gap{l, i, cost});
+    }
   }
   const uint64_t to_close = total - max_segments;
-  auto smaller = [](const Gap& a, const Gap& b) {
-    if (a.size != b.size) return a.size < b.size;
+  auto cheaper = [](const Gap& a, const Gap& b) {
+    if (a.cost != b.cost) return a.cost < b.cost;
     return a.list != b.list ? a.list < b.list : a.index < b.index;
   };
-  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(to_close - 1), gaps.end(), smaller);
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(to_close - 1), gaps.end(), cheaper);
   std::vector<std::vector<uint8_t>> close(run_lists.size());
   for (uint32_t l = 0; l < run_lists.size(); ++l) close[l].assign(run_lists[l]->size(), 0);
   for (uint64_t k = 0; k < to_close; ++k) close[gaps[k].list][gaps[k].index] = 1;

@@ -43,6 +43,7 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     snap.globals.push_back(out);
   }
 
+  std::vector<ScanOptions> scan_options;  // one per memory snapshot, for the cap's header sizes
   for (size_t i = m.imported_memories; i < instance.memories.size(); ++i) {
     const Memory& memory = *instance.memories[i];
     MemorySnapshot out;
@@ -54,11 +55,12 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     scan.max_segments = 0;  // capped below, across all memories
     out.runs = scan_memory(out.bytes, memory.written_pages(), scan);
     snap.memories.push_back(std::move(out));
+    scan_options.push_back(scan);
   }
   // The segment cap applies to the whole output.
   std::vector<std::vector<DataRun>*> run_lists;
   for (MemorySnapshot& memory : snap.memories) run_lists.push_back(&memory.runs);
-  cap_segment_count(run_lists, options.max_data_segments);
+  cap_segment_count(run_lists, options.max_data_segments, scan_options);
 
   for (size_t t = m.imported_tables; t < instance.tables.size(); ++t) {
     const TableInstance& table = *instance.tables[t];

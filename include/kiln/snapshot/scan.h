@@ -35,11 +35,15 @@ uint64_t segment_header_size(const DataRun& run, const ScanOptions& options);
 std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> written_pages,
                                  const ScanOptions& options);
 
-// Merges across the smallest gaps until at most `max_segments` runs remain
-// in total over all the lists (one list per memory; gaps never span two
-// memories, and each non-empty list keeps at least one run). Ties close the
-// earliest gap first: the earlier memory, then the lower address.
-void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t max_segments);
+// Merges runs until at most `max_segments` remain in total over all the lists
+// (one list per memory; gaps never span two memories, and each non-empty
+// list keeps at least one run). The gaps closed are those that add the fewest
+// bytes to the output: zero bytes filled in, minus the segment header saved,
+// with `list_options[l]` giving list l's header shape (memory 0, 32-bit when
+// absent). Ties close the earliest gap first: the earlier memory, then the
+// lower address.
+void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t max_segments,
+                       std::span<const ScanOptions> list_options = {});
 inline void cap_segment_count(std::vector<DataRun>& runs, uint64_t max_segments) {
   cap_segment_count(std::vector<std::vector<DataRun>*>{&runs}, max_segments);
 }
