@@ -221,6 +221,21 @@ TEST_CASE("a fused load traps at the load's own offset, and local copies keep th
   run_f(bytes, {Value::i32(65533 - 8)}, &trap_at);
   CHECK(trap_at == bytes.size() - 4);  // the load, after `local.get 0` and before its immediates and end
 
+  // (func (param i32) (result i32) (i32.load offset=8 (i32.add (local.get 0) (i32.const 8))))
+  // The add wraps to 32 bits before the offset is added, as in the unfused sequence.
+  const ByteVec indexed_code = cat({local_get(0), i32_const(8), {I32_ADD, 0x28, 0x02, 0x08, END}});
+  const ByteVec indexed = module({
+      section(1, vec({func_type({I32}, {I32})})),
+      section(3, vec({{0x00}})),
+      section(5, vec({{0x00, 0x01}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body({0x00}, indexed_code)})),
+  });
+  CHECK(run_f(indexed, {Value::i32(0xFFFF'FFF8u)}) == 0);  // address 0, + offset 8
+  CHECK(run_f(indexed, {Value::i32(65532 - 16)}) == 0);
+  run_f(indexed, {Value::i32(65533 - 16)}, &trap_at);
+  CHECK(trap_at == indexed.size() - 4);  // the load
+
   // (func (param i32) (result i32) (local i32 i32)
   //   local.get 0 local.set 1  i32.const 9 local.set 2  local.get 1 local.get 2 i32.sub)
   const ByteVec copies = cat({local_get(0), {LOCAL_SET, 0x01}, i32_const(9), {LOCAL_SET, 0x02}, local_get(1),

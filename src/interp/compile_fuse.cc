@@ -44,13 +44,18 @@ BranchForms branch_forms(IOp compare) {
   }
 }
 
-IOp fused_load(IOp fast) {
+struct LoadForms {
+  IOp local = IOp::kInvalid;
+  IOp local_imm = IOp::kInvalid;
+};
+
+LoadForms fused_load(IOp fast) {
   switch (fast) {
 #define KILN_CASE(name, T, convert) \
-  case IOp::k##name: return IOp::k##name##L;
+  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##LK};
     KILN_FUSED_LOADS(KILN_CASE)
 #undef KILN_CASE
-    default: return IOp::kInvalid;
+    default: return {};
   }
 }
 
@@ -124,11 +129,19 @@ void Lowerer::emit_cond_branch(CondBranch kind, uint64_t wasm_offset) {
 }
 
 bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
-  const IOp fused = fused_load(fast);
-  uint64_t local = 0;
-  if (fused == IOp::kInvalid || !take_last(IOp::kLocalGet, 2, &local)) return false;
-  emit(fused, wasm_offset);
-  word(local);
+  const LoadForms forms = fused_load(fast);
+  if (forms.local == IOp::kInvalid) return false;
+  uint64_t operands[2] = {};
+  if (take_last(IOp::kLocalGet, 2, operands)) {
+    emit(forms.local, wasm_offset);
+    word(operands[0]);
+  } else if (take_last(IOp::kI32AddLK, 3, operands)) {
+    emit(forms.local_imm, wasm_offset);
+    word(operands[0]);
+    word(operands[1]);
+  } else {
+    return false;
+  }
   word(offset);
   return true;
 }

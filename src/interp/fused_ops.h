@@ -75,8 +75,10 @@
   X(I32GeS, static_cast<int32_t>(a) >= static_cast<int32_t>(b))                        \
   X(I32GeU, a >= b)
 
-// X(name, T, convert): memory-0 fast loads that also fuse with a preceding
-// local.get of their address: <name>L local offset.
+// X(name, T, convert): memory-0 fast loads that also fuse with what computes
+// their address: a local (<name>L local offset), or a local plus an immediate,
+// which is how compilers index a field or an array (<name>LK local imm offset,
+// absorbing `local.get; i32.const; i32.add`).
 #define KILN_FUSED_LOADS(X)                                                            \
   X(Load32, uint32_t, KILN_ZX)                                                         \
   X(Load64, uint64_t, KILN_ZX)                                                         \
@@ -93,7 +95,7 @@
 #define KILN_FUSED_COMPARE_NAMES(name, expr) \
   X(BrIf##name) X(BrIf##name##L) X(BrIf##name##K) X(BrIfLoop##name) X(BrIfLoop##name##L) X(BrIfLoop##name##K) \
   X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K)
-#define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L)
+#define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK)
 #define KILN_INTERP_FUSED_OPS                       \
   KILN_FUSED_BINOPS(KILN_FUSED_BINOP_NAMES)         \
   KILN_FUSED_COMPARES(KILN_FUSED_COMPARE_NAMES)     \
