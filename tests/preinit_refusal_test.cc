@@ -7,57 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "support/cli_refusal.h"
 #include "support/preinit_oracle.h"
 
 using namespace kiln;
 using namespace kiln::test;
 
 namespace {
-
-// A private directory holding a copy of the input, so that nothing else
-// writes there and a stray output or temporary file would be seen.
-struct Workspace {
-  std::string dir = temp_path("-dir");
-  std::string input = dir + "/in.wasm";
-  std::string output = dir + "/out.wasm";
-  std::vector<uint8_t> input_bytes;
-
-  explicit Workspace(std::vector<uint8_t> bytes) : input_bytes(std::move(bytes)) {
-    REQUIRE(::mkdir(dir.c_str(), 0755) == 0);
-    write_bytes(input, input_bytes);
-  }
-  ~Workspace() { run_command("rm -rf '" + dir + "'"); }
-
-  size_t entries() const {
-    const CommandResult r = run_command("ls -A '" + dir + "' | wc -l");
-    return static_cast<size_t>(std::stoul(r.output));
-  }
-};
-
-struct Refusal {
-  int exit_code = -1;
-  std::string message;  // stdout and stderr
-};
-
-// Runs `kiln IN -o OUT ARGS` on a workspace holding `input` and checks what
-// every refusal must do: exit 1, say "error", create nothing, leave the input.
-Refusal refuse(const std::vector<uint8_t>& input, const std::string& args) {
-  Workspace ws(input);
-  const CommandResult r = run_command(std::string(KILN_EXE) + " " + ws.input + " -o " + ws.output + " " + args);
-  CHECK_MESSAGE(r.exit_code == 1, r.output);
-  // "kiln: error: IN: MESSAGE", or "IN:0xOFFSET: MESSAGE" for malformed input.
-  CHECK_MESSAGE(r.output.rfind("kiln: error: " + ws.input + ":", 0) == 0, r.output);
-  CHECK(::access(ws.output.c_str(), F_OK) != 0);
-  CHECK(ws.entries() == 1);  // no temporary file left behind either
-  CHECK(read_bytes(ws.input) == input);
-  // The message names the input once; callers match the rest without the temp path.
-  std::string message = r.output;
-  const size_t at = message.find(ws.input);
-  if (at != std::string::npos) message.replace(at, ws.input.size(), "IN");
-  return {r.exit_code, message};
-}
-
-Refusal refuse(const char* name, const std::string& args = "") { return refuse(read_corpus(name), args); }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -154,6 +110,7 @@ TEST_CASE("case 9: a refusal writes nothing to standard output when it is the ou
 TEST_CASE("case 9: --fuel stops an init that never ends") {
   const Refusal r = refuse("refuse_init_loop", "--fuel 100000");
   CHECK_MESSAGE(contains(r.message, "the init function failed: all fuel consumed in func #0 at 0x"), r.message);
+  CHECK_MESSAGE(contains(r.message, "(the limit is --fuel 100000; raise it to let init run longer)"), r.message);
 }
 
 TEST_CASE("case 9: malformed input: empty stdin, an empty file, truncated modules") {

@@ -10,6 +10,7 @@
 
 #include "kiln/base/result.h"
 #include "kiln/encode/rewrite.h"
+#include "kiln/interp/interp.h"
 #include "kiln/ir/features.h"
 #include "kiln/runtime/store.h"
 
@@ -50,8 +51,14 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> preloads;  // import module name, file
   Features features;
   uint64_t fuel = 0;                    // 0 = unlimited
-  uint64_t max_data_segments = 10'000;
+  uint64_t max_data_segments = 10'000;  // more runs are merged, never refused
+  // Each memory's size during init: memory.grow past it returns -1 (as the
+  // spec allows); a declared minimum above it is refused.
   uint64_t max_memory_bytes = ~uint64_t{0};
+  // Nested calls during init; deeper recursion fails "call stack exhausted".
+  uint32_t max_call_depth = ExecOptions{}.max_call_depth;
+  // The output module's size: a larger one is refused before anything is written.
+  uint64_t max_output_bytes = ~uint64_t{0};
   std::vector<HostImport> host_imports;
   // Notes for the user (e.g. which init function was chosen); may be empty.
   std::function<void(const std::string&)> note;

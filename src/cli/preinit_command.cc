@@ -41,9 +41,15 @@ options (Wizer-compatible; booleans take =true or =false, a bare flag means true
       --relaxed-simd-deterministic[=B]
                                WebAssembly features (all on by default)
 kiln's own options:
-      --fuel N                 stop init after N instructions (calls and loop iterations)
-      --max-data-segments N    cap on the snapshot's data segments (default 10000)
-      --max-memory BYTES       cap on each memory's size during init
+      --fuel N                 stop init after N units of fuel (calls and loop iterations);
+                               default unlimited
+      --max-data-segments N    cap on the snapshot's data segments: more non-zero runs are
+                               merged, never refused (default 10000)
+      --max-memory BYTES       cap on each memory's size during init: memory.grow past it
+                               returns -1, a larger declared minimum is refused (default none)
+      --max-stack N            cap on nested calls during init (default 20000); locals and
+                               operands are also capped at 256 MiB
+      --max-output-size BYTES  refuse an output module larger than this (default none)
       --enable-FEATURE, --disable-FEATURE
                                memory64, tail-call, extended-const, ...
       --stats                  print timings, sizes and counts to stderr
@@ -218,14 +224,19 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
       // always runs with the deterministic profile's results.
       bool ignored = true;
       if (auto e = take_bool(ignored)) return e;
-    } else if (name == "--fuel" || name == "--max-data-segments" || name == "--max-memory") {
+    } else if (name == "--fuel" || name == "--max-data-segments" || name == "--max-memory" ||
+               name == "--max-stack" || name == "--max-output-size") {
       auto v = take_value();
       if (auto e = need(v)) return e;
       auto n = parse_u64(*v);
       if (!n) return usage_error(std::string(name) + " needs a number, not '" + std::string(*v) + "'");
       if (name == "--fuel") o.fuel = *n;
       else if (name == "--max-data-segments") o.max_data_segments = *n == 0 ? 1 : *n;
-      else o.max_memory_bytes = *n;
+      else if (name == "--max-memory") o.max_memory_bytes = *n;
+      else if (name == "--max-output-size") o.max_output_bytes = *n;
+      else if (*n == 0 || *n > UINT32_MAX)
+        return usage_error("--max-stack needs a number of calls from 1 to " + std::to_string(UINT32_MAX));
+      else o.max_call_depth = static_cast<uint32_t>(*n);
     } else if (name == "--stats") {
       if (auto e = take_bool(p.stats)) return e;
     } else if (apply_feature_flag(o.features, arg) == FlagMatch::kApplied) {
@@ -257,8 +268,11 @@ void print_stats(const Stats& s) {
 int preinit_command(std::span<char* const> args) {
   Parsed p;
   if (auto code = parse(args, p)) return *code;
-  if (same_file(p.input, p.output))
-    return usage_error("the output '" + p.output + "' is the input file; write the output elsewhere");
+  if (same_file(p.input, p.output)) {
+    std::fprintf(stderr, "kiln: error: the output '%s' is the input file; write the output elsewhere\n",
+                 p.output.c_str());
+    return 1;
+  }
   auto input = read_file(p.input);
   if (!input) {
     std::fprintf(stderr, "kiln: error: %s\n", input.error().message.c_str());

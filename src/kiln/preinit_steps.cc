@@ -1,6 +1,8 @@
 // Pre-initialization steps: refusals, init-function choice, imports, running init, verification.
 #include "preinit_steps.h"
 
+#include <algorithm>
+
 #include "kiln/base/file_io.h"
 #include "kiln/decode/decode.h"
 #include "kiln/validate/validate.h"
@@ -13,8 +15,19 @@ Error unsupported(std::string message) { return Error{ErrorCode::kUnsupported, k
 
 std::string quoted_import(const Import& import) { return "\"" + import.module + "\".\"" + import.name + "\""; }
 
+// For a trap that a kiln limit caused: the limit, and the flag that raises it.
+std::string limit_hint(TrapKind kind, const Options& options) {
+  if (kind == TrapKind::kOutOfFuel)
+    return " (the limit is --fuel " + std::to_string(options.fuel) + "; raise it to let init run longer)";
+  if (kind == TrapKind::kCallStackExhausted)
+    return " (the limit is --max-stack " + std::to_string(options.max_call_depth) +
+           " nested calls, or 256 MiB of locals and operands; raise --max-stack for deeper recursion)";
+  return "";
+}
+
 // A trap during init becomes an error naming what happened and where.
-Error init_trap(const char* phase, const CallOutcome& outcome, bool wasi_allowed) {
+Error init_trap(const char* phase, const CallOutcome& outcome, const Options& options) {
+  const bool wasi_allowed = options.allow_wasi;
   const Trap& trap = *outcome.trap;
   std::string message = std::string(phase) + " failed: ";
   if (trap.kind == TrapKind::kExit) {
@@ -31,7 +44,10 @@ Error init_trap(const char* phase, const CallOutcome& outcome, bool wasi_allowed
       message += " (provide it with --preload " + name.substr(0, name.find('.')) + "=FILE.wasm)";
     message += "\n" + describe_trap(trap, outcome.backtrace);
   } else {
-    message += describe_trap(trap, outcome.backtrace);
+    // The hint ends the first line, which names the trap and the function.
+    std::string described = describe_trap(trap, outcome.backtrace);
+    described.insert(std::min(described.find('\n'), described.size()), limit_hint(trap.kind, options));
+    message += described;
   }
   const ErrorCode code = trap.kind == TrapKind::kOutOfFuel || trap.kind == TrapKind::kCallStackExhausted
                              ? ErrorCode::kExhausted
@@ -39,21 +55,38 @@ Error init_trap(const char* phase, const CallOutcome& outcome, bool wasi_allowed
   return Error{code, kNoOffset, std::move(message)};
 }
 
+// Init that fails after memory.grow returned -1 at --max-memory rarely says
+// so itself (a failed allocation, an abort): the error says which memory is full.
+std::string memory_limit_note(const Instance& instance, const Options& options) {
+  std::string note;
+  for (size_t i = 0; i < instance.memories.size(); ++i) {
+    const uint64_t size = instance.memories[i]->size_bytes();
+    if (size > options.max_memory_bytes - kPageSize)
+      note += "\n  note: memory " + std::to_string(i) + " is at --max-memory " +
+              std::to_string(options.max_memory_bytes) + " (" + std::to_string(size / kPageSize) +
+              " pages); memory.grow past it returns -1";
+  }
+  return note;
+}
+
 // Runs one phase of init. --fuel is one budget for all phases together.
 Status call_phase(FuncInstance& func, const char* phase, const Options& options, Stats& stats) {
   ExecOptions exec;
+  exec.max_call_depth = options.max_call_depth;
   if (options.fuel > 0) {
     if (stats.fuel_used >= options.fuel)
-      return Error{ErrorCode::kExhausted, kNoOffset, std::string(phase) + " failed: out of fuel (--fuel " +
-                                                         std::to_string(options.fuel) + ")"};
+      return Error{ErrorCode::kExhausted, kNoOffset,
+                   std::string(phase) + " failed: out of fuel" + limit_hint(TrapKind::kOutOfFuel, options)};
     exec.fuel = options.fuel - stats.fuel_used;
   }
   ExecStats exec_stats;
   CallOutcome outcome = call_function(func, {}, exec, &exec_stats);
   stats.calls += exec_stats.calls;
   stats.fuel_used += exec_stats.fuel_used;
-  if (outcome.trap) return init_trap(phase, outcome, options.allow_wasi);
-  return {};
+  if (!outcome.trap) return {};
+  Error error = init_trap(phase, outcome, options);
+  if (options.max_memory_bytes != ~uint64_t{0} && func.instance) error.message += memory_limit_note(*func.instance, options);
+  return error;
 }
 
 }  // namespace
@@ -65,6 +98,19 @@ Status check_supported(const Module& module) {
     return unsupported(std::string("imported ") + kPlural[static_cast<int>(import.kind)] +
                        " are not supported: the module imports " + extern_kind_name(import.kind) + " " +
                        quoted_import(import) + ", whose state a snapshot cannot capture");
+  }
+  return {};
+}
+
+Status check_limits(const Module& module, const Options& options) {
+  const uint64_t max_pages = options.max_memory_bytes / kPageSize;
+  for (size_t i = module.imported_memories; i < module.memories.size(); ++i) {
+    const uint64_t min_pages = module.memories[i].limits.min;
+    if (min_pages <= max_pages) continue;
+    return Error{ErrorCode::kExhausted, kNoOffset,
+                 "memory " + std::to_string(i) + " declares a minimum of " + std::to_string(min_pages) +
+                     " pages, more than --max-memory " + std::to_string(options.max_memory_bytes) + " allows (" +
+                     std::to_string(max_pages) + " pages of 64 KiB); raise --max-memory"};
   }
   return {};
 }
@@ -122,7 +168,9 @@ Status provide_imports(Store& store, Linker& linker, const Module& module, const
     if (!info) return Error{info.error().code, info.error().offset, "preload '" + path + "': " + info.error().message};
     InstantiateOptions inst;
     inst.stub_missing_func_imports = true;
+    inst.max_memory_bytes = options.max_memory_bytes;
     inst.exec.fuel = options.fuel;
+    inst.exec.max_call_depth = options.max_call_depth;
     auto instance = instantiate(store, preload, std::make_shared<const ModuleInfo>(std::move(info).value()), linker, inst);
     if (!instance) return Error{instance.error().code, kNoOffset, "preload '" + path + "': " + instance.error().message};
     linker.define_instance(name, **instance);

@@ -14,6 +14,10 @@ namespace kiln::preinit {
 // lives outside the module), so such modules are refused up front.
 Status check_supported(const Module& module);
 
+// A defined memory whose declared minimum is above --max-memory is refused
+// up front, naming the memory and the flag (growth past it returns -1).
+Status check_limits(const Module& module, const Options& options);
+
 // The init export to run: options.init_func, or "wizer.initialize" when the
 // default is absent and that older default exists (reported through
 // options.note). It must be exported and of type [] -> [].

@@ -9,6 +9,7 @@
 #include "kiln/kiln.h"
 #include "kiln/snapshot/snapshot.h"
 #include "kiln/validate/validate.h"
+#include "bounded_sink.h"
 #include "preinit_steps.h"
 
 namespace kiln {
@@ -47,6 +48,7 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
   st.validate_ms = clock.lap();
 
   KILN_TRY(preinit::check_supported(*module));
+  KILN_TRY(preinit::check_limits(*module, options));
   auto init_name = preinit::choose_init_func(*module, options);
   if (!init_name) return std::move(init_name).error();
   st.init_func = *init_name;
@@ -80,7 +82,7 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
   // on reactors, and it must not run the constructors a second time.
   if (!options.keep_init_func) rewrite.remove_exports.push_back(*init_name);
   if (module->find_export("_initialize")) rewrite.remove_exports.push_back("_initialize");
-  VectorSink sink;
+  preinit::BoundedVectorSink sink(options.max_output_bytes);
   KILN_TRY(rewrite_module(*module, *snapshot, rewrite, sink));
   st.rewrite_ms = clock.lap();
   st.output_bytes = sink.bytes().size();
