@@ -13,15 +13,7 @@ void ByteReader::fail_at(uint64_t absolute_offset, std::string message) const {
   fail(code_, absolute_offset, std::move(message));
 }
 
-uint8_t ByteReader::peek_u8() const {
-  if (pos_ >= data_.size()) fail_here("unexpected end");
-  return data_[pos_];
-}
-
-uint8_t ByteReader::read_u8() {
-  if (pos_ >= data_.size()) fail_here("unexpected end");
-  return data_[pos_++];
-}
+void ByteReader::fail_end() const { fail_here("unexpected end"); }
 
 Bytes ByteReader::read_bytes(size_t count) {
   if (count > remaining()) fail_here("unexpected end");
@@ -91,7 +83,6 @@ int64_t ByteReader::read_leb_signed(unsigned max_bits) {
   }
 }
 
-uint32_t ByteReader::read_u32() { return static_cast<uint32_t>(read_leb_unsigned(32)); }
 uint64_t ByteReader::read_u64() { return read_leb_unsigned(64); }
 int32_t ByteReader::read_s32() { return static_cast<int32_t>(read_leb_signed(32)); }
 int64_t ByteReader::read_s64() { return read_leb_signed(64); }

@@ -34,15 +34,16 @@ const Instr& InstrReader::next() {
   } else {
     op = opcode_from_byte(first);
   }
-  if (!op) reader_.fail_at(instr.offset, "illegal opcode");
+  if (!op) [[unlikely]] reader_.fail_at(instr.offset, "illegal opcode");
   const OpcodeInfo& info = opcode_info(*op);
-  const bool enabled = info.feature == OpFeature::kCore ||
-                       (info.feature == OpFeature::kSimd && features_.simd) ||
-                       (info.feature == OpFeature::kRelaxedSimd && features_.relaxed_simd && features_.simd) ||
-                       (info.feature == OpFeature::kTailCall && features_.tail_call);
-  if (!enabled) reader_.fail_at(instr.offset, "illegal opcode");
+  if (info.feature != OpFeature::kCore) [[unlikely]] {
+    const bool enabled = (info.feature == OpFeature::kSimd && features_.simd) ||
+                         (info.feature == OpFeature::kRelaxedSimd && features_.relaxed_simd && features_.simd) ||
+                         (info.feature == OpFeature::kTailCall && features_.tail_call);
+    if (!enabled) reader_.fail_at(instr.offset, "illegal opcode");
+  }
   instr.op = *op;
-  read_immediates(instr);
+  if (info.imm != Imm::kNone) read_immediates(instr, info.imm);
   return instr;
 }
 
@@ -58,7 +59,7 @@ void InstrReader::read_memarg(Instr& instr, unsigned /*natural_align_log2*/) {
   instr.mem.offset = features_.memory64 ? reader_.read_u64() : reader_.read_u32();
 }
 
-void InstrReader::read_immediates(Instr& instr) {
+void InstrReader::read_immediates(Instr& instr, Imm imm) {
   // A memory index that pre-multi-memory encodings reserve as a zero byte.
   // The memory64 proposal's test suite predates the core wording and calls
   // it a "zero flag"; its scripts are the only ones that run with memory64 on.
@@ -68,7 +69,6 @@ void InstrReader::read_immediates(Instr& instr) {
       reader_.fail_at(reader_.offset() - 1, features_.memory64 ? "zero flag expected" : "zero byte expected");
     return 0;
   };
-  const Imm imm = opcode_info(instr.op).imm;
   switch (imm) {
     case Imm::kNone:
       break;

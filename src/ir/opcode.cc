@@ -1,10 +1,8 @@
 // The opcode table and encoding lookups, both built from opcodes.def.
 #include "kiln/ir/opcode.h"
 
-#include <array>
-
 namespace kiln {
-namespace {
+namespace opcode_tables {
 
 constexpr OpcodeInfo kInfos[] = {
 #define KILN_OP(ident, prefix, code, text, imm, params, results, feature) \
@@ -14,47 +12,25 @@ constexpr OpcodeInfo kInfos[] = {
 };
 static_assert(std::size(kInfos) == kOpcodeCount);
 
-constexpr uint16_t kNoOpcode = 0xffff;
-
-// Dense maps from encoding to opcode: one for single bytes, one per prefix.
-// Sub-opcodes stay below 0x200 (relaxed SIMD tops out at 0x113).
-struct Lookup {
-  std::array<uint16_t, 256> single{};
-  std::array<uint16_t, 32> fc{};
-  std::array<uint16_t, 512> fd{};
-
-  constexpr Lookup() {
-    single.fill(kNoOpcode);
-    fc.fill(kNoOpcode);
-    fd.fill(kNoOpcode);
-    for (uint16_t i = 0; i < kOpcodeCount; ++i) {
-      const OpcodeInfo& info = kInfos[i];
-      if (info.prefix == 0) single[info.code] = i;
-      else if (info.prefix == 0xFC) fc[info.code] = i;
-      else fd[info.code] = i;
-    }
+namespace {
+constexpr Lookup make_lookup() {
+  Lookup lookup{};
+  for (uint16_t& i : lookup.single) i = kNone;
+  for (uint16_t& i : lookup.fc) i = kNone;
+  for (uint16_t& i : lookup.fd) i = kNone;
+  for (uint16_t i = 0; i < kOpcodeCount; ++i) {
+    const OpcodeInfo& info = kInfos[i];
+    if (info.prefix == 0) lookup.single[info.code] = i;
+    else if (info.prefix == 0xFC) lookup.fc[info.code] = i;
+    else lookup.fd[info.code] = i;
   }
-};
-
-constexpr Lookup kLookup;
-
+  return lookup;
+}
 }  // namespace
 
-const OpcodeInfo& opcode_info(Opcode op) { return kInfos[static_cast<uint16_t>(op)]; }
+constexpr Lookup kLookup = make_lookup();
 
-std::optional<Opcode> opcode_from_byte(uint8_t byte) {
-  const uint16_t i = kLookup.single[byte];
-  if (i == kNoOpcode) return std::nullopt;
-  return static_cast<Opcode>(i);
-}
-
-std::optional<Opcode> opcode_from_prefixed(uint8_t prefix, uint32_t code) {
-  uint16_t i = kNoOpcode;
-  if (prefix == 0xFC && code < kLookup.fc.size()) i = kLookup.fc[code];
-  if (prefix == 0xFD && code < kLookup.fd.size()) i = kLookup.fd[code];
-  if (i == kNoOpcode) return std::nullopt;
-  return static_cast<Opcode>(i);
-}
+}  // namespace opcode_tables
 
 unsigned natural_alignment_log2(Imm imm) {
   switch (imm) {

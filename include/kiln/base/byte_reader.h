@@ -28,14 +28,25 @@ class ByteReader {
   Bytes data() const { return data_; }
   uint64_t base_offset() const { return base_; }
 
-  uint8_t peek_u8() const;
-  uint8_t read_u8();
+  // The reads every instruction makes are inline, with the one-byte LEB as
+  // the fast path; everything else is out of line.
+  uint8_t peek_u8() const {
+    if (pos_ >= data_.size()) [[unlikely]] fail_end();
+    return data_[pos_];
+  }
+  uint8_t read_u8() {
+    if (pos_ >= data_.size()) [[unlikely]] fail_end();
+    return data_[pos_++];
+  }
   uint32_t read_u32_fixed();
   uint64_t read_u64_fixed();
   Bytes read_bytes(size_t count);
   void skip(size_t count) { read_bytes(count); }
 
-  uint32_t read_u32();  // unsigned LEB128, at most 5 bytes
+  uint32_t read_u32() {  // unsigned LEB128, at most 5 bytes
+    if (pos_ < data_.size() && data_[pos_] < 0x80) return data_[pos_++];
+    return static_cast<uint32_t>(read_leb_unsigned(32));
+  }
   uint64_t read_u64();  // unsigned LEB128, at most 10 bytes
   int32_t read_s32();   // signed LEB128
   int64_t read_s64();
@@ -48,6 +59,7 @@ class ByteReader {
 
   [[noreturn]] void fail_here(std::string message) const;
   [[noreturn]] void fail_at(uint64_t absolute_offset, std::string message) const;
+  [[noreturn]] void fail_end() const;  // "unexpected end" here
 
  private:
   uint64_t read_leb_unsigned(unsigned max_bits);

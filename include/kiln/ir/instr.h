@@ -60,7 +60,7 @@ class InstrReader {
   ByteReader& bytes() { return reader_; }
 
  private:
-  void read_immediates(Instr& instr);
+  void read_immediates(Instr& instr, Imm imm);
   void read_memarg(Instr& instr, unsigned natural_align_log2);
 
   ByteReader reader_;

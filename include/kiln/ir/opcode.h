@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 
 namespace kiln {
@@ -41,12 +42,39 @@ struct OpcodeInfo {
   OpFeature feature;
 };
 
-const OpcodeInfo& opcode_info(Opcode op);
+// The tables behind the lookups below, defined in opcode.cc. The lookups are
+// inline because the decoder calls them for every instruction: out of line,
+// the std::optional they return went through memory, and its byte-wise store
+// followed by a wider load stalled store forwarding on every call.
+namespace opcode_tables {
+inline constexpr uint16_t kNone = 0xffff;
+// Dense maps from encoding to opcode: one for single bytes, one per prefix.
+// Sub-opcodes stay below 0x200 (relaxed SIMD tops out at 0x113).
+struct Lookup {
+  uint16_t single[256];
+  uint16_t fc[32];
+  uint16_t fd[512];
+};
+extern const OpcodeInfo kInfos[];
+extern const Lookup kLookup;
+}  // namespace opcode_tables
+
+inline const OpcodeInfo& opcode_info(Opcode op) { return opcode_tables::kInfos[static_cast<uint16_t>(op)]; }
 inline const char* opcode_name(Opcode op) { return opcode_info(op).text; }
 
 // Lookup by encoding; nullopt when the encoding is not an instruction.
-std::optional<Opcode> opcode_from_byte(uint8_t byte);
-std::optional<Opcode> opcode_from_prefixed(uint8_t prefix, uint32_t code);
+inline std::optional<Opcode> opcode_from_byte(uint8_t byte) {
+  const uint16_t i = opcode_tables::kLookup.single[byte];
+  if (i == opcode_tables::kNone) return std::nullopt;
+  return static_cast<Opcode>(i);
+}
+inline std::optional<Opcode> opcode_from_prefixed(uint8_t prefix, uint32_t code) {
+  uint16_t i = opcode_tables::kNone;
+  if (prefix == 0xFC && code < std::size(opcode_tables::kLookup.fc)) i = opcode_tables::kLookup.fc[code];
+  if (prefix == 0xFD && code < std::size(opcode_tables::kLookup.fd)) i = opcode_tables::kLookup.fd[code];
+  if (i == opcode_tables::kNone) return std::nullopt;
+  return static_cast<Opcode>(i);
+}
 
 // Natural alignment (log2 bytes) for memory instructions, lane count for lane
 // instructions; 0 otherwise.
