@@ -137,6 +137,22 @@ TEST_CASE("atomic writes leave either the whole file or nothing") {
   CHECK(::rmdir(dir.c_str()) == 0);  // fails if anything else remained
 }
 
+TEST_CASE("reads stop at their size limit: an endless device, a pipe or a file larger than the limit") {
+  auto endless = kiln::read_file("/dev/zero", 1 << 20);
+  REQUIRE_FALSE(endless.ok());
+  CHECK(endless.error().message == "cannot read '/dev/zero': it is larger than 1048576 bytes, the most kiln reads as a module");
+  char dir_template[] = "/tmp/kiln-io-XXXXXX";
+  const std::string dir = ::mkdtemp(dir_template);
+  const std::string path = dir + "/in.wasm";
+  REQUIRE(kiln::write_file_atomic(path, Vec(100, 7)).ok());
+  CHECK(kiln::read_file(path, 100).ok());
+  auto over = kiln::read_file(path, 99);
+  REQUIRE_FALSE(over.ok());
+  CHECK(over.error().message.find("larger than 99 bytes") != std::string::npos);
+  std::remove(path.c_str());
+  ::rmdir(dir.c_str());
+}
+
 TEST_CASE("a device target is written in place, never replaced") {
   auto full = kiln::write_file_atomic("/dev/full", Vec{1, 2, 3});
   REQUIRE_FALSE(full.ok());

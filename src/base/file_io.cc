@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "kiln/base/sink.h"
 
@@ -35,7 +36,7 @@ Status write_all(int fd, std::span<const uint8_t> data, const std::string& path)
 
 }  // namespace
 
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
+Result<std::vector<uint8_t>> read_file(const std::string& path, uint64_t max_bytes) {
   const bool is_stdin = path == "-";
   const std::string shown = is_stdin ? "<stdin>" : path;
   const int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -45,8 +46,17 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
     if (!is_stdin) ::close(fd);
     return io_error("cannot read", shown, EISDIR);
   }
+  const auto too_large = [&] {
+    if (!is_stdin) ::close(fd);
+    return Error{ErrorCode::kIo, kNoOffset,
+                 "cannot read '" + shown + "': it is larger than " + std::to_string(max_bytes) +
+                     " bytes, the most kiln reads as a module"};
+  };
   std::vector<uint8_t> data;
-  if (S_ISREG(st.st_mode) && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    if (static_cast<uint64_t>(st.st_size) > max_bytes) return too_large();
+    data.reserve(static_cast<size_t>(st.st_size));
+  }
   std::vector<uint8_t> buffer(1 << 16);
   while (true) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -57,6 +67,7 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
       return io_error("cannot read", shown, err);
     }
     if (n == 0) break;
+    if (static_cast<uint64_t>(n) > max_bytes - data.size()) return too_large();
     data.insert(data.end(), buffer.begin(), buffer.begin() + n);
   }
   if (!is_stdin) ::close(fd);
