@@ -242,3 +242,39 @@ TEST_CASE("a fused load traps at the load's own offset, and local copies keep th
                               local_get(2), {I32_SUB, END}});
   CHECK(run_f(one_func_module({I32}, {I32}, copies, {0x01, 0x02, I32}), {Value::i32(50)}) == 41);
 }
+
+TEST_CASE("an add or sub of a local and an immediate or two locals fuses with the local.set or local.tee after it") {
+  struct Op {
+    uint8_t opcode;
+    bool wide;
+    uint64_t (*apply)(uint64_t, uint64_t);
+  };
+  const Op ops[] = {
+      {I32_ADD, false, [](uint64_t a, uint64_t b) -> uint64_t { return static_cast<uint32_t>(a + b); }},
+      {I32_SUB, false, [](uint64_t a, uint64_t b) -> uint64_t { return static_cast<uint32_t>(a - b); }},
+      {0x7c, true, [](uint64_t a, uint64_t b) { return a + b; }},  // i64.add
+  };
+  for (const Op& op : ops) {
+    CAPTURE(static_cast<int>(op.opcode));
+    const uint8_t t = op.wide ? I64 : I32;
+    const uint8_t add = op.wide ? 0x7c : I32_ADD;
+    const uint64_t mask = op.wide ? ~uint64_t{0} : 0xFFFF'FFFFu;
+    for (uint64_t a : kSamples) {
+      for (uint64_t b : kSamples) {
+        const std::vector<Value> args = op.wide ? std::vector<Value>{Value::i64(a), Value::i64(b)}
+                                                : std::vector<Value>{Value::i32(static_cast<uint32_t>(a & mask)),
+                                                                     Value::i32(static_cast<uint32_t>(b & mask))};
+        const uint64_t result = op.apply(a & mask, b & mask);
+        const ByteVec imm = op.wide ? i64_const(b) : i32_const(static_cast<uint32_t>(b));
+        for (const ByteVec& operands : {cat({local_get(0), imm}), cat({local_get(0), local_get(1)})}) {
+          // local 2 = a op b; then read it back, and with tee also add the value tee left on the stack.
+          const ByteVec set = cat({operands, {op.opcode, LOCAL_SET, 0x02}, local_get(2), {END}});
+          const ByteVec tee = cat({operands, {op.opcode, LOCAL_TEE, 0x02}, local_get(2), {add, END}});
+          const ByteVec locals = {0x01, 0x01, t};
+          CHECK(run_f(one_func_module({t, t}, {t}, set, locals), args) == result);
+          CHECK(run_f(one_func_module({t, t}, {t}, tee, locals), args) == ((result * 2) & mask));
+        }
+      }
+    }
+  }
+}

@@ -59,6 +59,23 @@ LoadForms fused_load(IOp fast) {
   }
 }
 
+// The local.set / local.tee forms of a fused LK or LL binop, by the form it took.
+struct SetForms {
+  IOp set = IOp::kInvalid;
+  IOp tee = IOp::kInvalid;
+};
+
+SetForms set_forms(IOp binop) {
+  switch (binop) {
+#define KILN_CASE(name, T, expr)                                               \
+  case IOp::k##name##LK: return {IOp::k##name##LKSet, IOp::k##name##LKTee}; \
+  case IOp::k##name##LL: return {IOp::k##name##LLSet, IOp::k##name##LLTee};
+    KILN_FUSED_SET_BINOPS(KILN_CASE)
+#undef KILN_CASE
+    default: return {};
+  }
+}
+
 }  // namespace
 
 IOp Lowerer::last_op() const {
@@ -146,7 +163,20 @@ bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
   return true;
 }
 
+bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee, uint64_t wasm_offset) {
+  const IOp previous = last_op();
+  const SetForms forms = set_forms(previous);
+  uint64_t operands[2] = {};
+  if (forms.set == IOp::kInvalid || !take_last(previous, 3, operands)) return false;
+  emit(tee ? forms.tee : forms.set, wasm_offset);
+  word(operands[0]);
+  word(operands[1]);
+  word(cell);
+  return true;
+}
+
 bool Lowerer::emit_fused_local_set(uint32_t cell, uint64_t wasm_offset) {
+  if (emit_fused_local_write(cell, false, wasm_offset)) return true;
   uint64_t source = 0;
   IOp fused = IOp::kInvalid;
   if (take_last(IOp::kLocalGet, 2, &source)) fused = IOp::kLocalCopy;

@@ -90,14 +90,24 @@
   X(I64Load16S, int16_t, KILN_SX64)                                                    \
   X(I64Load32S, int32_t, KILN_SX64)
 
+// X(name, T, expr): binops whose LK and LL forms also fuse with a following
+// local.set or local.tee, the `i = i + 1` / `p = p + n` of every loop:
+//   <op>LKSet l imm dst   <op>LKTee l imm dst   <op>LLSet l1 l2 dst   <op>LLTee l1 l2 dst
+#define KILN_FUSED_SET_BINOPS(X)                 \
+  X(I32Add, uint32_t, static_cast<uint32_t>(a + b)) \
+  X(I32Sub, uint32_t, static_cast<uint32_t>(a - b)) \
+  X(I64Add, uint64_t, a + b)
+
 // The fused internal opcodes, as X(name) for the enum and the label table (same order).
 #define KILN_FUSED_BINOP_NAMES(name, T, expr) X(name##L) X(name##K) X(name##LL) X(name##LK)
 #define KILN_FUSED_COMPARE_NAMES(name, expr) \
   X(BrIf##name) X(BrIf##name##L) X(BrIf##name##K) X(BrIfLoop##name) X(BrIfLoop##name##L) X(BrIfLoop##name##K) \
   X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K)
 #define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK)
+#define KILN_FUSED_SET_NAMES(name, T, expr) X(name##LKSet) X(name##LKTee) X(name##LLSet) X(name##LLTee)
 #define KILN_INTERP_FUSED_OPS                       \
   KILN_FUSED_BINOPS(KILN_FUSED_BINOP_NAMES)         \
   KILN_FUSED_COMPARES(KILN_FUSED_COMPARE_NAMES)     \
   KILN_FUSED_LOADS(KILN_FUSED_LOAD_NAMES)           \
+  KILN_FUSED_SET_BINOPS(KILN_FUSED_SET_NAMES)       \
   X(BrUnlessLoop) X(LocalCopy) X(LocalSetK)
