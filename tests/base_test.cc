@@ -42,6 +42,11 @@ TEST_CASE("unsigned LEB128 decodes values and rejects overlong or oversized enco
   CHECK(error_of({0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, [](ByteReader& x) { (void)x.read_u32(); }) ==
         "integer representation too long@104");
   CHECK(error_of({0x80, 0x80}, [](ByteReader& x) { (void)x.read_u32(); }) == "unexpected end@102");
+  // A last byte with both unused value bits and the continuation bit set is "too large", as in the reference.
+  CHECK(error_of({0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00}, [](ByteReader& x) { (void)x.read_u32(); }) ==
+        "integer too large@104");
+  CHECK(error_of({0xFF, 0xFF, 0xFF, 0xFF, 0xBF, 0x00}, [](ByteReader& x) { (void)x.read_s32(); }) ==
+        "integer too large@104");
   const Vec big_bytes{0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01};
   ByteReader big(big_bytes);
   CHECK(big.read_u64() == ~uint64_t{0});

@@ -47,9 +47,11 @@ uint64_t ByteReader::read_leb_unsigned(unsigned max_bits) {
     const uint8_t byte = data_[pos_++];
     const unsigned shift = i * 7;
     if (i + 1 == max_bytes) {
+      // The reference decoder tests the value bits before the continuation
+      // bit, so a last byte wrong in both ways is "too large".
       const unsigned used = max_bits - shift;
+      if (((byte & 0x7f) >> used) != 0) fail_at(offset() - 1, "integer too large");
       if (byte & 0x80) fail_at(offset() - 1, "integer representation too long");
-      if ((byte >> used) != 0) fail_at(offset() - 1, "integer too large");
       return result | (static_cast<uint64_t>(byte) << shift);
     }
     result |= static_cast<uint64_t>(byte & 0x7f) << shift;
@@ -65,12 +67,13 @@ int64_t ByteReader::read_leb_signed(unsigned max_bits) {
     const uint8_t byte = data_[pos_++];
     const unsigned shift = i * 7;
     if (i + 1 == max_bytes) {
-      if (byte & 0x80) fail_at(offset() - 1, "integer representation too long");
-      // The unused bits, together with the sign bit, must all be equal.
+      // The unused bits, together with the sign bit, must all be equal; as in
+      // the unsigned case they are tested before the continuation bit.
       const unsigned used = max_bits - shift;  // value bits in this byte, sign included
       const uint8_t rest = static_cast<uint8_t>((byte & 0x7f) >> (used - 1));
       const uint8_t all_ones = static_cast<uint8_t>(0x7f >> (used - 1));
       if (rest != 0 && rest != all_ones) fail_at(offset() - 1, "integer too large");
+      if (byte & 0x80) fail_at(offset() - 1, "integer representation too long");
       result |= static_cast<uint64_t>(byte & 0x7f) << shift;
       if (shift + 7 < 64 && (byte & 0x40)) result |= ~uint64_t{0} << (shift + 7);
       return static_cast<int64_t>(result);
