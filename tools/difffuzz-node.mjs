@@ -2,7 +2,7 @@
 //
 // node --experimental-wasm-type-reflection tools/difffuzz-node.mjs --runner PATH [--start S] [--count N]
 //      [--files FILE...] [--jobs J] [--fuel F] [--out DIR] [--timeout SECONDS] [--keep] [--verbose]
-// Seeds S..S+N-1 are generated modules; --files checks the given modules instead (tests/regress).
+// Seeds S..S+N-1 are generated modules; --files adds given modules after them (--count 0: only those).
 // kiln's side is tests/difffuzz/difffuzz_runner, V8's is tools/difffuzz-v8.mjs, the
 // comparison tools/difffuzz-compare.mjs.
 import { spawn } from 'node:child_process';
@@ -10,17 +10,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareRun } from './difffuzz-compare.mjs';
+import { simdDenan } from './difffuzz-simd-denan.mjs';
 
 const kSelf = fileURLToPath(import.meta.url);
 const kV8Side = path.join(path.dirname(kSelf), 'difffuzz-v8.mjs');
 const kHangLimitReset = 'hangLimitInitializer';
-// Everything node 20's V8 runs by default; threads, GC, exceptions, tail
-// calls, memory64 and multi-memory stay off.
+// Everything node 20's V8 runs by default (difffuzz_runner's engine_features
+// is the same set); threads, GC, exceptions, memory64 and multi-memory stay off.
 const kFeatures = ['--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
-  '--enable-simd', '--enable-bulk-memory', '--enable-multivalue'];
-// binaryen 108 makes most reference-types modules invalid (see the
-// comparator), so only every fourth seed turns them on.
+  '--enable-simd', '--enable-bulk-memory', '--enable-multivalue', '--enable-tail-call'];
+// binaryen 108 makes about nine in ten reference-types modules invalid
+// (funcref where externref is expected, non-nullable references), so only
+// every fourth seed turns them on, and generate() retries those.
 const featuresFor = (seed) => (seed % 4 === 3 ? [...kFeatures, '--enable-reference-types'] : kFeatures);
+const kMaxGenerateAttempts = 12;
 
 // ---- the driver ------------------------------------------------------------------------------
 
@@ -59,6 +62,12 @@ function run(cmd, args, timeoutMs) {
     child.stderr.on('data', (d) => { stderr += d; });
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
     const started = Date.now();
+    // A program that cannot start (missing, being relinked) is that check's
+    // failure, with the reason, rather than the end of the whole run.
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: -1, signal: null, timedOut: false, ms: Date.now() - started, stdout: '', stderr: String(e), lines: [] });
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, timedOut, ms: Date.now() - started, stdout, stderr, lines: stdout.split('\n').filter((l) => l !== '') });
@@ -78,7 +87,7 @@ function broken(res, who) {
 
 // Runs every check on one module file. `tag` keeps the files of a second
 // pass (the --denan retry) apart from the first.
-async function checkModule(cfg, dir, wasm, tag, pickInit) {
+async function checkModule(cfg, dir, wasm, tag, made) {
   const result = { notes: [], checks: {} };
   const record = (name, verdict) => {
     result.checks[name] = verdict.status;
@@ -111,13 +120,14 @@ async function checkModule(cfg, dir, wasm, tag, pickInit) {
   // 2. Pre-initialization with a () -> () export, Wizer's own oracle: A = kiln
   // runs init then the exports; B = kiln pre-initializes, then runs the
   // output's exports; C = V8 runs init then the exports; D = V8 runs B's output.
-  const init = pickInit(WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(wasm))));
+  const init = made.pickInit(WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(wasm))));
   if (!init) return result;
   result.init = init;
   const out = path.join(dir, `preinit${tag}.wasm`);
+  fs.rmSync(out, { force: true });  // D runs only on an output B wrote now
   const argsA = ['--init', init, wasm], argsD = ['--exclude', init, out];
   const a = await kilnExec(cfg, argsA);
-  const b = await kilnExec(cfg, ['--init', init, '--preinit', out, wasm]);
+  const b = await kilnExec(cfg, ['--init', init, '--preinit', out, ...made.preinitArgs, wasm]);
   const c = await nodeExec(cfg, argsA);
   const badA = broken(a, 'kiln runner (init)') || broken(c, 'node (init)');
   if (c.timedOut && !broken(a, 'kiln runner') && kilnStopped(a)) record('init-exec', { status: 'skip' });
@@ -147,29 +157,52 @@ async function checkItem(cfg, item) {
   const made = item.file ? copyModule(item.file, wasm) : await generate(cfg, item.seed, dir, wasm);
   if (made.error) return { ...item, dir, status: 'skip', notes: [made.error], checks: {} };
 
-  const first = await checkModule(cfg, dir, wasm, '', made.pickInit);
+  const first = await checkModule(cfg, dir, wasm, '', made);
   const result = { ...item, dir, init: first.init, checks: first.checks, notes: first.notes };
   // V8 and kiln may pick different NaN bits (sign, payload), which then flow
   // into hashMemory and from there anywhere. When a comparison with V8 fails,
-  // binaryen's --denan (NaNs become 0 at run time) tells whether NaN bits
-  // explain it: the retry must pass, else its failure is the one reported.
+  // the same module with NaNs zeroed at run time (see denanModule) tells
+  // whether NaN bits explain it: the retry must pass, else its failure is the
+  // one reported.
   if (kVsNodeChecks.some((n) => first.checks[n] === 'fail')) {
     const denan = path.join(dir, 'module-denan.wasm');
-    const conv = await run('wasm-opt', [wasm, '--denan', '-o', denan, ...made.features], cfg.timeoutMs);
-    if (conv.code === 0) {
-      const retry = await checkModule(cfg, dir, denan, '-denan', made.pickInit);
+    const conv = await denanModule(cfg, wasm, denan, made.features);
+    if (conv.ok) {
+      const retry = await checkModule(cfg, dir, denan, '-denan', made);
       const retryFailed = kVsNodeChecks.some((n) => retry.checks[n] === 'fail');
+      // Only when the v128 rewrite was impossible does the NaN question stay
+      // open: the seed is then a suspect for a person to reduce, not a failure.
+      const suspect = retryFailed && conv.simdOpen;
       for (const n of kVsNodeChecks) {
-        if (first.checks[n] === 'fail' && !retryFailed) result.checks[n] = 'nan';
+        if (first.checks[n] === 'fail' && (!retryFailed || suspect)) result.checks[n] = suspect ? 'suspect' : 'nan';
       }
-      if (retryFailed) result.notes.push(...retry.notes);
+      if (suspect) result.notes.push(`SIMD float arithmetic may explain this (v128 NaN lanes): ${conv.simdOpen}`, ...retry.notes);
+      else if (retryFailed) result.notes.push(...retry.notes);
       else result.notes = [`NaN-dependent differences only (module-denan.wasm passes): ${first.notes.length} tolerated`];
     }
   }
   const checks = Object.values(result.checks);
-  result.status = checks.includes('fail') ? 'fail'
+  result.status = checks.includes('fail') ? 'fail' : checks.includes('suspect') ? 'suspect'
     : checks.length && checks.every((x) => x === 'skip' || x === 'invalid') ? 'skip' : 'pass';
   return result;
+}
+
+// Writes `wasm` with every float NaN zeroed at run time to `out`: binaryen's
+// --denan for scalars, then tools/difffuzz-simd-denan.mjs for v128 lanes.
+// simdOpen says why the v128 part could not be done (null when it was).
+async function denanModule(cfg, wasm, out, features) {
+  const scalar = await run('wasm-opt', [wasm, '--denan', '-o', out, ...features], cfg.timeoutMs);
+  if (scalar.code !== 0) return { ok: false };
+  const text = await run('wasm-opt', [out, '--print', ...features], cfg.timeoutMs);
+  const rewritten = text.code === 0 ? simdDenan(text.stdout) : null;
+  if (rewritten === null) return { ok: true, simdOpen: 'the module text could not be rewritten' };
+  if (rewritten === text.stdout) return { ok: true, simdOpen: null };
+  const wat = out.replace(/\.wasm$/, '.wat');
+  fs.writeFileSync(wat, rewritten);
+  const back = await run('wasm-opt', [wat, '-o', out, ...features], cfg.timeoutMs);
+  // `out` still holds the scalar-only version when binaryen rejects its own text.
+  if (back.code !== 0) return { ok: true, simdOpen: `binaryen cannot read its text back: ${back.stderr.trim().split('\n')[0]}` };
+  return { ok: true, simdOpen: null };
 }
 
 const isInitCandidate = (e) => e.kind === 'function' && e.name !== kHangLimitReset &&
@@ -183,15 +216,18 @@ function copyModule(file, wasm) {
     const named = pool.find((e) => e.name === 'wizer-initialize') || pool.find((e) => e.name === 'wizer.initialize');
     return (named || pool[0] || {}).name || null;
   };
-  return { pickInit, features: [...kFeatures, '--enable-reference-types'] };
+  return { pickInit, features: [...kFeatures, '--enable-reference-types'], preinitArgs: [] };
 }
 
 async function generate(cfg, seed, dir, wasm) {
   const rng = makeRng(seed);
-  const bytes = Buffer.alloc(1024 + (rng() % 12288));
-  for (let i = 0; i < bytes.length; i++) bytes[i] = rng() & 0xff;
   const bin = path.join(dir, 'input.bin');
-  fs.writeFileSync(bin, bytes);
+  const writeInput = () => {
+    const bytes = Buffer.alloc(1024 + (rng() % 12288));
+    for (let i = 0; i < bytes.length; i++) bytes[i] = rng() & 0xff;
+    fs.writeFileSync(bin, bytes);
+  };
+  writeInput();
   // A third of the modules go through binaryen's optimizer too, for shapes
   // the generator alone does not write; every fifth starts from one of the
   // repository's corpus modules (compiled C, hand-written pre-init cases).
@@ -199,10 +235,18 @@ async function generate(cfg, seed, dir, wasm) {
   const initial = seed % 5 === 4 && kInitialModules.length ? kInitialModules[rng() % kInitialModules.length] : null;
   if (initial) extra.push('--initial-fuzz', initial);
   let features = featuresFor(seed);
-  let gen = await run('wasm-opt', ['-ttf', bin, '-o', wasm, ...features, ...extra], cfg.timeoutMs);
-  if (gen.code !== 0 && initial && !features.includes('--enable-reference-types')) {
-    features = [...features, '--enable-reference-types'];  // the initial module uses them
+  const refTypes = features.includes('--enable-reference-types');
+  let gen;
+  // Fresh random bytes per attempt: a module binaryen made invalid for V8 is
+  // retried (reference types only), as both engines rejecting it tests little.
+  for (let attempt = 0; attempt < (refTypes ? kMaxGenerateAttempts : 1); attempt++) {
+    if (attempt > 0) writeInput();
     gen = await run('wasm-opt', ['-ttf', bin, '-o', wasm, ...features, ...extra], cfg.timeoutMs);
+    if (gen.code !== 0 && initial && !refTypes) {
+      features = [...features, '--enable-reference-types'];  // the initial module uses them
+      gen = await run('wasm-opt', ['-ttf', bin, '-o', wasm, ...features, ...extra], cfg.timeoutMs);
+    }
+    if (gen.code === 0 && WebAssembly.validate(fs.readFileSync(wasm))) break;
   }
   if (gen.code !== 0) return { error: `wasm-opt failed: ${gen.stderr.trim()}` };
   // Not the hang-limit reset: the output loses that export, so its calls
@@ -212,7 +256,10 @@ async function generate(cfg, seed, dir, wasm) {
     const pool = exports.filter(isInitCandidate);
     return pool.length ? pool[choice % pool.length].name : null;
   };
-  return { pickInit, features };
+  // Every seventh seed caps the data segments low, so the snapshot has to
+  // merge runs across zero gaps.
+  const preinitArgs = seed % 7 === 5 ? ['--max-segments', String(1 + (rng() % 3))] : [];
+  return { pickInit, features, preinitArgs };
 }
 
 function parseDriverArgs(argv) {
@@ -240,10 +287,10 @@ function parseDriverArgs(argv) {
 
 async function drive(cfg) {
   fs.mkdirSync(cfg.out, { recursive: true });
-  const counts = { pass: 0, fail: 0, skip: 0 };
+  const counts = { pass: 0, fail: 0, skip: 0, suspect: 0 };
   const perCheck = {};
-  const items = cfg.files.length ? cfg.files.map((file) => ({ file }))
-    : Array.from({ length: cfg.count }, (_, i) => ({ seed: cfg.start + i }));
+  const items = [...Array.from({ length: cfg.count }, (_, i) => ({ seed: cfg.start + i })),
+    ...cfg.files.map((file) => ({ file }))];
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -257,12 +304,12 @@ async function drive(cfg) {
       }
       counts[r.status]++;
       for (const [check, s] of Object.entries(r.checks)) {
-        perCheck[check] ??= { pass: 0, fail: 0, skip: 0, nan: 0, invalid: 0 };
+        perCheck[check] ??= { pass: 0, fail: 0, skip: 0, nan: 0, invalid: 0, suspect: 0 };
         perCheck[check][s]++;
       }
       if (cfg.verbose && r.status !== 'fail') for (const n of r.notes) console.log(`${name}: ${n}`);
-      if (r.status === 'fail') {
-        console.log(`FAIL ${name}${r.init ? ` (init ${r.init})` : ''}: kept in ${r.dir}`);
+      if (r.status === 'fail' || r.status === 'suspect') {
+        console.log(`${r.status.toUpperCase()} ${name}${r.init ? ` (init ${r.init})` : ''}: kept in ${r.dir}`);
         for (const n of r.notes) console.log(`  ${n.replace(/\n/g, '\n  ')}`);
       } else if (!cfg.keep) {
         fs.rmSync(r.dir, { recursive: true, force: true });
@@ -272,9 +319,11 @@ async function drive(cfg) {
   await Promise.all(Array.from({ length: cfg.jobs }, worker));
   for (const [check, c] of Object.entries(perCheck))
     console.log(`difffuzz: ${check}: ${c.pass} passed, ${c.fail} failed, ${c.skip} cut short (fuel/stack limit, refusal), ` +
-      `${c.nan} equal up to NaN bits, ${c.invalid} invalid in both`);
-  const what = cfg.files.length ? `${items.length} files` : `seeds ${cfg.start}..${cfg.start + cfg.count - 1}`;
-  console.log(`difffuzz: ${what}: ${counts.skip} skipped (invalid module, limits or refusals only)`);
+      `${c.nan} equal up to NaN bits, ${c.suspect} SIMD NaN suspects, ${c.invalid} invalid in both`);
+  const what = [cfg.count ? `seeds ${cfg.start}..${cfg.start + cfg.count - 1}` : '',
+    cfg.files.length ? `${cfg.files.length} files` : ''].filter(Boolean).join(' and ');
+  console.log(`difffuzz: ${what}: ${counts.skip} skipped (invalid module, limits or refusals only), ` +
+    `${counts.suspect} SIMD NaN suspects (not failures; see SUSPECT lines)`);
   console.log(`difffuzz: ${counts.pass} passed, ${counts.fail} failed`);
   return counts.fail === 0 ? 0 : 1;
 }

@@ -1,9 +1,10 @@
 // kiln's side of tools/difffuzz: runs a wasm-opt -ttf module (optionally init, or pre-initialized) and prints a transcript.
 //
-// usage: difffuzz_runner [--fuel N] [--init NAME [--preinit OUT.wasm]] [--dump PREFIX] FILE
+// usage: difffuzz_runner [--fuel N] [--init NAME [--preinit OUT.wasm [--max-segments N]]] [--dump PREFIX] FILE
 //   (no --init)        instantiate, call every export twice (zero, then simple arguments)
 //   --init NAME        instantiate, call _initialize (if exported) and NAME, then the other exports
 //   --preinit OUT      pre-initialize FILE with NAME into OUT, then run OUT's exports
+//   --max-segments N   preinitialize's cap on data segments (merging runs to fit)
 //   --dump PREFIX      write each exported memory to PREFIX-STATE-NAME.bin
 // tools/difffuzz-v8.mjs prints the same transcript from V8; tools/difffuzz-node.mjs compares.
 #include <charconv>
@@ -24,7 +25,7 @@ namespace kiln::difffuzz {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: difffuzz_runner [--fuel N] [--init NAME [--preinit OUT.wasm]] [--dump PREFIX] FILE\n";
+    "usage: difffuzz_runner [--fuel N] [--init NAME [--preinit OUT.wasm [--max-segments N]]] [--dump PREFIX] FILE\n";
 constexpr const char* kHangLimitReset = "hangLimitInitializer";
 constexpr const char* kReactorInit = "_initialize";
 constexpr size_t kMaxTableEntries = 1000;  // per exported table in a transcript
@@ -35,7 +36,16 @@ struct Args {
   std::string preinit_out;
   std::string dump;
   uint64_t fuel = 20'000'000;
+  uint64_t max_segments = Options{}.max_data_segments;
 };
+
+// What node 20's V8 runs without flags, so that both engines accept the same
+// modules: kiln's defaults plus tail calls.
+Features engine_features() {
+  Features features;
+  features.tail_call = true;
+  return features;
+}
 
 bool has_v128(const FuncType& type) {
   for (ValType t : type.params)
@@ -71,7 +81,7 @@ std::vector<HostImport> fuzzing_imports(const Module& module) {
 }
 
 Result<std::shared_ptr<const Module>> load(const std::vector<uint8_t>& bytes, std::shared_ptr<const ModuleInfo>& info) {
-  auto decoded = decode_module(bytes, Features{});
+  auto decoded = decode_module(bytes, engine_features());
   if (!decoded) return std::move(decoded).error();
   auto module = std::make_shared<const Module>(std::move(decoded).value());
   auto validated = validate_module(*module);
@@ -235,6 +245,8 @@ int preinit_then_run(const std::vector<uint8_t>& bytes, const Args& args) {
   options.init_func = args.init;
   options.init_func_fallback = false;
   options.fuel = args.fuel;
+  options.max_data_segments = args.max_segments;
+  options.features = engine_features();
   options.host_imports = fuzzing_imports(**module);
   emit("section init");
   auto output = preinitialize(bytes, options);
@@ -263,7 +275,8 @@ int preinit_then_run(const std::vector<uint8_t>& bytes, const Args& args) {
 bool parse_args(std::span<char* const> argv, Args& args) {
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string_view arg = argv[i];
-    const bool takes_value = arg == "--fuel" || arg == "--init" || arg == "--preinit" || arg == "--dump";
+    const bool takes_value =
+        arg == "--fuel" || arg == "--init" || arg == "--preinit" || arg == "--dump" || arg == "--max-segments";
     if (!takes_value) {
       if (arg.starts_with("-") || !args.file.empty()) return false;
       args.file = arg;
@@ -274,8 +287,9 @@ bool parse_args(std::span<char* const> argv, Args& args) {
     if (arg == "--init") args.init = value;
     if (arg == "--preinit") args.preinit_out = value;
     if (arg == "--dump") args.dump = value;
-    if (arg == "--fuel") {
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), args.fuel);
+    if (arg == "--fuel" || arg == "--max-segments") {
+      uint64_t& number = arg == "--fuel" ? args.fuel : args.max_segments;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
       if (ec != std::errc() || end != value.data() + value.size()) return false;
     }
   }
