@@ -32,7 +32,7 @@ struct BranchForms {
 
 BranchForms branch_forms(IOp compare) {
   switch (compare) {
-#define KILN_CASE(name, expr)                                                                     \
+#define KILN_CASE(name, T, expr)                                                                  \
   case IOp::k##name: return {IOp::kBrIf##name, IOp::kBrIfLoop##name, IOp::kBrUnless##name, 1};   \
   case IOp::k##name##L:                                                                           \
     return {IOp::kBrIf##name##L, IOp::kBrIfLoop##name##L, IOp::kBrUnless##name##L, 2};            \

@@ -17,63 +17,39 @@
 // branch target in between, so it runs exactly the same steps.
 #pragma once
 
-// X(name, T, expr): integer binops with operands `a` and `b` of type T and no trap.
-#define KILN_FUSED_BINOPS(X)                                                            \
-  X(I32Eq, uint32_t, a == b ? 1u : 0u)                                                  \
-  X(I32Ne, uint32_t, a != b ? 1u : 0u)                                                  \
-  X(I32LtS, uint32_t, static_cast<int32_t>(a) < static_cast<int32_t>(b) ? 1u : 0u)      \
-  X(I32LtU, uint32_t, a < b ? 1u : 0u)                                                  \
-  X(I32GtS, uint32_t, static_cast<int32_t>(a) > static_cast<int32_t>(b) ? 1u : 0u)      \
-  X(I32GtU, uint32_t, a > b ? 1u : 0u)                                                  \
-  X(I32LeS, uint32_t, static_cast<int32_t>(a) <= static_cast<int32_t>(b) ? 1u : 0u)     \
-  X(I32LeU, uint32_t, a <= b ? 1u : 0u)                                                 \
-  X(I32GeS, uint32_t, static_cast<int32_t>(a) >= static_cast<int32_t>(b) ? 1u : 0u)     \
-  X(I32GeU, uint32_t, a >= b ? 1u : 0u)                                                 \
-  X(I32Add, uint32_t, static_cast<uint32_t>(a + b))                                     \
-  X(I32Sub, uint32_t, static_cast<uint32_t>(a - b))                                     \
-  X(I32Mul, uint32_t, static_cast<uint32_t>(a * b))                                     \
-  X(I32And, uint32_t, a & b)                                                            \
-  X(I32Or, uint32_t, a | b)                                                             \
-  X(I32Xor, uint32_t, a ^ b)                                                            \
-  X(I32Shl, uint32_t, num::shl32(a, b))                                                 \
-  X(I32ShrS, uint32_t, num::shr_s32(a, b))                                              \
-  X(I32ShrU, uint32_t, num::shr_u32(a, b))                                              \
-  X(I32Rotl, uint32_t, num::rotl32(a, b))                                               \
-  X(I32Rotr, uint32_t, num::rotr32(a, b))                                               \
-  X(I64Eq, uint64_t, a == b ? 1u : 0u)                                                  \
-  X(I64Ne, uint64_t, a != b ? 1u : 0u)                                                  \
-  X(I64LtS, uint64_t, static_cast<int64_t>(a) < static_cast<int64_t>(b) ? 1u : 0u)      \
-  X(I64LtU, uint64_t, a < b ? 1u : 0u)                                                  \
-  X(I64GtS, uint64_t, static_cast<int64_t>(a) > static_cast<int64_t>(b) ? 1u : 0u)      \
-  X(I64GtU, uint64_t, a > b ? 1u : 0u)                                                  \
-  X(I64LeS, uint64_t, static_cast<int64_t>(a) <= static_cast<int64_t>(b) ? 1u : 0u)     \
-  X(I64LeU, uint64_t, a <= b ? 1u : 0u)                                                 \
-  X(I64GeS, uint64_t, static_cast<int64_t>(a) >= static_cast<int64_t>(b) ? 1u : 0u)     \
-  X(I64GeU, uint64_t, a >= b ? 1u : 0u)                                                 \
-  X(I64Add, uint64_t, a + b)                                                            \
-  X(I64Sub, uint64_t, a - b)                                                            \
-  X(I64Mul, uint64_t, a * b)                                                            \
-  X(I64And, uint64_t, a & b)                                                            \
-  X(I64Or, uint64_t, a | b)                                                             \
-  X(I64Xor, uint64_t, a ^ b)                                                            \
-  X(I64Shl, uint64_t, num::shl64(a, b))                                                 \
-  X(I64ShrS, uint64_t, num::shr_s64(a, b))                                              \
-  X(I64ShrU, uint64_t, num::shr_u64(a, b))                                              \
-  X(I64Rotl, uint64_t, num::rotl64(a, b))                                               \
-  X(I64Rotr, uint64_t, num::rotr64(a, b))
+// X(name, T, expr) over the integer binops of width W (32 or 64) with
+// operands `a` and `b` of type T and no trap. A comparison's expr is its
+// bool condition, which converts to the 0 or 1 the instruction yields.
+#define KILN_INT_COMPARES(X, W)                                                       \
+  X(I##W##Eq, uint##W##_t, a == b)                                                    \
+  X(I##W##Ne, uint##W##_t, a != b)                                                    \
+  X(I##W##LtS, uint##W##_t, static_cast<int##W##_t>(a) < static_cast<int##W##_t>(b))  \
+  X(I##W##LtU, uint##W##_t, a < b)                                                    \
+  X(I##W##GtS, uint##W##_t, static_cast<int##W##_t>(a) > static_cast<int##W##_t>(b))  \
+  X(I##W##GtU, uint##W##_t, a > b)                                                    \
+  X(I##W##LeS, uint##W##_t, static_cast<int##W##_t>(a) <= static_cast<int##W##_t>(b)) \
+  X(I##W##LeU, uint##W##_t, a <= b)                                                   \
+  X(I##W##GeS, uint##W##_t, static_cast<int##W##_t>(a) >= static_cast<int##W##_t>(b)) \
+  X(I##W##GeU, uint##W##_t, a >= b)
+#define KILN_INT_ARITHMETIC(X, W)                              \
+  X(I##W##Add, uint##W##_t, static_cast<uint##W##_t>(a + b))   \
+  X(I##W##Sub, uint##W##_t, static_cast<uint##W##_t>(a - b))   \
+  X(I##W##Mul, uint##W##_t, static_cast<uint##W##_t>(a * b))   \
+  X(I##W##And, uint##W##_t, a & b)                             \
+  X(I##W##Or, uint##W##_t, a | b)                              \
+  X(I##W##Xor, uint##W##_t, a ^ b)                             \
+  X(I##W##Shl, uint##W##_t, num::shl##W(a, b))                 \
+  X(I##W##ShrS, uint##W##_t, num::shr_s##W(a, b))              \
+  X(I##W##ShrU, uint##W##_t, num::shr_u##W(a, b))              \
+  X(I##W##Rotl, uint##W##_t, num::rotl##W(a, b))               \
+  X(I##W##Rotr, uint##W##_t, num::rotr##W(a, b))
 
-// X(name, expr): the i32 comparisons that fuse with a following conditional branch.
-#define KILN_FUSED_COMPARES(X)                                                         \
-  X(I32Eq, a == b)                                                                     \
-  X(I32Ne, a != b)                                                                     \
-  X(I32LtS, static_cast<int32_t>(a) < static_cast<int32_t>(b))                         \
-  X(I32LtU, a < b)                                                                     \
-  X(I32GtS, static_cast<int32_t>(a) > static_cast<int32_t>(b))                         \
-  X(I32GtU, a > b)                                                                     \
-  X(I32LeS, static_cast<int32_t>(a) <= static_cast<int32_t>(b))                        \
-  X(I32LeU, a <= b)                                                                    \
-  X(I32GeS, static_cast<int32_t>(a) >= static_cast<int32_t>(b))                        \
-  X(I32GeU, a >= b)
+// The integer binops with fused forms: all of the above, i32 then i64.
+#define KILN_FUSED_BINOPS(X) \
+  KILN_INT_COMPARES(X, 32) KILN_INT_ARITHMETIC(X, 32) KILN_INT_COMPARES(X, 64) KILN_INT_ARITHMETIC(X, 64)
+
+// The i32 comparisons that fuse with a following conditional branch.
+#define KILN_FUSED_COMPARES(X) KILN_INT_COMPARES(X, 32)
 
 // X(name, T, convert): memory-0 fast loads that also fuse with what computes
 // their address: a local (<name>L local offset), or a local plus an immediate,
@@ -100,7 +76,7 @@
 
 // The fused internal opcodes, as X(name) for the enum and the label table (same order).
 #define KILN_FUSED_BINOP_NAMES(name, T, expr) X(name##L) X(name##K) X(name##LL) X(name##LK)
-#define KILN_FUSED_COMPARE_NAMES(name, expr) \
+#define KILN_FUSED_COMPARE_NAMES(name, T, expr) \
   X(BrIf##name) X(BrIf##name##L) X(BrIf##name##K) X(BrIfLoop##name) X(BrIfLoop##name##L) X(BrIfLoop##name##K) \
   X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K)
 #define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK)
