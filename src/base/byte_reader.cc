@@ -16,7 +16,7 @@ void ByteReader::fail_at(uint64_t absolute_offset, std::string message) const {
 void ByteReader::fail_end() const { fail_here("unexpected end"); }
 
 Bytes ByteReader::read_bytes(size_t count) {
-  if (count > remaining()) fail_here("unexpected end");
+  if (count > remaining()) fail_end();
   Bytes out = data_.subspan(pos_, count);
   pos_ += count;
   return out;
@@ -43,7 +43,7 @@ uint64_t ByteReader::read_leb_unsigned(unsigned max_bits) {
   const unsigned max_bytes = (max_bits + 6) / 7;
   uint64_t result = 0;
   for (unsigned i = 0;; ++i) {
-    if (pos_ >= data_.size()) fail_here("unexpected end");
+    if (pos_ >= data_.size()) fail_end();
     const uint8_t byte = data_[pos_++];
     const unsigned shift = i * 7;
     if (i + 1 == max_bytes) {
@@ -63,7 +63,7 @@ int64_t ByteReader::read_leb_signed(unsigned max_bits) {
   const unsigned max_bytes = (max_bits + 6) / 7;
   uint64_t result = 0;
   for (unsigned i = 0;; ++i) {
-    if (pos_ >= data_.size()) fail_here("unexpected end");
+    if (pos_ >= data_.size()) fail_end();
     const uint8_t byte = data_[pos_++];
     const unsigned shift = i * 7;
     if (i + 1 == max_bytes) {
@@ -101,7 +101,7 @@ uint32_t ByteReader::read_count(size_t min_item_size) {
 
 std::string_view ByteReader::read_name() {
   const uint32_t length = read_u32();
-  if (length > remaining()) fail_here("unexpected end");
+  if (length > remaining()) fail_end();
   Bytes raw = read_bytes(length);
   std::string_view text(reinterpret_cast<const char*>(raw.data()), raw.size());
   if (!is_valid_utf8(text)) fail_at(offset() - length, "malformed UTF-8 encoding");

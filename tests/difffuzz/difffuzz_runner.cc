@@ -90,6 +90,17 @@ Result<std::shared_ptr<const Module>> load(const std::vector<uint8_t>& bytes, st
   return module;
 }
 
+// load(), printing the transcript's "invalid" lines when the module is not valid.
+Result<std::shared_ptr<const Module>> load_or_report(const std::vector<uint8_t>& bytes,
+                                                     std::shared_ptr<const ModuleInfo>& info) {
+  auto module = load(bytes, info);
+  if (!module) {
+    emit("invalid");  // V8 prints the same word; the reason is kiln's own
+    emit("k:reason " + module.error().message);
+  }
+  return module;
+}
+
 void dump_state(const Instance& instance, const std::string& tag, const std::string& dump_prefix) {
   emit("state " + tag);
   char text[96];
@@ -185,12 +196,8 @@ Result<Instance*> instantiate_with_logging(Store& store, Linker& linker, std::sh
 // Instantiates `bytes`, optionally calls `init`, then the exports.
 int run_module(const std::vector<uint8_t>& bytes, const Args& args, bool call_init) {
   std::shared_ptr<const ModuleInfo> info;
-  auto module = load(bytes, info);
-  if (!module) {
-    emit("invalid");  // V8 prints the same word; the reason is kiln's own
-    emit("k:reason " + module.error().message);
-    return 0;
-  }
+  auto module = load_or_report(bytes, info);
+  if (!module) return 0;
   ExecOptions exec;
   exec.fuel = args.fuel;
   Store store;
@@ -235,12 +242,8 @@ int run_module(const std::vector<uint8_t>& bytes, const Args& args, bool call_in
 
 int preinit_then_run(const std::vector<uint8_t>& bytes, const Args& args) {
   std::shared_ptr<const ModuleInfo> info;
-  auto module = load(bytes, info);
-  if (!module) {
-    emit("invalid");  // V8 prints the same word; the reason is kiln's own
-    emit("k:reason " + module.error().message);
-    return 0;
-  }
+  auto module = load_or_report(bytes, info);
+  if (!module) return 0;
   Options options;
   options.init_func = args.init;
   options.init_func_fallback = false;
