@@ -98,57 +98,58 @@ ssize_t read_vectors(const FdEntry& entry, const IoVecs& io, const int64_t* offs
   return n;
 }
 
+// What fd_read, fd_pread, fd_write and fd_pwrite share: their arguments, the
+// descriptor with the rights the call needs, and the guest's iovecs.
+struct VectoredCall {
+  FdEntry* entry = nullptr;
+  IoVecs io;
+  uint32_t result_ptr = 0;
+  int64_t offset = 0;  // positioned forms only
+};
+
+Errno prepare_vectored(Call& call, bool positioned, Rights right, VectoredCall& out) {
+  const uint32_t fd = call.u32(0), iovs = call.u32(1), count = call.u32(2);
+  out.result_ptr = positioned ? call.u32(4) : call.u32(3);
+  const uint64_t offset = positioned ? call.u64(3) : 0;
+  const Rights needed = positioned ? right | kRightFdSeek : right;
+  if (Errno e = lookup_fd(call, fd, needed, out.entry); e != Errno::kSuccess) return e;
+  if (!call.mem.valid(out.result_ptr, 4)) return Errno::kFault;
+  if (positioned && offset > static_cast<uint64_t>(INT64_MAX)) return Errno::kInval;
+  out.offset = static_cast<int64_t>(offset);
+  if (Errno e = gather(call, iovs, count, out.io); e != Errno::kSuccess) return e;
+  if (out.entry->host_fd < 0 && positioned) return Errno::kSpipe;  // stdio that is not inherited
+  return Errno::kSuccess;
+}
+
 // The shared body of fd_read and fd_pread. Stdin that is not inherited is empty.
 Errno read_common(Call& call, bool positioned) {
-  const uint32_t fd = call.u32(0), iovs = call.u32(1), count = call.u32(2);
-  const uint32_t result_ptr = positioned ? call.u32(4) : call.u32(3);
-  const uint64_t offset = positioned ? call.u64(3) : 0;
-  FdEntry* entry = nullptr;
-  const Rights needed = positioned ? kRightFdRead | kRightFdSeek : kRightFdRead;
-  if (Errno e = lookup_fd(call, fd, needed, entry); e != Errno::kSuccess) return e;
-  if (!call.mem.valid(result_ptr, 4)) return Errno::kFault;
-  if (positioned && offset > static_cast<uint64_t>(INT64_MAX)) return Errno::kInval;
-  IoVecs io;
-  if (Errno e = gather(call, iovs, count, io); e != Errno::kSuccess) return e;
+  VectoredCall v;
+  if (Errno e = prepare_vectored(call, positioned, kRightFdRead, v); e != Errno::kSuccess) return e;
   uint64_t done = 0;
-  if (entry->host_fd < 0) {
-    if (positioned) return Errno::kSpipe;
-  } else if (!io.host.empty()) {
-    const int64_t signed_offset = static_cast<int64_t>(offset);
-    const ssize_t n = read_vectors(*entry, io, positioned ? &signed_offset : nullptr);
+  if (v.entry->host_fd >= 0 && !v.io.host.empty()) {
+    const ssize_t n = read_vectors(*v.entry, v.io, positioned ? &v.offset : nullptr);
     if (n < 0) return last_host_errno();
     done = static_cast<uint64_t>(n);
   }
-  mark_read(call, io, done);
-  call.mem.store(result_ptr, static_cast<uint32_t>(done));
-  if (call.tracing()) call.note("read " + std::to_string(done) + " bytes from " + entry->host_path);
+  mark_read(call, v.io, done);
+  call.mem.store(v.result_ptr, static_cast<uint32_t>(done));
+  if (call.tracing()) call.note("read " + std::to_string(done) + " bytes from " + v.entry->host_path);
   return Errno::kSuccess;
 }
 
 // The shared body of fd_write and fd_pwrite. Output that is not inherited is dropped.
 Errno write_common(Call& call, bool positioned) {
-  const uint32_t fd = call.u32(0), iovs = call.u32(1), count = call.u32(2);
-  const uint32_t result_ptr = positioned ? call.u32(4) : call.u32(3);
-  const uint64_t offset = positioned ? call.u64(3) : 0;
-  FdEntry* entry = nullptr;
-  const Rights needed = positioned ? kRightFdWrite | kRightFdSeek : kRightFdWrite;
-  if (Errno e = lookup_fd(call, fd, needed, entry); e != Errno::kSuccess) return e;
-  if (!call.mem.valid(result_ptr, 4)) return Errno::kFault;
-  if (positioned && offset > static_cast<uint64_t>(INT64_MAX)) return Errno::kInval;
-  IoVecs io;
-  if (Errno e = gather(call, iovs, count, io); e != Errno::kSuccess) return e;
-  uint64_t done = io.total;
-  if (entry->host_fd < 0) {
-    if (positioned) return Errno::kSpipe;
-  } else if (!io.host.empty()) {
-    const int64_t signed_offset = static_cast<int64_t>(offset);
-    const ssize_t n = write_vectors(*entry, io, positioned ? &signed_offset : nullptr);
+  VectoredCall v;
+  if (Errno e = prepare_vectored(call, positioned, kRightFdWrite, v); e != Errno::kSuccess) return e;
+  uint64_t done = v.io.total;
+  if (v.entry->host_fd >= 0 && !v.io.host.empty()) {
+    const ssize_t n = write_vectors(*v.entry, v.io, positioned ? &v.offset : nullptr);
     if (n < 0) return last_host_errno();
     done = static_cast<uint64_t>(n);
   }
-  call.mem.store(result_ptr, static_cast<uint32_t>(std::min<uint64_t>(done, UINT32_MAX)));
+  call.mem.store(v.result_ptr, static_cast<uint32_t>(std::min<uint64_t>(done, UINT32_MAX)));
   if (call.tracing())
-    call.note((entry->host_fd < 0 ? "dropped " : "wrote ") + std::to_string(done) + " bytes to " + entry->host_path);
+    call.note((v.entry->host_fd < 0 ? "dropped " : "wrote ") + std::to_string(done) + " bytes to " + v.entry->host_path);
   return Errno::kSuccess;
 }
 
