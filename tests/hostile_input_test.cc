@@ -72,7 +72,7 @@ std::vector<HostileCase> malformed_cases() {
   std::vector<HostileCase> cases = {
       // Reported at the code section's size, which runs past the end.
       {"truncated in the code section", ByteVec(whole.begin(), whole.end() - 2), kiln,
-       "kiln: error: IN:" + hex(whole.size() - kCode.size() + 1) + ": unexpected end of section or function"},
+       "kiln: error: IN:" + hex(whole.size() - kCode.size() + 1) + ": length out of bounds"},
       {"wrong magic", cat({{0x00, 0x61, 0x73, 0x6e, 0x01, 0x00, 0x00, 0x00}, kTypes}), kiln,
        "kiln: error: IN:0x0: magic header not detected"},
       {"wrong version", cat({{0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00}, kTypes}), kiln,
@@ -84,7 +84,7 @@ std::vector<HostileCase> malformed_cases() {
       {"LEB too large", cat({header(), {0x01, 0xff, 0xff, 0xff, 0xff, 0x7f}}), kiln,
        "kiln: error: IN:0xd: integer too large"},
       {"section longer than the file", cat({header(), {0x01, 0xe8, 0x07, 0x00}}), kiln,
-       "kiln: error: IN:0x9: unexpected end of section or function"},
+       "kiln: error: IN:0x9: length out of bounds"},
       {"unknown section id", cat({header(), {0x2a, 0x00}}), kiln, "kiln: error: IN:0x8: malformed section id"},
       {"duplicate export names",
        module({kTypes, kFuncs, kMemory,
@@ -107,7 +107,7 @@ std::vector<HostileCase> malformed_cases() {
     const ByteVec claim = uleb(0xFFFF'FFFFu);
     cases.push_back({std::string("a ") + s.section_name + " section claiming 2^32-1 entries",
                      cat({header(), section(s.id, cat({claim, {0x00}}))}), kiln,
-                     "kiln: error: IN:" + hex(header().size() + 2) + ": unexpected end of section or function"});
+                     "kiln: error: IN:" + hex(header().size() + 2) + ": length out of bounds"});
   }
   const std::pair<const char*, ByteVec> bad_utf8[] = {{"a stray continuation byte", {0x80}},
                                                       {"a truncated sequence", {0xc3}},

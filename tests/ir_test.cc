@@ -104,8 +104,11 @@ TEST_CASE("immediates decode into the instruction") {
 TEST_CASE("malformed instructions fail at their offset with the spec wording") {
   auto illegal = read_one({0x06});
   REQUIRE_FALSE(illegal.ok());
-  CHECK(illegal.error().message == "illegal opcode");
+  CHECK(illegal.error().message == "illegal opcode 06");
   CHECK(illegal.error().offset == 0x10);
+  CHECK(read_one({0xFF}).error().message == "illegal opcode ff");
+  CHECK(read_one({0xFC, 0x1F}).error().message == "illegal opcode fc 1f");
+  CHECK(read_one({0xFD, 0xFF, 0x03}).error().message == "illegal opcode fd 1ff");
   CHECK(illegal.error().code == ErrorCode::kMalformed);
 
   auto zero = read_one({0x3F, 0x01});
@@ -119,12 +122,12 @@ TEST_CASE("malformed instructions fail at their offset with the spec wording") {
   // Features gate whole opcode groups.
   Features no_simd;
   no_simd.simd = false;
-  CHECK(read_one({0xFD, 0x0E}, no_simd).error().message == "illegal opcode");
-  CHECK(read_one({0x12, 0x00}).error().message == "illegal opcode");
+  CHECK(read_one({0xFD, 0x0E}, no_simd).error().message == "illegal opcode fd 0e");
+  CHECK(read_one({0x12, 0x00}).error().message == "illegal opcode 12");
   Features tail;
   tail.tail_call = true;
   CHECK(read_one({0x12, 0x00}, tail).ok());
-  CHECK(read_one({0xFD, 0x80, 0x02}).error().message == "illegal opcode");
+  CHECK(read_one({0xFD, 0x80, 0x02}).error().message == "illegal opcode fd 100");
 }
 
 TEST_CASE("multi-memory and memory64 change the memarg encoding") {
@@ -143,4 +146,29 @@ TEST_CASE("multi-memory and memory64 change the memarg encoding") {
   REQUIRE(far.ok());
   CHECK(far->mem.offset == (uint64_t{1} << 32));
   CHECK(read_one({0x28, 0x02, 0x80, 0x80, 0x80, 0x80, 0x10}).error().message == "integer too large");
+}
+
+TEST_CASE("memop flags: an alignment below 64, a memory index at bit 6, nothing from 128 up") {
+  // Any exponent below 64 decodes; beyond natural alignment is the validator's business.
+  auto far_aligned = read_one({0x28, 0x3F, 0x00});
+  REQUIRE(far_aligned.ok());
+  CHECK(far_aligned->mem.align_log2 == 63u);
+  // Bit 6 is a memory index, which needs multi-memory.
+  auto indexed = read_one({0x28, 0x41, 0x00, 0x00});
+  REQUIRE_FALSE(indexed.ok());
+  CHECK(indexed.error().message == "malformed memop flags");
+  CHECK(indexed.error().offset == 0x11);
+  Features multi;
+  multi.multi_memory = true;
+  auto with_index = read_one({0x28, 0x41, 0x00, 0x00}, multi);
+  REQUIRE(with_index.ok());
+  CHECK(with_index->mem.align_log2 == 1u);
+  CHECK(with_index->mem.memory == 0u);
+  // 128 and above are malformed, also when the low byte looks harmless.
+  for (const ByteVec& flags : {ByteVec{0x80, 0x01}, ByteVec{0x80, 0x02}, ByteVec{0xC1, 0x01}}) {
+    ByteVec code = {0x28};
+    code.insert(code.end(), flags.begin(), flags.end());
+    code.push_back(0x00);
+    CHECK(read_one(code, multi).error().message == "malformed memop flags");
+  }
 }

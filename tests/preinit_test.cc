@@ -204,3 +204,21 @@ TEST_CASE("case 8: a funcref table changed by init calls like the original after
   CHECK(out.tables[0].limits.min == 5);
   CHECK(out.tables[0].limits.max == 10);
 }
+
+// The bytes are those Wizer 11.0.3 writes for this module under its default
+// --relaxed-simd-deterministic: fused multiply-add, 16-bit wrap in the dot products.
+TEST_CASE("relaxed SIMD during init snapshots what Wizer's deterministic profile computes") {
+  const OracleResult r = expect_equivalent("relaxed_simd", all_features(), {});
+  REQUIRE(!r.output.empty());
+  Loaded out = load_module(r.output, all_features());
+  REQUIRE(out.error.empty());
+  const uint8_t* m = out.instance->memories[0]->data();
+  const std::vector<uint8_t> memory(m, m + 80);
+  const std::vector<uint8_t> expected = {
+      0, 0, 0x80, 0x28, 0, 0, 0x80, 0x28, 0, 0, 0x80, 0x28, 0, 0, 0x80, 0x28,  // f32x4.relaxed_madd: 2^-46
+      0, 0, 0, 0, 0, 0, 0xa0, 0x3c, 0, 0, 0, 0, 0, 0, 0xa0, 0x3c,                // f64x2.relaxed_madd: 2^-53
+      0, 0, 0x80, 0xa8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                      // f32x4.relaxed_nmadd: -2^-46
+      0, 0x80, 0x80, 0, 0, 0x81, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                   // i16x8 dot: -32768, 128, -32512
+      1, 0, 0xff, 0xff, 2, 2, 0xff, 0xff, 3, 0, 0, 0, 4, 0, 0, 0};               // i32x4 dot + add
+  CHECK(memory == expected);
+}

@@ -572,15 +572,20 @@ TEST_CASE("relaxed ops take the deterministic-profile result") {
   CHECK_V(I32x4RelaxedTruncF64x2SZero(f64_bits({0x7FF8000000000000, 0xFFF8000000000000})), i32({0, 0, 0, 0}));
   CHECK_V(I32x4RelaxedTruncF64x2UZero(f64({-1.0, 4294967296.0})), i32({0, 0xFFFFFFFF, 0, 0}));
 
-  // Unfused: FLT_MAX * 2 overflows before the subtraction; the tiny residue rounds away.
+  // Fused (one rounding): FLT_MAX * 2 - FLT_MAX does not overflow, and the low bits of the
+  // exact product survive the subtraction (two roundings would give inf and 0).
   CHECK_V(F32x4RelaxedMadd(f32({kMaxF, kMaxF, kMaxF, kMaxF}), f32({2.0f, 2.0f, 2.0f, 2.0f}), f32({-kMaxF, -kMaxF, -kMaxF, -kMaxF})),
-          f32({kInfF, kInfF, kInfF, kInfF}));
+          f32({kMaxF, kMaxF, kMaxF, kMaxF}));
   V128 x = f32({0x1.000004p+0f, 0x1.000004p+0f, 2.0f, 1.0f});
   V128 y = f32({0x1.0002p+0f, 0x1.0002p+0f, 3.0f, 1.0f});
-  CHECK_V(F32x4RelaxedMadd(x, y, f32({-0x1.000204p+0f, -0x1.000204p+0f, 1.0f, -1.0f})), f32({0.0f, 0.0f, 7.0f, 0.0f}));
-  CHECK_V(F32x4RelaxedNmadd(x, y, f32({0x1.000204p+0f, 0x1.000204p+0f, 1.0f, 1.0f})), f32({0.0f, 0.0f, -5.0f, 0.0f}));
-  CHECK_V(F64x2RelaxedMadd(f64({kMaxD, 0x1.00000004p+0}), f64({2.0, 0x1.000002p+0}), f64({-kMaxD, -0x1.00000204p+0})), f64({kInfD, 0.0}));
-  CHECK_V(F64x2RelaxedNmadd(f64({0x1.00000004p+0, 2.0}), f64({0x1.000002p+0, 3.0}), f64({0x1.00000204p+0, 1.0})), f64({0.0, -5.0}));
+  CHECK_V(F32x4RelaxedMadd(x, y, f32({-0x1.000204p+0f, -0x1.000204p+0f, 1.0f, -1.0f})), f32({0x1p-37f, 0x1p-37f, 7.0f, 0.0f}));
+  CHECK_V(F32x4RelaxedNmadd(x, y, f32({0x1.000204p+0f, 0x1.000204p+0f, 1.0f, 1.0f})), f32({-0x1p-37f, -0x1p-37f, -5.0f, 0.0f}));
+  CHECK_V(F64x2RelaxedMadd(f64({kMaxD, 0x1.00000004p+0}), f64({2.0, 0x1.000002p+0}), f64({-kMaxD, -0x1.00000204p+0})), f64({kMaxD, 0x1p-53}));
+  CHECK_V(F64x2RelaxedNmadd(f64({0x1.00000004p+0, 2.0}), f64({0x1.000002p+0, 3.0}), f64({0x1.00000204p+0, 1.0})), f64({-0x1p-53, -5.0}));
+  // NaN results follow the rule of every float op: the first NaN operand, quieted.
+  CHECK_V(F32x4RelaxedMadd(f32_bits({0x7F800001, 0x3F800000, 0x3F800000, 0x7F800000}), f32_bits({0x3F800000, 0xFFA00000, 0x3F800000, 0}),
+                           f32_bits({0x7FC00001, 0x7FC00002, 0xFF900000, 0x3F800000})),
+          f32_bits({0x7FC00001, 0xFFE00000, 0xFFD00000, 0x7FC00000}));
 
   CHECK_V(I8x16RelaxedLaneselect(i8({0, 1, 0x12, 0x12, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}),
                                  i8({16, 17, 0x34, 0x34, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}),
@@ -606,10 +611,10 @@ TEST_CASE("relaxed ops take the deterministic-profile result") {
   CHECK_V(I16x8RelaxedQ15mulrS(i16({-32768, -32768, 16384, 0, 0, 0, 0, 0}), i16({-32768, 0x7FFF, 16384, 0, 0, 0, 0, 0})),
           i16({0x7FFF, -32767, 8192, 0, 0, 0, 0, 0}));
 
-  // Second operand read as signed; pair sums saturate to 16 bits.
+  // Second operand read as signed; pair sums wrap to 16 bits (-128 * -128 twice is -32768).
   V128 da = i8({-128, -128, 1, 2, 3, 4, 127, 127, -1, 0, 0, 0, 0, 0, 0, 0});
   V128 db = i8({-128, -128, 5, 6, 7, 8, 127, 127, 0x80, 0, 0, 0, 0, 0, 0, 0});
-  CHECK_V(I16x8RelaxedDotI8x16I7x16S(da, db), i16({0x7FFF, 17, 53, 32258, 128, 0, 0, 0}));
+  CHECK_V(I16x8RelaxedDotI8x16I7x16S(da, db), i16({-32768, 17, 53, 32258, 128, 0, 0, 0}));
   CHECK_V(I32x4RelaxedDotI8x16I7x16AddS(da, db, i32({1, -1, 0x7FFFFFFF, 10})),
-          i32({0x7FFF + 17 + 1, 53 + 32258 - 1, std::numeric_limits<int32_t>::min() + 127, 10}));
+          i32({-32768 + 17 + 1, 53 + 32258 - 1, std::numeric_limits<int32_t>::min() + 127, 10}));
 }

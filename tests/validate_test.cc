@@ -498,10 +498,10 @@ TEST_CASE("structure: the final end, misplaced else, and malformed code winning 
   // (block else end)
   CHECK_OUTCOME(outcome(funcs_module({}, {{0x02, EMPTY, 0x05, 0x0b, 0x0b}})), "malformed: END opcode expected");
   // Function 0 has a typing error, function 1 an illegal opcode: the spec decodes first.
-  CHECK_OUTCOME(outcome(funcs_module({}, {{0x6a, 0x0b}, {0xff, 0x0b}})), "malformed: illegal opcode");
+  CHECK_OUTCOME(outcome(funcs_module({}, {{0x6a, 0x0b}, {0xff, 0x0b}})), "malformed: illegal opcode ff");
   // ... and a module-level error also loses to malformed code.
   CHECK_OUTCOME(outcome(funcs_module({section(7, vec({cat({name("x"), {0x00, 0x09}})}))}, {{0xff, 0x0b}})),
-                "malformed: illegal opcode");
+                "malformed: illegal opcode ff");
 }
 
 TEST_CASE("errors carry the offset of the offending instruction") {

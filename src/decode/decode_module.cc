@@ -115,27 +115,10 @@ void read_sections(ByteReader& reader, Module& module) {
     reader.fail_at(end, "data count and data section have inconsistent lengths");
 }
 
-// The memory64 proposal's copy of binary.wast (2021) predates two changes in
-// core: its reference interpreter bounded lengths by the whole input rather
-// than by what is left, so a length overrunning the rest of the input ran
-// into its end, and trailing sections were "junk". With memory64 on, kiln
-// uses that proposal's wording for the same refusals.
-struct Rewording {
-  std::string_view current;
-  std::string_view memory64_proposal;
-};
-constexpr Rewording kMemory64Wording[] = {
-    {"length out of bounds", "unexpected end of section or function"},
-    {"unexpected content after last section", "junk after last section"},
-};
-
 // The reference names every end of input after the header the same way,
 // whichever section or body was being read.
-void reword(Error& error, const Features& features) {
+void reword(Error& error) {
   if (error.message == "unexpected end") error.message = "unexpected end of section or function";
-  if (!features.memory64) return;
-  for (const Rewording& entry : kMemory64Wording)
-    if (error.message == entry.current) error.message = std::string(entry.memory64_proposal);
 }
 
 }  // namespace
@@ -157,7 +140,7 @@ Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& feature
       } catch (Failure& earlier) {
         failure.error = std::move(earlier.error);
       }
-      reword(failure.error, module.features);
+      reword(failure.error);
       throw;
     }
     return module;

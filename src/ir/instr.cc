@@ -34,39 +34,58 @@ const Instr& InstrReader::next() {
   } else {
     op = opcode_from_byte(first);
   }
-  if (!op) [[unlikely]] reader_.fail_at(instr.offset, "illegal opcode");
+  if (!op) [[unlikely]] fail_illegal(instr.offset);
   const OpcodeInfo& info = opcode_info(*op);
   if (info.feature != OpFeature::kCore) [[unlikely]] {
     const bool enabled = (info.feature == OpFeature::kSimd && features_.simd) ||
                          (info.feature == OpFeature::kRelaxedSimd && features_.relaxed_simd && features_.simd) ||
                          (info.feature == OpFeature::kTailCall && features_.tail_call);
-    if (!enabled) reader_.fail_at(instr.offset, "illegal opcode");
+    if (!enabled) fail_illegal(instr.offset);
   }
   instr.op = *op;
   if (info.imm != Imm::kNone) read_immediates(instr, info.imm);
   return instr;
 }
 
+// The reference's wording: the opcode byte in hex, then a prefixed opcode's
+// sub-opcode ("illegal opcode ff", "illegal opcode fc 1f").
+void InstrReader::fail_illegal(uint64_t at) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto hex = [](uint64_t value) {
+    std::string digits;
+    do {
+      digits.insert(digits.begin(), kHex[value & 15]);
+      value >>= 4;
+    } while (value);
+    if (digits.size() < 2) digits.insert(digits.begin(), '0');
+    return digits;
+  };
+  ByteReader again(reader_.data(), reader_.base_offset());
+  again.skip(at - reader_.base_offset());
+  const uint8_t first = again.read_u8();
+  std::string message = "illegal opcode " + hex(first);
+  if (first == 0xFC || first == 0xFD) message += " " + hex(again.read_u32());
+  reader_.fail_at(at, std::move(message));
+}
+
+// Flags below 64 are the alignment exponent; bit 6 announces a memory index
+// (multi-memory); anything from 128 up is malformed, as in the current
+// binary format. Alignment beyond natural is the validator's "alignment must
+// not be larger than natural".
 void InstrReader::read_memarg(Instr& instr, unsigned /*natural_align_log2*/) {
-  uint32_t flags = reader_.read_u32();
-  instr.mem.memory = 0;
-  // Multi-memory signals an explicit memory index with bit 6 of the flags.
-  if (features_.multi_memory && (flags & 0x40)) {
-    flags &= ~0x40u;
-    instr.mem.memory = reader_.read_u32();
-  }
-  instr.mem.align_log2 = flags;
+  const uint64_t at = reader_.offset();
+  const uint32_t flags = reader_.read_u32();
+  if (flags >= 0x80 || ((flags & 0x40) && !features_.multi_memory)) reader_.fail_at(at, "malformed memop flags");
+  instr.mem.memory = (flags & 0x40) ? reader_.read_u32() : 0;
+  instr.mem.align_log2 = flags & 0x3f;
   instr.mem.offset = features_.memory64 ? reader_.read_u64() : reader_.read_u32();
 }
 
 void InstrReader::read_immediates(Instr& instr, Imm imm) {
   // A memory index that pre-multi-memory encodings reserve as a zero byte.
-  // The memory64 proposal's test suite predates the core wording and calls
-  // it a "zero flag"; its scripts are the only ones that run with memory64 on.
   auto memory_index = [this]() -> uint32_t {
     if (features_.multi_memory) return reader_.read_u32();
-    if (reader_.read_u8() != 0)
-      reader_.fail_at(reader_.offset() - 1, features_.memory64 ? "zero flag expected" : "zero byte expected");
+    if (reader_.read_u8() != 0) reader_.fail_at(reader_.offset() - 1, "zero byte expected");
     return 0;
   };
   switch (imm) {

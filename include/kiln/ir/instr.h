@@ -62,6 +62,7 @@ class InstrReader {
  private:
   void read_immediates(Instr& instr, Imm imm);
   void read_memarg(Instr& instr, unsigned natural_align_log2);
+  [[noreturn]] void fail_illegal(uint64_t at);
 
   ByteReader reader_;
   Features features_;
