@@ -96,7 +96,6 @@ kiln::Result<std::string> start_once(const PreparedModule& prepared, std::span<c
   if (!buffer) return std::move(buffer).error();
   if (!memory.in_bounds(*buffer, length)) return harness_error("alloc() returned a buffer outside memory");
   std::copy(input.begin(), input.end(), memory.data() + *buffer);
-  memory.mark_written(*buffer, length);
   if (auto ran = call_export(inst, "run", {kiln::Value::i32(*buffer), kiln::Value::i32(length)}); !ran) {
     return std::move(ran).error();
   }

@@ -1,6 +1,8 @@
 // End-to-end pre-initialization: run order, init export choice, renames, imports kept, determinism.
 #include <doctest/doctest.h>
 
+#include <cstring>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -177,6 +179,22 @@ TEST_CASE("case 10: an import init calls can be provided as a host function, and
   // Once by the oracle's in-place run, once by preinitialize.
   CHECK(logged == std::vector<uint32_t>{1, 1});
   CHECK(export_names(r.output).empty());
+}
+
+TEST_CASE("bytes a host import writes into guest memory during init are in the output") {
+  Options options = all_features();
+  options.host_imports.push_back(
+      {"env", "poke", FuncType{{ValType::kI32}, {}},
+       [](HostContext& context, std::span<const Value> args, std::span<Value>) -> std::optional<Trap> {
+         // Straight through the raw pointer, as an embedder's function would.
+         std::memcpy(context.memory()->data() + args[0].bits, "hello", 5);
+         return std::nullopt;
+       }});
+  auto output = preinitialize(read_corpus("host_write"), options);
+  REQUIRE_MESSAGE(output.ok(), output.error().message);
+  CHECK(call_fresh(*output, "load8", {i32(40000)}) == "i32:104");  // 'h'
+  CHECK(call_fresh(*output, "load8", {i32(40004)}) == "i32:111");  // 'o'
+  CHECK(call_fresh(*output, "load8", {i32(40005)}) == "i32:0");
 }
 
 TEST_CASE("case 11: the same input gives byte-identical outputs") {

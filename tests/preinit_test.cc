@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kiln/decode/decode.h"
+#include "kiln/snapshot/snapshot.h"
 #include "support/preinit_oracle.h"
 
 using namespace kiln;
@@ -221,4 +222,26 @@ TEST_CASE("relaxed SIMD during init snapshots what Wizer's deterministic profile
       0, 0x80, 0x80, 0, 0, 0x81, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                   // i16x8 dot: -32768, 128, -32512
       1, 0, 0xff, 0xff, 2, 2, 0xff, 0xff, 3, 0, 0, 0, 4, 0, 0, 0};               // i32x4 dot + add
   CHECK(memory == expected);
+}
+
+// The OS's page query only lets the scanner skip pages; scanning every page
+// (the fallback where /proc/self/pagemap is missing) finds the same runs.
+TEST_CASE("the snapshot is the same whether the OS names the pages with data or every page is scanned") {
+  for (const char* name : {"memory_edges", "multi_memory", "scattered", "bulk_memory"}) {
+    Loaded loaded = load_module(read_corpus(name), all_features());
+    REQUIRE(loaded.error.empty());
+    REQUIRE(run_init_in_place(loaded, all_features()).empty());
+    const InitialTables tables = record_tables(*loaded.instance);
+    SnapshotOptions os_pages, all_pages;
+    all_pages.page_query = PageQuery::kAssumeAll;
+    auto a = take_snapshot(*loaded.instance, tables, os_pages);
+    auto b = take_snapshot(*loaded.instance, tables, all_pages);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    REQUIRE(a->memories.size() == b->memories.size());
+    for (size_t m = 0; m < a->memories.size(); ++m) {
+      CHECK_MESSAGE(a->memories[m].runs == b->memories[m].runs, name << " memory " << m);
+      CHECK(a->memories[m].pages_scanned <= b->memories[m].pages_scanned);
+    }
+  }
 }

@@ -22,8 +22,6 @@ TEST_CASE("wasi: args_sizes_get and args_get lay out NUL-terminated strings and 
   CHECK(h.u32(204) == 305);
   CHECK(h.u32(208) == 308);
   CHECK(h.get(300, 9) == std::string("prog\0-x\0\0", 9));
-  // Every written page is recorded for the snapshot scanner.
-  CHECK(h.memory().written_pages()[0] == 1);
 }
 
 TEST_CASE("wasi: environment is the inherited one overridden by explicit entries") {
@@ -184,7 +182,6 @@ TEST_CASE("wasi: fd_read reads inherited stdin") {
   options.stdio_host_fds[0] = in.read_fd();
   WasiHarness h(options);
   CHECK(h.read_all(0) == "typed");
-  CHECK(h.memory().written_pages()[WasiHarness::kBufAt / 4096] == 1);
   CHECK(h.call("fd_read", {I32(1), I32(16), I32(1), I32(8)}) == err(Errno::kBadf));  // stdout is write-only
 }
 

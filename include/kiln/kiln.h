@@ -71,7 +71,8 @@ struct Stats {
   uint64_t input_bytes = 0, output_bytes = 0;
   uint64_t data_segments = 0;      // active segments written from the snapshot
   uint64_t memory_bytes = 0;       // size of all defined memories after init
-  uint64_t pages_written = 0;      // 4 KiB pages the init wrote
+  uint64_t pages_written = 0;      // 4 KiB pages holding memory after init (the OS's count: instantiation's
+                                   // and init's writes, and pages only read)
   uint64_t calls = 0;              // function entries during instantiate + init
   uint64_t fuel_used = 0;
   std::string init_func;           // the export that was run

@@ -96,7 +96,6 @@ static bool execute(Machine* machine, CompiledFunc* start) {
     mem0 = cf->memory0;                                           \
     mbase = mem0 ? mem0->data() : nullptr;                        \
     msize = mem0 ? mem0->size_bytes() : 0;                        \
-    mwritten = mem0 ? mem0->written_pages().data() : nullptr;     \
   } while (false)
 
 // Zeroes the callee's declared locals (sp is at their first cell). Most
@@ -124,7 +123,6 @@ static bool execute(Machine* machine, CompiledFunc* start) {
   Memory* mem0 = nullptr;
   uint8_t* mbase = nullptr;
   uint64_t msize = 0;
-  const uint8_t* mwritten = nullptr;  // memory 0's written-page record: stores skip pages already marked
   TrapKind trap_kind = TrapKind::kUnreachable;
   uint64_t trap_arg = 0;  // the element index of call_indirect traps, for the message
   FuncInstance* callee = nullptr;

@@ -109,7 +109,6 @@ bool memory_fill(Memory& memory, uint64_t dst, uint8_t value, uint64_t count) {
   if (!memory.in_bounds(dst, count)) return false;
   if (count == 0) return true;
   std::memset(memory.data() + dst, value, static_cast<size_t>(count));
-  memory.mark_written(dst, count);
   return true;
 }
 
@@ -117,7 +116,6 @@ bool memory_copy(Memory& dst_memory, Memory& src_memory, uint64_t dst, uint64_t 
   if (!dst_memory.in_bounds(dst, count) || !src_memory.in_bounds(src, count)) return false;
   if (count == 0) return true;
   std::memmove(dst_memory.data() + dst, src_memory.data() + src, static_cast<size_t>(count));
-  dst_memory.mark_written(dst, count);
   return true;
 }
 
@@ -128,7 +126,6 @@ bool memory_init(Instance& instance, Memory& memory, uint32_t segment, uint64_t 
   if (src > size || count > size - src || !memory.in_bounds(dst, count)) return false;
   if (count == 0) return true;
   std::memcpy(memory.data() + dst, instance.module->bytes.data() + seg.bytes.offset + src, static_cast<size_t>(count));
-  memory.mark_written(dst, count);
   return true;
 }
 

@@ -128,7 +128,6 @@ Status apply_segments(const Module& m, Instance& inst) {
     if (count > 0) {
       const Bytes bytes = m.slice(seg.bytes);
       std::copy(bytes.begin(), bytes.end(), memory.data() + offset);
-      memory.mark_written(offset, count);
     }
     inst.data_dropped[i] = 1;
   }

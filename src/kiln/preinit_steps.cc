@@ -196,14 +196,13 @@ Status run_initialization(Instance& instance, const std::string& init_func, cons
   return call_phase(*instance.export_func(init_func), "the init function", options, stats);
 }
 
-void count_snapshot(const Instance& instance, const Snapshot& snapshot, Stats& stats) {
+void count_snapshot(const Snapshot& snapshot, Stats& stats) {
   stats.data_segments = 0;
   for (const MemorySnapshot& m : snapshot.memories) {
     stats.data_segments += m.runs.size();
     stats.memory_bytes += m.bytes.size();
+    stats.pages_written += m.pages_scanned;
   }
-  for (const Memory* memory : instance.memories)
-    for (uint8_t w : memory->written_pages()) stats.pages_written += w;
 }
 
 Status verify_output(const std::vector<uint8_t>& output, const Features& features) {

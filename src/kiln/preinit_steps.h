@@ -33,7 +33,7 @@ Error explain_instantiation_error(Error error);
 // is the init function), then the init function.
 Status run_initialization(Instance& instance, const std::string& init_func, const Options& options, Stats& stats);
 
-void count_snapshot(const Instance& instance, const Snapshot& snapshot, Stats& stats);
+void count_snapshot(const Snapshot& snapshot, Stats& stats);
 
 // Decodes and validates the output before anyone sees it.
 Status verify_output(const std::vector<uint8_t>& output, const Features& features);

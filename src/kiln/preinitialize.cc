@@ -73,7 +73,7 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
   snap_options.max_data_segments = options.max_data_segments;
   auto snapshot = take_snapshot(**instance, initial_tables, snap_options);
   if (!snapshot) return std::move(snapshot).error();
-  preinit::count_snapshot(**instance, *snapshot, st);
+  preinit::count_snapshot(*snapshot, st);
   st.snapshot_ms = clock.lap();
 
   RewriteOptions rewrite;

@@ -1,4 +1,4 @@
-// Linear memory reservation, growth and the written-page record.
+// Linear memory reservation and growth.
 #include "kiln/runtime/memory.h"
 
 #include <sys/mman.h>
@@ -56,7 +56,6 @@ Memory& Memory::operator=(Memory&& other) noexcept {
     size_ = std::exchange(other.size_, 0);
     max_bytes_ = other.max_bytes_;
     type_ = other.type_;
-    written_ = std::move(other.written_);
   }
   return *this;
 }
@@ -74,7 +73,6 @@ int64_t Memory::grow(uint64_t delta) {
   const uint64_t new_size = size_ + delta * kPageSize;
   if (delta > 0 && ::mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
   size_ = new_size;
-  written_.resize(static_cast<size_t>(size_ / kDirtyPageSize), 0);
   return static_cast<int64_t>(old_pages);
 }
 

@@ -110,21 +110,21 @@ uint64_t segment_header_size(const DataRun& run, const ScanOptions& options) {
   return size;
 }
 
-std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> written_pages,
+std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages,
                                  const ScanOptions& options) {
   std::vector<DataRun> runs;
   RunMerger merger(options, runs);
   const uint64_t size = memory.size();
-  const uint64_t pages = std::min<uint64_t>(written_pages.size(), (size + kPage - 1) / kPage);
+  const uint64_t pages = std::min<uint64_t>(data_pages.size(), (size + kPage - 1) / kPage);
   uint64_t p = 0;
   while (p < pages) {
-    if (!written_pages[p]) {
+    if (!data_pages[p]) {
       ++p;
       continue;
     }
     // Scan a whole stretch of consecutive written pages at once.
     uint64_t q = p;
-    while (q < pages && written_pages[q]) ++q;
+    while (q < pages && data_pages[q]) ++q;
     scan_range(memory.data(), p * kPage, std::min(q * kPage, size), merger);
     p = q;
   }

@@ -53,7 +53,9 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     scan.memory_index = static_cast<uint32_t>(i);
     scan.memory64 = memory.is_64();
     scan.max_segments = 0;  // capped below, across all memories
-    out.runs = scan_memory(out.bytes, memory.written_pages(), scan);
+    const std::vector<uint8_t> pages = pages_with_data(memory.data(), memory.size_bytes(), options.page_query);
+    for (uint8_t p : pages) out.pages_scanned += p;
+    out.runs = scan_memory(out.bytes, pages, scan);
     snap.memories.push_back(std::move(out));
     scan_options.push_back(scan);
   }

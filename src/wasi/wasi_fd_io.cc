@@ -19,7 +19,6 @@ constexpr uint32_t kMaxIovecs = 1024;
 
 struct IoVecs {
   std::vector<struct iovec> host;
-  std::vector<uint64_t> guest_addresses;  // where each host iovec starts in guest memory
   uint64_t total = 0;
 };
 
@@ -29,28 +28,17 @@ Errno gather(Call& call, uint32_t iovs, uint32_t count, IoVecs& out) {
   count = std::min(count, kMaxIovecs);
   if (!call.mem.valid(iovs, uint64_t{count} * kIovecSize)) return Errno::kFault;
   out.host.reserve(count);
-  out.guest_addresses.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t buf = 0, len = 0;
     call.mem.load(uint64_t{iovs} + uint64_t{i} * kIovecSize, buf);
     call.mem.load(uint64_t{iovs} + uint64_t{i} * kIovecSize + 4, len);
-    uint8_t* p = call.mem.unmarked_writable(buf, len);
+    uint8_t* p = call.mem.writable(buf, len);
     if (!p) return Errno::kFault;
     if (len == 0) continue;
     out.host.push_back({p, len});
-    out.guest_addresses.push_back(buf);
     out.total += len;
   }
   return Errno::kSuccess;
-}
-
-// Marks the first `bytes` bytes of the iovecs as written by the host.
-void mark_read(Call& call, const IoVecs& io, uint64_t bytes) {
-  for (size_t i = 0; i < io.host.size() && bytes > 0; ++i) {
-    const uint64_t n = std::min<uint64_t>(bytes, io.host[i].iov_len);
-    call.mem.mark_written(io.guest_addresses[i], n);
-    bytes -= n;
-  }
 }
 
 // Pipes and sockets raise SIGPIPE when the reader is gone, which would kill
@@ -131,7 +119,6 @@ Errno read_common(Call& call, bool positioned) {
     if (n < 0) return last_host_errno();
     done = static_cast<uint64_t>(n);
   }
-  mark_read(call, v.io, done);
   call.mem.store(v.result_ptr, static_cast<uint32_t>(done));
   if (call.tracing()) call.note("read " + std::to_string(done) + " bytes from " + v.entry->host_path);
   return Errno::kSuccess;

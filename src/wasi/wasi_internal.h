@@ -34,19 +34,9 @@ class GuestMemory {
   const uint8_t* view(uint64_t address, uint64_t length) const {
     return valid(address, length) ? memory_->data() + address : nullptr;
   }
-  // The range for the host to write into; marked written up front.
+  // The range for the host to write into (the snapshot finds what was written by itself).
   uint8_t* writable(uint64_t address, uint64_t length) {
-    if (!valid(address, length)) return nullptr;
-    memory_->mark_written(address, length);
-    return memory_->data() + address;
-  }
-  // Marks a part of a range obtained from `unmarked_writable` once it is known
-  // how much the host actually wrote (reads into iovecs).
-  uint8_t* unmarked_writable(uint64_t address, uint64_t length) {
     return valid(address, length) ? memory_->data() + address : nullptr;
-  }
-  void mark_written(uint64_t address, uint64_t length) {
-    if (valid(address, length)) memory_->mark_written(address, length);
   }
 
   template <typename T>

@@ -1,4 +1,4 @@
-// Linear memory: one reservation whose base never moves, grown by mprotect, with a record of written pages.
+// Linear memory: one reservation whose base never moves, grown by mprotect.
 #pragma once
 
 #include <cstddef>
@@ -13,12 +13,10 @@ namespace kiln {
 // The whole maximum is reserved up front with PROT_NONE (4 GiB + a guard for
 // a 32-bit memory without a maximum), and growing only changes protections:
 // the base pointer stays valid for the memory's lifetime, untouched pages stay
-// zero and cost nothing. Writers call `mark_written` so the snapshot scanner
-// can skip every page that was never written.
+// zero and cost nothing: the snapshot asks the OS which pages hold anything
+// (page_residency.h), so no writer keeps a record.
 class Memory {
  public:
-  static constexpr uint64_t kDirtyPageSize = 4096;
-
   // `limit_bytes` caps growth below the type's maximum (kiln's --max-memory).
   static Result<Memory> create(const MemoryType& type, uint64_t limit_bytes = ~uint64_t{0});
 
@@ -45,15 +43,6 @@ class Memory {
     return address <= size_ && length <= size_ - address;
   }
 
-  void mark_written(uint64_t address, uint64_t length) {
-    if (length == 0) return;
-    const uint64_t first = address / kDirtyPageSize;
-    const uint64_t last = (address + length - 1) / kDirtyPageSize;
-    for (uint64_t p = first; p <= last; ++p) written_[p] = 1;
-  }
-  // One byte per 4 KiB page of the current size: 1 when ever written.
-  const std::vector<uint8_t>& written_pages() const { return written_; }
-
  private:
   Memory() = default;
   void release();
@@ -63,7 +52,6 @@ class Memory {
   uint64_t size_ = 0;      // accessible bytes
   uint64_t max_bytes_ = 0; // the smaller of the type's maximum, the limit and the reservation
   MemoryType type_;
-  std::vector<uint8_t> written_;
 };
 
 }  // namespace kiln

@@ -27,12 +27,12 @@ struct ScanOptions {
 uint64_t segment_header_size(const DataRun& run, const ScanOptions& options);
 
 // Finds the non-zero runs of `memory`, looking only at the 4 KiB pages whose
-// `written_pages` entry is non-zero (every other page is known to be zero).
+// `data_pages` entry is non-zero (every other page is known to be zero).
 // Neighbouring runs are merged whenever the zero gap costs fewer bytes than a
 // second segment header, then the count is capped at `max_segments` by
 // merging across the smallest gaps. Pure and single-threaded: the same memory
 // always gives the same runs.
-std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> written_pages,
+std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages,
                                  const ScanOptions& options);
 
 // Merges runs until at most `max_segments` remain in total over all the lists

@@ -8,6 +8,7 @@
 
 #include "kiln/base/result.h"
 #include "kiln/ir/types.h"
+#include "kiln/runtime/page_residency.h"
 #include "kiln/snapshot/scan.h"
 
 namespace kiln {
@@ -27,6 +28,7 @@ struct MemorySnapshot {
   uint64_t pages = 0;                // becomes the memory's minimum
   std::vector<DataRun> runs;         // non-zero runs, each an active data segment
   std::span<const uint8_t> bytes;    // the live memory; valid while the instance lives
+  uint64_t pages_scanned = 0;        // 4 KiB pages the OS said may hold data (all of them in the fallback)
 };
 
 // A defined funcref table whose contents init changed: entries as function
@@ -47,6 +49,9 @@ struct Snapshot {
 
 struct SnapshotOptions {
   uint64_t max_data_segments = 10'000;  // across all memories
+  // Where the scanner learns which pages can hold data; kAssumeAll scans every
+  // page (the same output, more time), for hosts without /proc/self/pagemap.
+  PageQuery page_query = PageQuery::kOperatingSystem;
 };
 
 // Table contents right after instantiation (before the start function), to
