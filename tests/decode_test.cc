@@ -238,13 +238,45 @@ TEST_CASE("a section is read in one stream with the rest of the input, then its 
   CHECK(error_of(module({section(0, {}), {0x02, 0xc0, 0x80}})) == "malformed UTF-8 encoding@11");
 }
 
+// Wizer's --wasm-*=false switches: a module that uses a turned-off feature is
+// refused where it first uses it, and the error names the feature.
+TEST_CASE("a module using a feature the options turned off is refused, naming the feature") {
+  auto refused = [](const ByteVec& bytes, Features features) {
+    auto m = decode_module(bytes, features);
+    REQUIRE_FALSE(m.ok());
+    return m.error().message + "@" + std::to_string(m.error().offset) + " [" + m.error().feature + "]";
+  };
+  Features no_multi_value;
+  no_multi_value.multi_value = false;
+  const ByteVec two_results = module({section(1, vec({func_type({}, {0x7f, 0x7f})}))});
+  CHECK(error_of(two_results) == "ok");
+  CHECK(refused(two_results, no_multi_value) == "multi-value support is not enabled@11 [multi-value]");
+
+  Features no_bulk;
+  no_bulk.bulk_memory = false;
+  const ByteVec passive_data = module({section(11, vec({{0x01, 0x00}}))});
+  CHECK(error_of(passive_data) == "ok");
+  CHECK(refused(passive_data, no_bulk) == "bulk memory support is not enabled@11 [bulk-memory]");
+  CHECK(refused(module({section(12, uleb(0))}), no_bulk) == "bulk memory support is not enabled@10 [bulk-memory]");
+
+  Features no_refs;
+  no_refs.reference_types = false;
+  const ByteVec externref_param = module({section(1, vec({func_type({0x6f}, {})}))});
+  CHECK(error_of(externref_param) == "ok");
+  CHECK(refused(externref_param, no_refs) == "reference types support is not enabled@13 [reference-types]");
+  const ByteVec two_tables = module({section(4, vec({{0x70, 0x00, 0x01}, {0x70, 0x00, 0x01}}))});
+  CHECK(error_of(two_tables) == "ok");
+  CHECK(refused(two_tables, no_refs) == "reference types support is not enabled@14 [reference-types]");
+  CHECK(error_of(module({section(4, vec({{0x70, 0x00, 0x01}}))}), no_refs) == "ok");  // one funcref table is 1.0
+}
+
 TEST_CASE("types, imports and exports reject malformed encodings") {
   CHECK(error_of(module({section(1, vec({{0x61, 0x00, 0x00}}))})) == "malformed function type@11");
   CHECK(error_of(module({section(1, vec({{0xe0, 0x7f, 0x00, 0x00}}))})) == "integer representation too long@11");
   CHECK(error_of(module({section(1, vec({func_type({0x7b}, {})}))})) == "ok");
   Features no_simd;
   no_simd.simd = false;
-  CHECK(error_of(module({section(1, vec({func_type({0x7b}, {})}))}), no_simd) == "malformed value type@13");
+  CHECK(error_of(module({section(1, vec({func_type({0x7b}, {})}))}), no_simd) == "SIMD support is not enabled@13");
   CHECK(error_of(module({section(1, vec({func_type({0x40}, {})}))})) == "malformed value type@13");
 
   CHECK(error_of(module({section(2, vec({cat({name(""), name(""), {0x04}})}))})) == "malformed import kind@13");

@@ -122,12 +122,26 @@ TEST_CASE("malformed instructions fail at their offset with the spec wording") {
   // Features gate whole opcode groups.
   Features no_simd;
   no_simd.simd = false;
-  CHECK(read_one({0xFD, 0x0E}, no_simd).error().message == "illegal opcode fd 0e");
-  CHECK(read_one({0x12, 0x00}).error().message == "illegal opcode 12");
+  CHECK(read_one({0xFD, 0x0E}, no_simd).error().message == "SIMD support is not enabled");
+  CHECK(read_one({0xFD, 0x0E}, no_simd).error().feature == "simd");
+  CHECK(read_one({0x12, 0x00}).error().message == "tail calls support is not enabled");
   Features tail;
   tail.tail_call = true;
   CHECK(read_one({0x12, 0x00}, tail).ok());
-  CHECK(read_one({0xFD, 0x80, 0x02}).error().message == "illegal opcode fd 100");
+  CHECK(read_one({0xFD, 0x80, 0x02}).error().message == "relaxed SIMD support is not enabled");
+  Features no_bulk;
+  no_bulk.bulk_memory = false;
+  CHECK(read_one({0xFC, 0x0B, 0x00}, no_bulk).error().message == "bulk memory support is not enabled");
+  CHECK(read_one({0xFC, 0x0B, 0x00}).ok());
+  Features no_refs;
+  no_refs.reference_types = false;
+  CHECK(read_one({0xD0, 0x70}, no_refs).error().feature == "reference-types");
+  CHECK(read_one({0x11, 0x00, 0x01}, no_refs).error().message == "reference types support is not enabled");
+  CHECK(read_one({0x11, 0x00, 0x00}, no_refs).ok());  // call_indirect on table 0 is 1.0
+  Features no_multi_value;
+  no_multi_value.multi_value = false;
+  CHECK(read_one({0x02, 0x00}, no_multi_value).error().feature == "multi-value");
+  CHECK(read_one({0x02, 0x7f}, no_multi_value).ok());
 }
 
 TEST_CASE("multi-memory and memory64 change the memarg encoding") {

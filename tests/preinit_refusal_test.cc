@@ -205,3 +205,67 @@ TEST_CASE("case 9: the API reports refusals with their error codes") {
   REQUIRE(!truncated.ok());
   CHECK(truncated.error().code == ErrorCode::kMalformed);
 }
+
+// An embedder sets Options fields, not flags: the library's messages name them.
+TEST_CASE("library refusals name the Options field that would change the outcome, never a flag") {
+  Options options = all_features();
+  options.fuel = 1000;
+  auto endless = preinitialize(read_corpus("refuse_init_loop"), options);
+  REQUIRE(!endless.ok());
+  CHECK(endless.error().message.find("(the limit is Options::fuel = 1000; raise it") != std::string::npos);
+  options.fuel = 0;
+  auto unprovided = preinitialize(read_corpus("refuse_init_import"), options);
+  REQUIRE(!unprovided.ok());
+  CHECK(unprovided.error().message.find("(provide it with Options::host_imports or Options::preloads)") !=
+        std::string::npos);
+  auto wasi = preinitialize(read_corpus("refuse_init_wasi"), options);
+  REQUIRE(!wasi.ok());
+  CHECK(wasi.error().message.find("(provide WASI with Options::allow_wasi)") != std::string::npos);
+  options.init_func = "missing";
+  options.init_func_fallback = false;
+  auto missing = preinitialize(read_corpus("globals"), options);
+  REQUIRE(!missing.ok());
+  CHECK(missing.error().message.find("(choose the init function with Options::init_func)") != std::string::npos);
+  options = all_features();
+  options.max_output_bytes = 10;
+  auto big = preinitialize(read_corpus("globals"), options);
+  REQUIRE(!big.ok());
+  CHECK(big.error().message ==
+        "the output module would be larger than Options::max_output_bytes = 10 bytes; raise Options::max_output_bytes to write it");
+  options = all_features();
+  options.features.bulk_memory = false;
+  auto bulk = preinitialize(read_corpus("bulk_memory"), options);
+  REQUIRE(!bulk.ok());
+  CHECK(bulk.error().message == "bulk memory support is not enabled (turn it on with Options::features.bulk_memory)");
+  CHECK(bulk.error().feature == "bulk-memory");
+  for (const auto* outcome : {&endless, &unprovided, &wasi, &missing, &big, &bulk})
+    CHECK_MESSAGE(outcome->error().message.find("--") == std::string::npos, outcome->error().message);
+}
+
+// Wizer validates under the features it is given; so does kiln.
+TEST_CASE("--wasm-FEATURE=false refuses a module that uses the feature, naming it and the flag") {
+  const Refusal bulk = refuse("bulk_memory", "--wasm-bulk-memory=false");
+  CHECK(bulk.message.find("bulk memory support is not enabled (turn it on with --wasm-bulk-memory=true)") !=
+        std::string::npos);
+  const Refusal refs = refuse("tables", "--wasm-reference-types=false");
+  CHECK(refs.message.find("reference types support is not enabled (turn it on with --wasm-reference-types=true)") !=
+        std::string::npos);
+  const Refusal simd = refuse("globals", "--wasm-simd=false");
+  CHECK(simd.message.find("SIMD support is not enabled (turn it on with --wasm-simd=true)") != std::string::npos);
+  const Refusal relaxed = refuse("relaxed_simd", "--wasm-relaxed-simd=false");
+  CHECK(relaxed.message.find("relaxed SIMD support is not enabled (turn it on with --wasm-relaxed-simd=true)") !=
+        std::string::npos);
+  const Refusal multi = refuse("multi_memory", "--wasm-multi-memory=false");
+  CHECK(multi.message.find("--wasm-multi-memory=true") != std::string::npos);
+  // The same modules with the features on (the default) pre-initialize.
+  for (const char* name : {"bulk_memory", "tables", "globals", "relaxed_simd", "multi_memory"}) {
+    Workspace ws(read_corpus(name));
+    CHECK_MESSAGE(run_command(std::string(KILN_EXE) + " " + ws.input + " -o " + ws.output).exit_code == 0, name);
+  }
+  // SIMD off takes relaxed SIMD with it, unless it is asked for, which cannot be honoured.
+  Workspace ws(read_corpus("globals"));
+  const CommandResult both = run_command(std::string(KILN_EXE) + " " + ws.input + " -o " + ws.output +
+                                         " --wasm-simd=false --wasm-relaxed-simd=true 2>&1");
+  CHECK(both.exit_code == 1);
+  CHECK(both.output.find("--wasm-relaxed-simd=true needs SIMD") != std::string::npos);
+}

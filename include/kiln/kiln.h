@@ -26,6 +26,10 @@ struct HostImport {
   HostFunction function;
 };
 
+// How messages name the setting that would change an outcome ("raise
+// Options::fuel" for an embedder; the kiln command line asks for its flags).
+enum class SettingNames : uint8_t { kOptions, kCommandLine };
+
 // Mirrors the command line (Wizer's flags plus kiln's own).
 struct Options {
   std::string init_func = kDefaultInitFunc;
@@ -62,6 +66,7 @@ struct Options {
   std::vector<HostImport> host_imports;
   // Notes for the user (e.g. which init function was chosen); may be empty.
   std::function<void(const std::string&)> note;
+  SettingNames setting_names = SettingNames::kOptions;
 };
 
 // What happened, for --stats.

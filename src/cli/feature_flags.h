@@ -1,7 +1,10 @@
 // Shared parsing of --enable-FEATURE / --disable-FEATURE command-line flags.
 #pragma once
 
+#include <string>
 #include <string_view>
+
+#include "kiln/base/result.h"
 
 #include "kiln/ir/features.h"
 
@@ -22,6 +25,13 @@ inline FlagMatch apply_feature_flag(Features& features, std::string_view arg) {
     return FlagMatch::kNotAFeatureFlag;
   }
   return set_feature(features, arg, on) ? FlagMatch::kApplied : FlagMatch::kUnknownFeature;
+}
+
+// The message of an error, with how to turn on the feature it names (for
+// the commands that take --enable-FEATURE).
+inline std::string message_with_enable_hint(const Error& error) {
+  if (error.feature.empty()) return error.message;
+  return message_with_feature_hint(error.message, error.feature, "--enable-" + error.feature);
 }
 
 }  // namespace kiln::cli

@@ -37,9 +37,12 @@ options (Wizer-compatible; booleans take =true or =false, a bare flag means true
                                (randomness taken during init is then the same in every instance)
       --trace-host[=FILE]      record every host call init makes (to stderr or FILE)
       --wasm-multi-memory[=B], --wasm-multi-value[=B], --wasm-bulk-memory[=B],
-      --wasm-simd[=B], --wasm-reference-types[=B], --wasm-relaxed-simd[=B],
+      --wasm-simd[=B], --wasm-reference-types[=B], --wasm-relaxed-simd[=B]
+                               WebAssembly features (all on by default); a module that uses
+                               one turned off is refused
       --relaxed-simd-deterministic[=B]
-                               WebAssembly features (all on by default)
+                               accepted for Wizer; relaxed SIMD always computes the
+                               deterministic profile's results (fused multiply-add)
 kiln's own options:
       --fuel N                 stop init after N units of fuel (calls and loop iterations);
                                default unlimited
@@ -64,6 +67,7 @@ struct Parsed {
   std::string output = "-";
   bool have_input = false;
   bool stats = false;
+  bool relaxed_simd_given = false;  // --wasm-relaxed-simd appeared
   std::optional<std::string> trace_file;  // "-" is stderr
 };
 
@@ -214,14 +218,21 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
       p.trace_file = value ? std::string(*value) : std::string("-");
     } else if (name == "--wasm-multi-memory") {
       if (auto e = take_bool(o.features.multi_memory)) return e;
+    } else if (name == "--wasm-multi-value") {
+      if (auto e = take_bool(o.features.multi_value)) return e;
+    } else if (name == "--wasm-bulk-memory") {
+      if (auto e = take_bool(o.features.bulk_memory)) return e;
+    } else if (name == "--wasm-reference-types") {
+      if (auto e = take_bool(o.features.reference_types)) return e;
     } else if (name == "--wasm-simd") {
       if (auto e = take_bool(o.features.simd)) return e;
     } else if (name == "--wasm-relaxed-simd") {
       if (auto e = take_bool(o.features.relaxed_simd)) return e;
-    } else if (name == "--wasm-multi-value" || name == "--wasm-bulk-memory" || name == "--wasm-reference-types" ||
-               name == "--relaxed-simd-deterministic") {
-      // WebAssembly 2.0 features kiln always implements, and relaxed SIMD
-      // always runs with the deterministic profile's results.
+      p.relaxed_simd_given = true;
+    } else if (name == "--relaxed-simd-deterministic") {
+      // kiln has one semantics for relaxed SIMD, the deterministic one that
+      // Wizer uses by default; =false (whatever the host computes) gets it too,
+      // which is one of the results the spec allows.
       bool ignored = true;
       if (auto e = take_bool(ignored)) return e;
     } else if (name == "--fuel" || name == "--max-data-segments" || name == "--max-memory" ||
@@ -244,6 +255,12 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
     } else {
       return usage_error("unknown option '" + std::string(arg) + "'");
     }
+  }
+  // Relaxed SIMD extends SIMD: without SIMD it goes too, unless asked for,
+  // which cannot be honoured (Wizer refuses the same pair).
+  if (!o.features.simd && o.features.relaxed_simd) {
+    if (p.relaxed_simd_given) return usage_error("--wasm-relaxed-simd=true needs SIMD, but --wasm-simd=false turns it off");
+    o.features.relaxed_simd = false;
   }
   return std::nullopt;
 }
@@ -278,6 +295,7 @@ int preinit_command(std::span<char* const> args) {
     std::fprintf(stderr, "kiln: error: %s\n", input.error().message.c_str());
     return 1;
   }
+  p.options.setting_names = SettingNames::kCommandLine;
   p.options.note = [](const std::string& text) { std::fprintf(stderr, "kiln: note: %s\n", text.c_str()); };
   std::unique_ptr<FILE, int (*)(FILE*)> trace(nullptr, &std::fclose);
   if (p.trace_file) {

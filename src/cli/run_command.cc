@@ -92,10 +92,10 @@ int run_command(std::span<char* const> args) {
     char hex[20];
     std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(decoded.error().offset));
     return std::string(hex);
-  }() + ": " + decoded.error().message);
+  }() + ": " + message_with_enable_hint(decoded.error()));
   auto module = std::make_shared<const Module>(std::move(decoded).value());
   auto info = validate_module(*module);
-  if (!info) return fail_with(path + ": " + info.error().message);
+  if (!info) return fail_with(path + ": " + message_with_enable_hint(info.error()));
 
   Store store;
   Linker linker;

@@ -48,10 +48,11 @@ int validate_command(std::span<char* const> args) {
   }
   if (status.ok()) return 0;
   const Error& error = status.error();
+  const std::string message = message_with_enable_hint(error);
   if (error.has_offset())
-    std::fprintf(stderr, "%s:0x%" PRIx64 ": error: %s\n", path.c_str(), error.offset, error.message.c_str());
+    std::fprintf(stderr, "%s:0x%" PRIx64 ": error: %s\n", path.c_str(), error.offset, message.c_str());
   else
-    std::fprintf(stderr, "%s: error: %s\n", path.c_str(), error.message.c_str());
+    std::fprintf(stderr, "%s: error: %s\n", path.c_str(), message.c_str());
   return 1;
 }
 

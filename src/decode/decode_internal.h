@@ -78,7 +78,7 @@ ConstExpr read_const_expr(ByteReader& reader, const Features& features);
 // module that decodes leaves its instructions to the validator.
 void check_bodies_in_stream(const Module& module);
 
-TableType read_table_type(ByteReader& reader, const Features& features);
+TableType read_table_type(ByteReader& reader, Module& module);
 MemoryType read_memory_type(ByteReader& reader, const Features& features);
 GlobalType read_global_type(ByteReader& reader, const Features& features);
 

@@ -70,9 +70,14 @@ std::string_view read_utf8_name(ByteReader& reader) {
   return text;
 }
 
-TableType read_table_type(ByteReader& reader, const Features& features) {
+// Before reference types a module had at most one table, of funcref.
+TableType read_table_type(ByteReader& reader, Module& module) {
+  const Features& features = module.features;
+  const uint64_t at = reader.offset();
+  if (!features.reference_types && !module.tables.empty()) fail_disabled(Feature::kReferenceTypes, at);
   TableType type;
   type.elem = read_ref_type(reader);
+  if (!features.reference_types && type.elem != ValType::kFuncRef) fail_disabled(Feature::kReferenceTypes, at);
   type.limits = read_limits(reader, false, features);
   return type;
 }
@@ -105,6 +110,7 @@ void decode_type_section(ByteReader& reader, Module& module) {
     FuncType type;
     read_val_types(reader, type.params, module.features);
     read_val_types(reader, type.results, module.features);
+    if (type.results.size() > 1 && !module.features.multi_value) fail_disabled(Feature::kMultiValue, at);
     module.types.push_back(std::move(type));
   }
 }
@@ -126,7 +132,7 @@ void decode_import_section(ByteReader& reader, Module& module) {
         break;
       case 1:
         import.kind = ExternKind::kTable;
-        import.table = read_table_type(reader, module.features);
+        import.table = read_table_type(reader, module);
         module.tables.push_back(import.table);
         ++module.imported_tables;
         break;
@@ -155,7 +161,7 @@ void decode_function_section(ByteReader& reader, Module& module) {
 
 void decode_table_section(ByteReader& reader, Module& module) {
   const uint32_t count = read_vec_count(reader, module.tables, 3);
-  for (uint32_t i = 0; i < count; ++i) module.tables.push_back(read_table_type(reader, module.features));
+  for (uint32_t i = 0; i < count; ++i) module.tables.push_back(read_table_type(reader, module));
 }
 
 void decode_memory_section(ByteReader& reader, Module& module) {

@@ -63,6 +63,8 @@ void decode_element_section(ByteReader& reader, Module& module) {
     segment.file_offset = reader.offset();
     const uint32_t flags = reader.read_u32();
     if (flags > kMaxElemFlags) reader.fail_at(segment.file_offset, "malformed elements segment kind");
+    // Every form but the first came with bulk memory.
+    if (flags != 0 && !module.features.bulk_memory) fail_disabled(Feature::kBulkMemory, segment.file_offset);
     if (flags & kElemPassiveOrDeclarative) {
       segment.mode = (flags & kElemExplicitTableOrDeclarative) ? SegmentMode::kDeclarative : SegmentMode::kPassive;
     } else {
@@ -74,7 +76,10 @@ void decode_element_section(ByteReader& reader, Module& module) {
     // Flags 0 and 4 imply funcref; the others spell out a kind or a type.
     if ((flags & (kElemPassiveOrDeclarative | kElemExplicitTableOrDeclarative)) != 0) {
       if (segment.uses_exprs) {
+        const uint64_t at = reader.offset();
         segment.type = read_ref_type(reader);
+        if (segment.type != ValType::kFuncRef && !module.features.reference_types)
+          fail_disabled(Feature::kReferenceTypes, at);
       } else {
         const uint64_t at = reader.offset();
         if (reader.read_u8() != kElemKindFuncRef) reader.fail_at(at, "malformed element kind");
@@ -92,7 +97,10 @@ void decode_element_section(ByteReader& reader, Module& module) {
   }
 }
 
-void decode_data_count_section(ByteReader& reader, Module& module) { module.data_count = reader.read_u32(); }
+void decode_data_count_section(ByteReader& reader, Module& module) {
+  if (!module.features.bulk_memory) fail_disabled(Feature::kBulkMemory, reader.offset());
+  module.data_count = reader.read_u32();
+}
 
 void decode_data_section(ByteReader& reader, Module& module) {
   // The shortest segment (passive, empty) takes two bytes. The count is
@@ -104,6 +112,7 @@ void decode_data_section(ByteReader& reader, Module& module) {
     const uint32_t flags = reader.read_u32();
     if (flags > kMaxDataFlags) reader.fail_at(segment.file_offset, "malformed data segment kind");
     if (flags == 1) {
+      if (!module.features.bulk_memory) fail_disabled(Feature::kBulkMemory, segment.file_offset);
       segment.mode = SegmentMode::kPassive;
     } else {
       segment.mode = SegmentMode::kActive;

@@ -86,6 +86,8 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 // KILN_SIMD_<feature>(x): x only for SIMD and relaxed-SIMD instructions.
 #define KILN_SIMD_kCore(x)
 #define KILN_SIMD_kTailCall(x)
+#define KILN_SIMD_kBulkMemory(x)
+#define KILN_SIMD_kReferenceTypes(x)
 #define KILN_SIMD_kSimd(x) x
 #define KILN_SIMD_kRelaxedSimd(x) x
 

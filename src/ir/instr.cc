@@ -1,6 +1,8 @@
 // Instruction decoding: opcode lookup and every immediate encoding, with the spec's malformed-input wording.
 #include "kiln/ir/instr.h"
 
+#include "kiln/base/failure.h"
+
 namespace kiln {
 
 ValType read_ref_type(ByteReader& reader) {
@@ -12,11 +14,14 @@ ValType read_ref_type(ByteReader& reader) {
 ValType read_val_type(ByteReader& reader, const Features& features) {
   const uint8_t byte = reader.read_u8();
   switch (byte) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F:
+    case 0x7F: case 0x7E: case 0x7D: case 0x7C:
+      return static_cast<ValType>(byte);
+    case 0x70: case 0x6F:
+      if (!features.reference_types) fail_disabled(Feature::kReferenceTypes, reader.offset() - 1);
       return static_cast<ValType>(byte);
     case 0x7B:
       if (features.simd) return ValType::kV128;
-      break;
+      fail_disabled(Feature::kSimd, reader.offset() - 1);
     default:
       break;
   }
@@ -36,15 +41,30 @@ const Instr& InstrReader::next() {
   }
   if (!op) [[unlikely]] fail_illegal(instr.offset);
   const OpcodeInfo& info = opcode_info(*op);
-  if (info.feature != OpFeature::kCore) [[unlikely]] {
-    const bool enabled = (info.feature == OpFeature::kSimd && features_.simd) ||
-                         (info.feature == OpFeature::kRelaxedSimd && features_.relaxed_simd && features_.simd) ||
-                         (info.feature == OpFeature::kTailCall && features_.tail_call);
-    if (!enabled) fail_illegal(instr.offset);
-  }
+  if (info.feature != OpFeature::kCore) [[unlikely]] check_feature(info.feature, instr.offset);
   instr.op = *op;
   if (info.imm != Imm::kNone) read_immediates(instr, info.imm);
   return instr;
+}
+
+// The spec's wording for bytes that only a turned-off feature would give a
+// meaning, with the feature named so front ends can say how to turn it on.
+void InstrReader::fail_needing(Feature feature, uint64_t at, const char* message) const {
+  throw Failure{Error{ErrorCode::kMalformed, at, message, std::string(feature_name(feature))}};
+}
+
+void InstrReader::check_feature(OpFeature needed, uint64_t at) const {
+  switch (needed) {
+    case OpFeature::kCore: return;
+    case OpFeature::kSimd: if (!features_.simd) fail_disabled(Feature::kSimd, at); return;
+    case OpFeature::kRelaxedSimd:
+      if (!features_.simd) fail_disabled(Feature::kSimd, at);
+      if (!features_.relaxed_simd) fail_disabled(Feature::kRelaxedSimd, at);
+      return;
+    case OpFeature::kTailCall: if (!features_.tail_call) fail_disabled(Feature::kTailCall, at); return;
+    case OpFeature::kBulkMemory: if (!features_.bulk_memory) fail_disabled(Feature::kBulkMemory, at); return;
+    case OpFeature::kReferenceTypes: if (!features_.reference_types) fail_disabled(Feature::kReferenceTypes, at); return;
+  }
 }
 
 // The reference's wording: the opcode byte in hex, then a prefixed opcode's
@@ -75,7 +95,8 @@ void InstrReader::fail_illegal(uint64_t at) {
 void InstrReader::read_memarg(Instr& instr, unsigned /*natural_align_log2*/) {
   const uint64_t at = reader_.offset();
   const uint32_t flags = reader_.read_u32();
-  if (flags >= 0x80 || ((flags & 0x40) && !features_.multi_memory)) reader_.fail_at(at, "malformed memop flags");
+  if (flags >= 0x80) reader_.fail_at(at, "malformed memop flags");
+  if ((flags & 0x40) && !features_.multi_memory) fail_needing(Feature::kMultiMemory, at, "malformed memop flags");
   instr.mem.memory = (flags & 0x40) ? reader_.read_u32() : 0;
   instr.mem.align_log2 = flags & 0x3f;
   instr.mem.offset = features_.memory64 ? reader_.read_u64() : reader_.read_u32();
@@ -85,7 +106,7 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
   // A memory index that pre-multi-memory encodings reserve as a zero byte.
   auto memory_index = [this]() -> uint32_t {
     if (features_.multi_memory) return reader_.read_u32();
-    if (reader_.read_u8() != 0) reader_.fail_at(reader_.offset() - 1, "zero byte expected");
+    if (reader_.read_u8() != 0) fail_needing(Feature::kMultiMemory, reader_.offset() - 1, "zero byte expected");
     return 0;
   };
   switch (imm) {
@@ -103,6 +124,7 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
         const uint64_t at = reader_.offset();
         const int64_t index = reader_.read_s33();
         if (index < 0) reader_.fail_at(at, "malformed block type");
+        if (!features_.multi_value) fail_disabled(Feature::kMultiValue, at);
         instr.block.kind = BlockType::Kind::kTypeIndex;
         instr.block.type_index = static_cast<uint32_t>(index);
       }
@@ -120,10 +142,15 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
       instr.labels = &labels_;
       break;
     }
-    case Imm::kCallIndirect: case Imm::kElemTable: case Imm::kTableTable:
+    case Imm::kCallIndirect: case Imm::kElemTable: case Imm::kTableTable: {
       instr.index = reader_.read_u32();
+      const uint64_t table_at = reader_.offset();
       instr.index2 = reader_.read_u32();
+      // A second table needs reference types (before it, the byte was reserved).
+      if (imm == Imm::kCallIndirect && instr.index2 != 0 && !features_.reference_types)
+        fail_disabled(Feature::kReferenceTypes, table_at);
       break;
+    }
     case Imm::kSelectT: {
       instr.select_arity = reader_.read_count(1);
       for (uint32_t i = 0; i < instr.select_arity; ++i) {

@@ -1,7 +1,4 @@
-// Printable names of types and feature flags.
-#include <array>
-
-#include "kiln/ir/features.h"
+// Printable names of types.
 #include "kiln/ir/types.h"
 
 namespace kiln {
@@ -39,39 +36,6 @@ std::string func_type_text(const FuncType& type) {
     return out + ")";
   };
   return list(type.params) + " -> " + list(type.results);
-}
-
-namespace {
-struct FeatureName {
-  std::string_view name;
-  bool Features::*flag;
-};
-constexpr std::array kFeatureNames = {
-    FeatureName{"simd", &Features::simd},
-    FeatureName{"relaxed-simd", &Features::relaxed_simd},
-    FeatureName{"multi-memory", &Features::multi_memory},
-    FeatureName{"memory64", &Features::memory64},
-    FeatureName{"tail-call", &Features::tail_call},
-    FeatureName{"extended-const", &Features::extended_const},
-};
-}  // namespace
-
-bool set_feature(Features& features, std::string_view name, bool on) {
-  if (name == "all") {
-    for (const auto& f : kFeatureNames) features.*(f.flag) = on;
-    return true;
-  }
-  for (const auto& f : kFeatureNames) {
-    if (f.name == name) {
-      features.*(f.flag) = on;
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string_view feature_names() {
-  return "simd, relaxed-simd, multi-memory, memory64, tail-call, extended-const, all";
 }
 
 }  // namespace kiln

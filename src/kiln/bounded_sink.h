@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kiln/base/sink.h"
@@ -15,19 +16,22 @@ namespace kiln::preinit {
 // has been built in memory, and nothing reaches the disk.
 class BoundedVectorSink final : public Sink {
  public:
-  explicit BoundedVectorSink(uint64_t max_bytes) : max_bytes_(max_bytes) {}
+  // Messages name the limit `setting` ("--max-output-size") and show it as `value` ("--max-output-size 100").
+  BoundedVectorSink(uint64_t max_bytes, std::string setting, std::string value)
+      : max_bytes_(max_bytes), setting_(std::move(setting)), value_(std::move(value)) {}
 
   Status write(std::span<const uint8_t> bytes) override {
     if (bytes.size() > max_bytes_ - inner_.bytes().size())
       return Error{ErrorCode::kExhausted, kNoOffset,
-                   "the output module would be larger than --max-output-size " + std::to_string(max_bytes_) +
-                       " bytes; raise --max-output-size to write it"};
+                   "the output module would be larger than " + value_ + " bytes; raise " + setting_ + " to write it"};
     return inner_.write(bytes);
   }
   std::vector<uint8_t>& bytes() { return inner_.bytes(); }
 
  private:
   uint64_t max_bytes_;
+  std::string setting_;
+  std::string value_;
   VectorSink inner_;
 };
 

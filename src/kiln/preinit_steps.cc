@@ -7,6 +7,7 @@
 #include "kiln/decode/decode.h"
 #include "kiln/validate/validate.h"
 #include "kiln/wasi/wasi.h"
+#include "setting_names.h"
 
 namespace kiln::preinit {
 namespace {
@@ -15,13 +16,15 @@ Error unsupported(std::string message) { return Error{ErrorCode::kUnsupported, k
 
 std::string quoted_import(const Import& import) { return "\"" + import.module + "\".\"" + import.name + "\""; }
 
-// For a trap that a kiln limit caused: the limit, and the flag that raises it.
+// For a trap that a kiln limit caused: the limit, and the setting that raises it.
 std::string limit_hint(TrapKind kind, const Options& options) {
+  const SettingNames names = options.setting_names;
   if (kind == TrapKind::kOutOfFuel)
-    return " (the limit is --fuel " + std::to_string(options.fuel) + "; raise it to let init run longer)";
+    return " (the limit is " + setting_value(Setting::kFuel, options.fuel, names) + "; raise it to let init run longer)";
   if (kind == TrapKind::kCallStackExhausted)
-    return " (the limit is --max-stack " + std::to_string(options.max_call_depth) +
-           " nested calls, or 256 MiB of locals and operands; raise --max-stack for deeper recursion)";
+    return " (the limit is " + setting_value(Setting::kMaxStack, options.max_call_depth, names) +
+           " nested calls, or 256 MiB of locals and operands; raise " + setting_name(Setting::kMaxStack, names) +
+           " for deeper recursion)";
   return "";
 }
 
@@ -39,9 +42,9 @@ Error init_trap(const char* phase, const CallOutcome& outcome, const Options& op
     if (is_wasi && wasi_allowed)
       message += " (kiln's WASI does not implement this function)";
     else if (is_wasi)
-      message += " (pass --allow-wasi to provide WASI)";
+      message += " (provide WASI with " + setting_name(Setting::kAllowWasi, options.setting_names) + ")";
     else
-      message += " (provide it with --preload " + name.substr(0, name.find('.')) + "=FILE.wasm)";
+      message += " (provide it with " + preload_hint(name.substr(0, name.find('.')), options.setting_names) + ")";
     message += "\n" + describe_trap(trap, outcome.backtrace);
   } else {
     // The hint ends the first line, which names the trap and the function.
@@ -62,9 +65,9 @@ std::string memory_limit_note(const Instance& instance, const Options& options) 
   for (size_t i = 0; i < instance.memories.size(); ++i) {
     const uint64_t size = instance.memories[i]->size_bytes();
     if (size > options.max_memory_bytes - kPageSize)
-      note += "\n  note: memory " + std::to_string(i) + " is at --max-memory " +
-              std::to_string(options.max_memory_bytes) + " (" + std::to_string(size / kPageSize) +
-              " pages); memory.grow past it returns -1";
+      note += "\n  note: memory " + std::to_string(i) + " is at " +
+              setting_value(Setting::kMaxMemory, options.max_memory_bytes, options.setting_names) + " (" +
+              std::to_string(size / kPageSize) + " pages); memory.grow past it returns -1";
   }
   return note;
 }
@@ -109,8 +112,9 @@ Status check_limits(const Module& module, const Options& options) {
     if (min_pages <= max_pages) continue;
     return Error{ErrorCode::kExhausted, kNoOffset,
                  "memory " + std::to_string(i) + " declares a minimum of " + std::to_string(min_pages) +
-                     " pages, more than --max-memory " + std::to_string(options.max_memory_bytes) + " allows (" +
-                     std::to_string(max_pages) + " pages of 64 KiB); raise --max-memory"};
+                     " pages, more than " + setting_value(Setting::kMaxMemory, options.max_memory_bytes, options.setting_names) +
+                     " allows (" + std::to_string(max_pages) + " pages of 64 KiB); raise " +
+                     setting_name(Setting::kMaxMemory, options.setting_names)};
   }
   return {};
 }
@@ -123,7 +127,9 @@ Result<std::string> choose_init_func(const Module& module, const Options& option
     if (options.note) options.note("no export named 'wizer-initialize'; using 'wizer.initialize' as the init function");
   }
   const Export* e = module.find_export(name);
-  if (!e) return unsupported("the module has no export named '" + name + "' (choose the init function with --init-func)");
+  if (!e)
+    return unsupported("the module has no export named '" + name + "' (choose the init function with " +
+                       setting_name(Setting::kInitFunc, options.setting_names) + ")");
   if (e->kind != ExternKind::kFunc) return unsupported("the init export '" + name + "' is not a function");
   const FuncType& type = module.func_type(FuncIdx{e->index});
   if (!type.params.empty() || !type.results.empty())
@@ -161,11 +167,17 @@ Status provide_imports(Store& store, Linker& linker, const Module& module, const
   for (const auto& [name, path] : options.preloads) {
     auto bytes = read_file(path);
     if (!bytes) return Error{ErrorCode::kIo, kNoOffset, "preload " + name + "=" + path + ": " + bytes.error().message};
+    // A preload's decoding or validation error, named as the preload's.
+    auto preload_error = [&](Error error) {
+      error = with_feature_hint(std::move(error), options.setting_names);
+      error.message = "preload '" + path + "': " + error.message;
+      return error;
+    };
     auto decoded = decode_module(std::move(*bytes), options.features);
-    if (!decoded) return Error{decoded.error().code, decoded.error().offset, "preload '" + path + "': " + decoded.error().message};
+    if (!decoded) return preload_error(std::move(decoded).error());
     auto preload = std::make_shared<const Module>(std::move(decoded).value());
     auto info = validate_module(*preload);
-    if (!info) return Error{info.error().code, info.error().offset, "preload '" + path + "': " + info.error().message};
+    if (!info) return preload_error(std::move(info).error());
     InstantiateOptions inst;
     inst.stub_missing_func_imports = true;
     inst.max_memory_bytes = options.max_memory_bytes;

@@ -11,6 +11,7 @@
 #include "kiln/validate/validate.h"
 #include "bounded_sink.h"
 #include "preinit_steps.h"
+#include "setting_names.h"
 
 namespace kiln {
 namespace {
@@ -39,11 +40,11 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
   Stopwatch clock;
 
   auto decoded = decode_module(std::vector<uint8_t>(wasm.begin(), wasm.end()), options.features);
-  if (!decoded) return std::move(decoded).error();
+  if (!decoded) return preinit::with_feature_hint(std::move(decoded).error(), options.setting_names);
   auto module = std::make_shared<const Module>(std::move(decoded).value());
   st.decode_ms = clock.lap();
   auto validated = validate_module(*module);
-  if (!validated) return std::move(validated).error();
+  if (!validated) return preinit::with_feature_hint(std::move(validated).error(), options.setting_names);
   auto info = std::make_shared<const ModuleInfo>(std::move(validated).value());
   st.validate_ms = clock.lap();
 
@@ -82,7 +83,10 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
   // on reactors, and it must not run the constructors a second time.
   if (!options.keep_init_func) rewrite.remove_exports.push_back(*init_name);
   if (module->find_export("_initialize")) rewrite.remove_exports.push_back("_initialize");
-  preinit::BoundedVectorSink sink(options.max_output_bytes);
+  using preinit::Setting;
+  preinit::BoundedVectorSink sink(options.max_output_bytes,
+                                  preinit::setting_name(Setting::kMaxOutputSize, options.setting_names),
+                                  preinit::setting_value(Setting::kMaxOutputSize, options.max_output_bytes, options.setting_names));
   KILN_TRY(rewrite_module(*module, *snapshot, rewrite, sink));
   st.rewrite_ms = clock.lap();
   st.output_bytes = sink.bytes().size();

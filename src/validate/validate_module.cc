@@ -60,7 +60,9 @@ void check_imports_and_definitions(const Module& module) {
     check_table_type(module.tables[i], table_offset);
 
   const uint64_t memory_offset = section_offset(module, SectionId::kMemory);
-  if (module.memories.size() > 1 && !module.features.multi_memory) fail_invalid(memory_offset, "multiple memories");
+  // The spec's wording, with the feature named so front ends can say how to turn it on.
+  if (module.memories.size() > 1 && !module.features.multi_memory)
+    throw Failure{Error{ErrorCode::kInvalid, memory_offset, "multiple memories", "multi-memory"}};
   for (size_t i = module.imported_memories; i < module.memories.size(); ++i)
     check_memory_type(module.memories[i], memory_offset);
 }

@@ -27,9 +27,16 @@ const char* error_code_name(ErrorCode code);
 inline constexpr uint64_t kNoOffset = ~uint64_t{0};
 
 struct Error {
+  Error() = default;
+  Error(ErrorCode code_in, uint64_t offset_in, std::string message_in, std::string feature_in = {})
+      : code(code_in), offset(offset_in), message(std::move(message_in)), feature(std::move(feature_in)) {}
+
   ErrorCode code = ErrorCode::kMalformed;
   uint64_t offset = kNoOffset;  // byte offset in the input, when there is one
   std::string message;
+  // A feature the input needs but the options turned off ("bulk-memory"),
+  // so that each front end can say how to turn it on; empty otherwise.
+  std::string feature;
 
   bool has_offset() const { return offset != kNoOffset; }
 };

@@ -1,14 +1,17 @@
-// Feature flags: which proposals beyond WebAssembly 2.0 the decoder and validator accept.
+// Feature flags: which parts of WebAssembly beyond the 1.0 core the decoder and validator accept.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace kiln {
 
-// WebAssembly 2.0 (bulk memory, reference types, SIMD, multi-value, sign
-// extension, saturating conversions) is always on; SIMD can be turned off to
-// mirror Wizer's `--wasm-simd=false`.
+// WebAssembly 2.0's features (SIMD, reference types, bulk memory, multi-value)
+// are on by default and can be turned off, mirroring Wizer's `--wasm-*=false`;
+// sign extension, saturating conversions and mutable globals are always on.
+// The later proposals are off unless asked for.
 struct Features {
   bool simd = true;
   bool relaxed_simd = false;
@@ -16,9 +19,36 @@ struct Features {
   bool memory64 = false;
   bool tail_call = false;
   bool extended_const = false;
+  bool reference_types = true;
+  bool bulk_memory = true;
+  bool multi_value = true;
 
-  static Features all() { return {true, true, true, true, true, true}; }
+  static Features all() {
+    Features f;
+    f.relaxed_simd = f.multi_memory = f.memory64 = f.tail_call = f.extended_const = true;
+    return f;
+  }
 };
+
+// One switchable feature, for messages that say which one an input needs.
+enum class Feature : uint8_t {
+  kSimd, kRelaxedSimd, kMultiMemory, kMemory64, kTailCall, kExtendedConst, kReferenceTypes, kBulkMemory, kMultiValue,
+};
+
+bool is_enabled(const Features& features, Feature feature);
+// The command-line spelling, as set_feature takes it: "bulk-memory".
+std::string_view feature_name(Feature feature);
+// The Features member: "bulk_memory".
+std::string feature_member(std::string_view name);
+
+// Refuses an input that needs `feature` while it is off, at `offset`, with
+// the wording of Wizer's validator ("bulk memory support is not enabled");
+// the Error's `feature` names it so the caller can say how to turn it on.
+[[noreturn]] void fail_disabled(Feature feature, uint64_t offset);
+
+// The message of an error that names a turned-off feature, followed by how to
+// turn it on (`how`: "--wasm-bulk-memory=true", "Options::features.bulk_memory").
+std::string message_with_feature_hint(const std::string& message, std::string_view feature, std::string_view how);
 
 // Sets the flag named like the command-line spelling ("multi-memory",
 // "memory64", ...). Returns false for an unknown name.

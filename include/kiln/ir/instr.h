@@ -63,6 +63,8 @@ class InstrReader {
   void read_immediates(Instr& instr, Imm imm);
   void read_memarg(Instr& instr, unsigned natural_align_log2);
   [[noreturn]] void fail_illegal(uint64_t at);
+  void check_feature(OpFeature needed, uint64_t at) const;
+  [[noreturn]] void fail_needing(Feature feature, uint64_t at, const char* message) const;
 
   ByteReader reader_;
   Features features_;

@@ -17,8 +17,8 @@ enum class Imm : uint8_t {
   kLane2, kLane4, kLane8, kLane16,
 };
 
-// Which feature flag an opcode needs (WebAssembly 2.0 core needs none).
-enum class OpFeature : uint8_t { kCore, kSimd, kRelaxedSimd, kTailCall };
+// Which feature flag an opcode needs (the always-on core needs none).
+enum class OpFeature : uint8_t { kCore, kSimd, kRelaxedSimd, kTailCall, kBulkMemory, kReferenceTypes };
 
 enum class Opcode : uint16_t {
 #define KILN_OP(ident, prefix, code, text, imm, params, results, feature) k##ident,
