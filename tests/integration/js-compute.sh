@@ -7,6 +7,20 @@ source "$(dirname "$0")/lib.sh"
 npm_recipe js-compute
 rm -rf bin
 
+# The override: @bytecodealliance/wizer is now the path of KILN, else of the first kiln on PATH, else an error.
+node=$(command -v node)
+shim() {  # KILN-or-empty PATH: what the package exports
+  (if [ -n "$1" ]; then export KILN=$1; else unset KILN; fi
+   PATH=$2 "$node" --input-type=module -e "console.log((await import('@bytecodealliance/wizer')).default)" 2>&1)
+}
+got=$(shim "$wrapper" "$PATH")
+[ "$got" = "$wrapper" ] || fail "with KILN set, the package gives $got"
+got=$(shim "" "$work:$PATH")
+[ "$got" = "$work/kiln" ] || fail "the package does not find kiln on PATH: $got"
+got=$(shim "" /nonexistent) && fail "without any kiln, the package gives $got"
+echo "$got" | grep -q 'set KILN to its path or put `kiln` on PATH' ||
+  fail "without any kiln, the package does not say how to provide one: $got"
+
 stamp="kiln-$$-$RANDOM"
 BUILD_STAMP=$stamp KILN=$wrapper npm run --silent build ||
   fail "js-compute-runtime failed with kiln"
