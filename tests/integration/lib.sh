@@ -1,6 +1,6 @@
 # Shared by the integration recipes (sourced): skipping, the kiln wrapper that logs each run, and npm
 # projects installed once into a cache under build/ and reused while their package.json is unchanged.
-# A recipe exits 0 (passed), 1 (failed) or 77 (skipped, the reason on the last line of its output).
+# A recipe exits 0 (passed), 1 (failed, with a "FAIL: why" line) or 77 (skipped, with "SKIP: why").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here=$root/tests/integration
@@ -37,9 +37,9 @@ WRAP
 }
 
 # npm_project NAME EXAMPLE_DIR (call `need node npm` first): copies the example into the cache folder NAME
-# (in place of the last copy, node_modules aside) and installs its
-# dependencies there, once: node_modules is reused while package.json (after the edits below) is the same.
-# "file:../../tools/..." overrides are made absolute, since the copy lives elsewhere.
+# (in place of the last copy, node_modules aside) and installs its dependencies there, once: node_modules
+# is reused while package.json (after the edit below) is the same. "file:../../tools/..." overrides are
+# made absolute, since the copy lives elsewhere.
 npm_project() {
   local dir=$integ_dir/npm/$1 src=$2
   mkdir -p "$dir"
@@ -55,7 +55,7 @@ npm_project() {
   local stamp
   stamp=$(sha256sum "$dir/package.json" | cut -d' ' -f1)
   if [ "$(cat "$dir/node_modules/.kiln-installed" 2>/dev/null)" != "$stamp" ]; then
-    echo "npm install in $dir (first run: downloads the packages)" >&2
+    echo "npm install in $dir (its package.json is new or changed)" >&2
     rm -rf "$dir/node_modules" "$dir/package-lock.json"  # a new package.json starts from nothing
     (cd "$dir" && npm_config_cache=$integ_dir/npm-cache npm install --no-audit --no-fund \
       --no-update-notifier --prefer-offline --loglevel=error) >&2 || fail "npm install failed in $dir"
@@ -72,4 +72,36 @@ npm_recipe() {
   work=$(work_dir "$1")
   wrapper=$(kiln_wrapper "$work")
   cd "$project"
+}
+
+# cpp_recipe: how a recipe for examples/cpp starts: installs clang's wasm32-wasi libraries when it can
+# (skips when they are missing), and sets work and wrapper as npm_recipe does.
+cpp_recipe() {
+  need node
+  "$root/tools/install-deps" clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 \
+    libc++abi-14-dev-wasm32 || true
+  need clang++ llvm-ar
+  [ -f /usr/lib/wasm32-wasi/libc++.a ] || skip "no C++ library for wasm32-wasi (package libc++-14-dev-wasm32)"
+  work=$(work_dir "$1")
+  wrapper=$(kiln_wrapper "$work")
+}
+
+# check_prime_index BUILD_DIR: examples/cpp's outputs there. The pre-initialized module's _start must print
+# exactly what the plain module prints when its constructors and then main run, without the constructors'
+# own stderr line; and the build must have run the wrapper.
+check_prime_index() {
+  local build=$1 args=(1 2 1000 7919 20000 20001) name
+  grep -q -- '-r _start=wizer.resume' "$work/kiln.log" || fail "the build did not run the kiln it was given"
+  echo "kiln ran: $(head -1 "$work/kiln.log")"
+  for name in plain preinit; do
+    local file=$build/prime_index.wasm chain=wizer.initialize,wizer.resume
+    [ "$name" = preinit ] && file=$build/prime_index.preinit.wasm chain=
+    WASI_RUN_EXPORTS=$chain node --no-warnings "$here/wasi_run.mjs" "$file" "${args[@]}" \
+      >"$work/$name.out" 2>"$work/$name.err" || { cat "$work/$name.err"; fail "the $name module failed"; }
+  done
+  cat "$work/preinit.out"
+  [ -s "$work/plain.out" ] || fail "the plain module printed nothing"
+  grep -q 'building the prime index' "$work/plain.err" || fail "the plain module's constructors printed nothing"
+  diff "$work/plain.out" "$work/preinit.out" || fail "the pre-initialized module prints something else"
+  [ ! -s "$work/preinit.err" ] || fail "the pre-initialized module wrote to stderr: $(cat "$work/preinit.err")"
 }
