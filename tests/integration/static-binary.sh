@@ -19,16 +19,24 @@ case $loader in *"not a dynamic executable"*) ;; *) fail "ldd lists dynamic depe
 
 input=$root/corpus/demo/primes.wasm
 "$KILN" "$input" -o "$work/dynamic.wasm" || fail "the dynamic build failed on $input"
+# Nothing but the binary and its input: no loader, no libc, no libstdc++, no /proc or /dev.
+mkdir -p "$work/root"
+cp "$KILN_STATIC" "$work/root/kiln" && cp "$input" "$work/root/in.wasm"
 if [ "$(id -u)" -eq 0 ] && command -v chroot >/dev/null; then
-  # Nothing but the binary and its input: no loader, no libc, no libstdc++, no /proc or /dev.
-  mkdir -p "$work/root"
-  cp "$KILN_STATIC" "$work/root/kiln" && cp "$input" "$work/root/in.wasm"
-  chroot "$work/root" /kiln /in.wasm -o /out.wasm || fail "the static build does not run in an empty root"
-  mv "$work/root/out.wasm" "$work/static.wasm"
-  echo "ran in an empty chroot"
+  rc=0
+  chroot "$work/root" /kiln /in.wasm -o /out.wasm 2>"$work/chroot.err" || rc=$?
+  cat "$work/chroot.err"
+  if grep -q 'cannot change root directory' "$work/chroot.err"; then
+    echo "note: chroot is not permitted here; running the copy in place instead"
+  else
+    [ "$rc" -eq 0 ] || fail "the static build does not run in an empty root"
+    echo "ran in an empty chroot"
+  fi
 else
-  echo "note: not root, so not run in an empty chroot; running it here instead"
-  "$KILN_STATIC" "$input" -o "$work/static.wasm" || fail "the static build failed on $input"
+  echo "note: not root, so not run in an empty chroot; running the copy in place instead"
 fi
+[ -f "$work/root/out.wasm" ] || "$work/root/kiln" "$input" -o "$work/root/out.wasm" ||
+  fail "the static build failed on $input"
+mv "$work/root/out.wasm" "$work/static.wasm"
 cmp "$work/dynamic.wasm" "$work/static.wasm" || fail "the static and dynamic builds write different outputs"
 echo "outputs identical: $(stat -c %s "$work/static.wasm") bytes"
