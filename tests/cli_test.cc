@@ -90,3 +90,48 @@ TEST_CASE("kiln reports unreadable input and bad usage with exit code 1") {
   CHECK(version.exit_code == 0);
   CHECK(version.output.rfind("kiln ", 0) == 0);
 }
+
+TEST_CASE("kiln reads text modules (.wat) wherever it reads binaries") {
+  const std::string text =
+      "(module (memory (export \"memory\") 1) (global $g (mut i32) (i32.const 0))\n"
+      "  (func (export \"wizer-initialize\") (global.set $g (i32.const 42)) (i32.store (i32.const 8) (i32.const 7)))\n"
+      "  (func (export \"get\") (result i32) (global.get $g)))\n";
+  const std::string wat = write_temp(ByteVec(text.begin(), text.end()), ".wat");
+  CHECK(run_kiln("validate " + wat).exit_code == 0);
+  const RunResult ran = run_kiln("run " + wat + " --invoke get");
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.output == "0\n");
+  const std::string out = write_temp({}, ".wasm");
+  const RunResult pre = run_kiln(wat + " -o " + out);
+  CHECK_MESSAGE(pre.exit_code == 0, pre.output);
+  const RunResult after = run_kiln("run " + out + " --invoke get");
+  CHECK(after.output == "42\n");
+
+  // --preload NAME=FILE.wat: a text module provides the main module's import.
+  const std::string lib_text = "(module (func (export \"seven\") (result i32) (i32.const 7)))";
+  const std::string lib = write_temp(ByteVec(lib_text.begin(), lib_text.end()), ".wat");
+  const std::string main_text =
+      "(module (import \"lib\" \"seven\" (func $seven (result i32))) (global $g (mut i32) (i32.const 0))\n"
+      "  (func (export \"wizer-initialize\") (global.set $g (call $seven)))\n"
+      "  (func (export \"get\") (result i32) (global.get $g)))";
+  const std::string main = write_temp(ByteVec(main_text.begin(), main_text.end()), ".wat");
+  const RunResult preloaded = run_kiln("--preload lib=" + lib + " " + main + " -o " + out);
+  CHECK_MESSAGE(preloaded.exit_code == 0, preloaded.output);
+
+  const std::string broken_text = "(module\n  (func (i32.const 1) (i32.add1)))";
+  const std::string broken = write_temp(ByteVec(broken_text.begin(), broken_text.end()), ".wat");
+  const RunResult bad = run_kiln("validate " + broken);
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.output == broken + ": error: " + broken + ":2:24: unknown operator i32.add1\n");
+  const std::string invalid_text = "(module (func (result i32)))";
+  const std::string invalid = write_temp(ByteVec(invalid_text.begin(), invalid_text.end()), ".wat");
+  const RunResult invalid_run = run_kiln("validate " + invalid);
+  CHECK(invalid_run.exit_code == 1);
+  CHECK(invalid_run.output.starts_with(invalid + ": error: type mismatch"));
+  CHECK(invalid_run.output.find("of the module assembled from the text)") != std::string::npos);
+  std::remove(invalid.c_str());
+  const RunResult bad_pre = run_kiln(broken + " -o " + out);
+  CHECK(bad_pre.exit_code == 1);
+  CHECK(bad_pre.output.find(broken + ":2:24: unknown operator i32.add1") != std::string::npos);
+  for (const std::string& path : {wat, out, lib, main, broken}) std::remove(path.c_str());
+}

@@ -499,10 +499,12 @@ TEST_CASE("kiln spectest: failures, the N/M line and the exit status") {
   const auto [pass_code, pass_out] = run((dir.path / "pass.json").string());
   CHECK(pass_code == 0);
   // The interpreter runs the script's execution command too.
-  CHECK(pass_out == "3 commands: 0 skipped (need an interpreter), 1 not applicable (text format)\n2/2 passed\n");
+  CHECK(pass_out == "3 commands: 0 skipped, 1 not applicable (text format in JSON)\n2/2 passed\n");
   const auto [no_exec_code, no_exec_out] = run("--no-exec " + (dir.path / "pass.json").string());
   CHECK(no_exec_code == 0);
-  CHECK(no_exec_out == "3 commands: 1 skipped (need an interpreter), 1 not applicable (text format)\n1/1 passed\n");
+  CHECK(no_exec_out ==
+        "3 commands: 1 skipped, 1 not applicable (text format in JSON)\n"
+        "  1 skipped: runs code, and no executor was given (--no-exec)\n1/1 passed\n");
   const auto [fail_code, fail_out] = run("--enable-multi-memory " + (dir.path / "fail.json").string());
   CHECK(fail_code == 1);
   CHECK(
@@ -510,5 +512,13 @@ TEST_CASE("kiln spectest: failures, the N/M line and the exit status") {
       std::string::npos);
   CHECK(fail_out.ends_with("0/1 passed\n"));
   CHECK(run("--enable-teleport x.json").first == 1);
+  // A .wast script is read by kiln's text reader, its text modules checked too.
+  dir.write_text("s.wast",
+                 "(module (func (export \"f\") (result i32) (i32.const 7)))\n"
+                 "(assert_return (invoke \"f\") (i32.const 7))\n"
+                 "(assert_malformed (module quote \"(func i32.add1)\") \"unknown operator\")\n");
+  const auto [wast_code, wast_out] = run((dir.path / "s.wast").string());
+  CHECK(wast_code == 0);
+  CHECK(wast_out == "3 commands: 0 skipped, 0 not applicable (text format in JSON)\n3/3 passed\n");
   CHECK(run((dir.path / "absent.json").string()).first == 1);
 }

@@ -91,4 +91,13 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
 
 const char* version();
 
+// Reads a module file ("-": standard input) for preinitialize and the other
+// commands: a binary module as is, anything else (no leading NUL byte of
+// the "\0asm" magic) as a text module (.wat) assembled by kiln's text reader, the way Wizer accepts
+// .wat input. Text errors say "FILE:LINE:COLUMN: what" and carry no byte offset.
+// `was_text`, when given, says which it was (a later byte offset is then one
+// into the assembled binary, not into the file).
+Result<std::vector<uint8_t>> read_module_file(const std::string& path, const Features& features = Features::all(),
+                                              bool* was_text = nullptr);
+
 }  // namespace kiln

@@ -108,37 +108,40 @@ std::string_view ByteReader::read_name() {
   return text;
 }
 
+size_t utf8_sequence_length(std::string_view text, size_t pos) {
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data()) + pos;
+  const size_t available = text.size() - pos;
+  const uint8_t b = *p;
+  if (b < 0x80) return 1;
+  size_t extra;
+  uint32_t cp;
+  if ((b & 0xe0) == 0xc0) {
+    extra = 1;
+    cp = b & 0x1fu;
+  } else if ((b & 0xf0) == 0xe0) {
+    extra = 2;
+    cp = b & 0x0fu;
+  } else if ((b & 0xf8) == 0xf0) {
+    extra = 3;
+    cp = b & 0x07u;
+  } else {
+    return 0;
+  }
+  if (available <= extra) return 0;
+  for (size_t i = 1; i <= extra; ++i) {
+    if ((p[i] & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3fu);
+  }
+  static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+  if (cp < kMinForLength[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return extra + 1;
+}
+
 bool is_valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    const uint8_t b = *p;
-    if (b < 0x80) {
-      ++p;
-      continue;
-    }
-    size_t extra;
-    uint32_t cp;
-    if ((b & 0xe0) == 0xc0) {
-      extra = 1;
-      cp = b & 0x1fu;
-    } else if ((b & 0xf0) == 0xe0) {
-      extra = 2;
-      cp = b & 0x0fu;
-    } else if ((b & 0xf8) == 0xf0) {
-      extra = 3;
-      cp = b & 0x07u;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) <= extra) return false;
-    for (size_t i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3fu);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    p += extra + 1;
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t length = utf8_sequence_length(text, pos);
+    if (length == 0) return false;
+    pos += length;
   }
   return true;
 }

@@ -8,6 +8,7 @@
 #include "feature_flags.h"
 #include "kiln/base/file_io.h"
 #include "kiln/decode/decode.h"
+#include "kiln/kiln.h"
 #include "kiln/encode/encode.h"
 #include "kiln/validate/validate.h"
 
@@ -55,7 +56,7 @@ int info_command(std::span<char* const> args) {
     std::fputs("usage: kiln info [--enable-FEATURE...] FILE\n", stderr);
     return 1;
   }
-  auto bytes = read_file(path);
+  auto bytes = read_module_file(path, features);
   if (!bytes) {
     std::fprintf(stderr, "%s: error: %s\n", path.c_str(), bytes.error().message.c_str());
     return 1;

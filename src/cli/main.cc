@@ -13,8 +13,9 @@ constexpr const char* kCommands =
     "  kiln info [--enable-FEATURE...] FILE       sections, index spaces, segments, decode/validate time\n"
     "  kiln run [--fuel N] [--enable-FEATURE...] FILE [--invoke NAME] [ARGS...]\n"
     "                                             call an export (default _start) in kiln's interpreter\n"
-    "  kiln spectest [--enable-FEATURE...] FILE.json\n"
-    "                                             run one wast2json spec script\n"
+    "  kiln spectest [--enable-FEATURE...] FILE.wast|FILE.json\n"
+    "                                             run one spec script (.wast, or wast2json's conversion)\n"
+    "every command that reads a module also reads the text format (.wat)\n"
     "features: simd (on by default), relaxed-simd, multi-memory, memory64, tail-call, extended-const, all;\n"
     "--disable-FEATURE turns one off\n";
 

@@ -290,7 +290,7 @@ int preinit_command(std::span<char* const> args) {
                  p.output.c_str());
     return 1;
   }
-  auto input = read_file(p.input);
+  auto input = read_module_file(p.input, p.options.features);
   if (!input) {
     std::fprintf(stderr, "kiln: error: %s\n", input.error().message.c_str());
     return 1;

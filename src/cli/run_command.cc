@@ -9,6 +9,7 @@
 #include "feature_flags.h"
 #include "kiln/base/file_io.h"
 #include "kiln/decode/decode.h"
+#include "kiln/kiln.h"
 #include "kiln/interp/interp.h"
 #include "kiln/validate/validate.h"
 #include "kiln/wasi/wasi.h"
@@ -85,7 +86,7 @@ int run_command(std::span<char* const> args) {
     std::fputs(kRunUsage, stderr);
     return 1;
   }
-  auto bytes = read_file(path);
+  auto bytes = read_module_file(path, features);
   if (!bytes) return fail_with(bytes.error().message);
   auto decoded = decode_module(std::move(*bytes), features);
   if (!decoded) return fail_with(path + ":0x" + [&] {

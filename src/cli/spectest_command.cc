@@ -1,4 +1,4 @@
-// `kiln spectest`: run one wast2json script and print its failures and a "N/M passed" line.
+// `kiln spectest`: run one spec script (.wast, or wast2json's .json) and print its failures and a "N/M passed" line.
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
@@ -14,7 +14,8 @@ namespace kiln::cli {
 namespace {
 
 constexpr const char* kSpectestUsage =
-    "usage: kiln spectest [--enable-FEATURE...] [--no-exec] FILE.json\n"
+    "usage: kiln spectest [--enable-FEATURE...] [--no-exec] FILE.wast|FILE.json\n"
+    "  FILE.wast is read by kiln's text reader; FILE.json is wast2json's conversion\n"
     "  --no-exec checks decoding and validation only, skipping commands that run code\n";
 
 }  // namespace
@@ -51,7 +52,8 @@ int spectest_command(std::span<char* const> args) {
 
   std::unique_ptr<spectest::InterpExecutor> executor;
   if (execute) executor = std::make_unique<spectest::InterpExecutor>();
-  auto report = spectest::run_script_file(path, features, executor.get());
+  auto report = path.ends_with(".wast") ? spectest::run_wast_file(path, features, executor.get())
+                                        : spectest::run_script_file(path, features, executor.get());
   if (!report.ok()) {
     std::fprintf(stderr, "kiln spectest: %s\n", report.error().message.c_str());
     return 1;
@@ -60,9 +62,9 @@ int spectest_command(std::span<char* const> args) {
     std::printf("%s\n", spectest::format_failure(failure).c_str());
   }
   const spectest::Tally total = report->total();
-  std::printf("%" PRIu64 " commands: %" PRIu64 " skipped (need an interpreter), %" PRIu64
-              " not applicable (text format)\n",
+  std::printf("%" PRIu64 " commands: %" PRIu64 " skipped, %" PRIu64 " not applicable (text format in JSON)\n",
               total.total(), total.skipped, total.not_applicable);
+  for (const auto& [reason, count] : report->skip_reasons) std::printf("  %" PRIu64 " skipped: %s\n", count, reason.c_str());
   std::printf("%" PRIu64 "/%" PRIu64 " passed\n", total.passed, total.passed + total.failed);
   return total.failed == 0 ? 0 : 1;
 }

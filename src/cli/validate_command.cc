@@ -7,6 +7,7 @@
 #include "feature_flags.h"
 #include "kiln/base/file_io.h"
 #include "kiln/decode/decode.h"
+#include "kiln/kiln.h"
 #include "kiln/validate/validate.h"
 
 namespace kiln::cli {
@@ -34,7 +35,8 @@ int validate_command(std::span<char* const> args) {
     std::fputs("usage: kiln validate [--enable-FEATURE...] FILE\n", stderr);
     return 1;
   }
-  auto bytes = read_file(path);
+  bool was_text = false;
+  auto bytes = read_module_file(path, features, &was_text);
   if (!bytes) {
     std::fprintf(stderr, "%s: error: %s\n", path.c_str(), bytes.error().message.c_str());
     return 1;
@@ -49,7 +51,10 @@ int validate_command(std::span<char* const> args) {
   if (status.ok()) return 0;
   const Error& error = status.error();
   const std::string message = message_with_enable_hint(error);
-  if (error.has_offset())
+  if (error.has_offset() && was_text)
+    std::fprintf(stderr, "%s: error: %s (at 0x%" PRIx64 " of the module assembled from the text)\n", path.c_str(),
+                 message.c_str(), error.offset);
+  else if (error.has_offset())
     std::fprintf(stderr, "%s:0x%" PRIx64 ": error: %s\n", path.c_str(), error.offset, message.c_str());
   else
     std::fprintf(stderr, "%s: error: %s\n", path.c_str(), message.c_str());

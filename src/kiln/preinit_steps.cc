@@ -165,7 +165,7 @@ Status provide_imports(Store& store, Linker& linker, const Module& module, const
   if (options.allow_wasi) KILN_TRY(provide_wasi(store, linker, options));
   for (const HostImport& host : options.host_imports) linker.define_func(store, host.module, host.name, host.type, host.function);
   for (const auto& [name, path] : options.preloads) {
-    auto bytes = read_file(path);
+    auto bytes = read_module_file(path, options.features);
     if (!bytes) return Error{ErrorCode::kIo, kNoOffset, "preload " + name + "=" + path + ": " + bytes.error().message};
     // A preload's decoding or validation error, named as the preload's.
     auto preload_error = [&](Error error) {

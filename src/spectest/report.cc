@@ -33,6 +33,7 @@ ScriptReport& ScriptReport::operator+=(const ScriptReport& other) {
   for (size_t i = 0; i < kCommandTypeCount; ++i) by_type[i] += other.by_type[i];
   failures.insert(failures.end(), other.failures.begin(), other.failures.end());
   phase_mismatches += other.phase_mismatches;
+  for (const auto& [reason, count] : other.skip_reasons) skip_reasons[reason] += count;
   return *this;
 }
 

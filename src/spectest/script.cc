@@ -28,6 +28,8 @@ constexpr CommandName kCommandNames[kCommandTypeCount] = {
     {CommandType::kAssertMalformed, "assert_malformed"},
     {CommandType::kAssertUnlinkable, "assert_unlinkable"},
     {CommandType::kAssertUninstantiable, "assert_uninstantiable"},
+    {CommandType::kAssertException, "assert_exception"},
+    {CommandType::kModuleInstance, "module_instance"},
 };
 
 }  // namespace
@@ -97,9 +99,20 @@ const char* nan_class_name(NanClass nan) { return nan == NanClass::kCanonical ? 
 
 }  // namespace
 
+const char* ref_kind_name(RefKind kind) {
+  constexpr const char* kNames[] = {"", "ref.null", "ref.host", "ref.i31", "ref.struct",
+                                    "ref.array", "ref.eq", "ref.any", "ref.exn"};
+  return kNames[static_cast<size_t>(kind)];
+}
+
 std::string spec_value_text(const SpecValue& value) {
+  if (value.ref_kind != RefKind::kNone) {
+    std::string out = ref_kind_name(value.ref_kind);
+    if (value.has_value && value.ref_kind == RefKind::kHost) out += ' ' + std::to_string(value.bits());
+    return out;
+  }
   std::string out = val_type_name(value.type);
-  if (!value.has_value) return out;
+  if (!value.has_value) return value.non_null ? out + ":non-null" : out;
   if (value.type == ValType::kV128) {
     out += ' ';
     out += lane_type_name(value.lane_type);
@@ -153,6 +166,7 @@ class CommandReader {
       case CommandType::kAssertReturn:
       case CommandType::kAssertTrap:
       case CommandType::kAssertExhaustion:
+      case CommandType::kAssertException:
         cmd.action = read_action(field(json_, "action"));
         if (cmd.type == CommandType::kAssertTrap || cmd.type == CommandType::kAssertExhaustion) {
           cmd.text = string_field(json_, "text");
@@ -176,6 +190,7 @@ class CommandReader {
         cmd.text = string_field(json_, "text");
         cmd.module_type = read_module_type(cmd.filename);
         break;
+      case CommandType::kModuleInstance: bad("module instances exist only in .wast scripts");
     }
     return cmd;
   }

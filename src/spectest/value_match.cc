@@ -24,8 +24,10 @@ uint64_t scalar_mask(ValType type) {
 }  // namespace
 
 bool value_matches(const SpecValue& expected, const SpecValue& actual) {
+  // kiln's executor produces no 3.0 reference values, so such an expectation never matches.
+  if (expected.ref_kind != RefKind::kNone || actual.ref_kind != RefKind::kNone) return false;
   if (expected.type != actual.type) return false;
-  if (!expected.has_value) return true;
+  if (!expected.has_value) return !expected.non_null || !actual.is_null;
   if (is_ref_type(expected.type)) {
     if (expected.is_null || actual.is_null) return expected.is_null == actual.is_null;
     // A funcref cannot be written in a script except as null, so any

@@ -72,5 +72,7 @@ class ByteReader {
 };
 
 bool is_valid_utf8(std::string_view text);
+// Bytes in the UTF-8 sequence starting at text[pos] (pos < size), or 0 when it is malformed.
+size_t utf8_sequence_length(std::string_view text, size_t pos);
 
 }  // namespace kiln

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,8 +49,8 @@ enum class Verdict : uint8_t { kPassed, kFailed, kSkipped, kNotApplicable };
 struct Tally {
   uint64_t passed = 0;
   uint64_t failed = 0;
-  uint64_t skipped = 0;         // needs an executor, or none was given
-  uint64_t not_applicable = 0;  // tests the text format, which kiln does not parse
+  uint64_t skipped = 0;         // the engine cannot run it yet (the report keeps the reason)
+  uint64_t not_applicable = 0;  // JSON scripts: tests the text format, which a converted script cannot
 
   void add(Verdict verdict);
   Tally& operator+=(const Tally& other);
@@ -75,6 +76,7 @@ struct ScriptReport {
   // error came from the other phase (a malformed module reported as invalid
   // or the reverse). Not failures, but worth a look.
   uint64_t phase_mismatches = 0;
+  std::map<std::string, uint64_t> skip_reasons;  // reason -> commands skipped for it
 
   Tally total() const;
   ScriptReport& operator+=(const ScriptReport& other);
@@ -92,6 +94,8 @@ ScriptReport run_script(const Script& script, const RunOptions& options);
 // Loads the JSON at `path` and runs it with module files taken from its
 // folder. An unreadable or malformed script is an Error, not a report.
 Result<ScriptReport> run_script_file(const std::string& path, const Features& features, Executor* executor = nullptr);
+// The same for a .wast script, read by kiln's text reader.
+Result<ScriptReport> run_wast_file(const std::string& path, const Features& features, Executor* executor = nullptr);
 
 // The encoder must reproduce a decoded module: copy mode gives back the
 // input bytes, and re-encoding is stable (its output decodes, validates and

@@ -1,4 +1,4 @@
-// The model of a wast2json script: commands, actions and spec values, parsed from the JSON form.
+// The model of a spec script: commands, actions and spec values, read from wast2json's JSON or from .wast directly.
 #pragma once
 
 #include <array>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kiln/base/result.h"
+#include "kiln/ir/features.h"
 #include "kiln/ir/types.h"
 #include "kiln/spectest/json.h"
 
@@ -26,8 +27,10 @@ enum class CommandType : uint8_t {
   kAssertMalformed,
   kAssertUnlinkable,
   kAssertUninstantiable,
+  kAssertException,  // the action must throw a WebAssembly exception
+  kModuleInstance,   // "(module instance $I $M)": instantiates a "(module definition $M ...)"
 };
-inline constexpr size_t kCommandTypeCount = 10;
+inline constexpr size_t kCommandTypeCount = 12;
 
 const char* command_type_name(CommandType type);  // the wast2json spelling: "assert_return"
 std::optional<CommandType> command_type_from_name(std::string_view name);
@@ -39,6 +42,13 @@ enum class LaneType : uint8_t { kNone, kI8, kI16, kI32, kI64, kF32, kF64 };
 
 size_t lane_count(LaneType lane);  // 16, 8, 4, 2, 4, 2; 0 for kNone
 size_t lane_bytes(LaneType lane);  // 1, 2, 4, 8, 4, 8; 0 for kNone
+
+// WebAssembly 3.0 reference results and arguments that kiln's ValType has no
+// type for yet: a null of any type ("ref.null" alone or of a GC heap type),
+// a host reference ("ref.host N"), or any non-null reference of a GC kind.
+enum class RefKind : uint8_t { kNone, kNull, kHost, kI31, kStruct, kArray, kEq, kAny, kExn };
+
+const char* ref_kind_name(RefKind kind);  // "ref.i31", ...
 
 // An expected float result may be any NaN of a class instead of exact bits.
 enum class NanClass : uint8_t { kNone, kCanonical, kArithmetic };
@@ -54,6 +64,8 @@ struct SpecValue {
   std::array<NanClass, 4> nan{};
   bool is_null = false;   // a reference: "null"
   bool has_value = true;  // false when the JSON left out "value" (any reference of the type matches)
+  bool non_null = false;  // with !has_value: "(ref.func)" / "(ref.extern)" match only non-null references
+  RefKind ref_kind = RefKind::kNone;  // not kNone: a 3.0 reference (type is then meaningless)
 
   uint64_t bits() const;              // scalar bits, or the host reference number of an externref
   uint64_t lane(size_t index) const;  // v128 lane, zero-extended
@@ -75,7 +87,7 @@ struct Action {
 struct Command {
   CommandType type = CommandType::kModule;
   uint32_t line = 0;
-  std::string filename;  // module file, relative to the script's folder
+  std::string filename;  // module file, relative to the script's folder (JSON scripts)
   std::string name;      // module/register: the "$name" of a module
   std::string as;        // register: the import module name it becomes
   ModuleType module_type = ModuleType::kBinary;
@@ -85,6 +97,17 @@ struct Command {
   // Relaxed SIMD: each alternative is a complete result list, any one of
   // which passes. Empty unless the script used "either".
   std::vector<std::vector<SpecValue>> either;
+
+  // Modules of a .wast script are held in memory instead of files. A text
+  // module that does not assemble keeps its error (the runner reports it);
+  // "(module quote ...)" keeps its text, assembled when the command runs,
+  // and has module_type kText.
+  bool in_memory = false;
+  std::vector<uint8_t> module_bytes;
+  std::string module_text;
+  std::optional<Error> module_error;
+  bool definition = false;   // "(module definition ...)": validated and kept under `name`, not instantiated
+  std::string instance_of;   // kModuleInstance: the definition's "$name" (empty: the last definition)
 };
 
 struct Script {
@@ -98,5 +121,13 @@ Result<Script> script_from_json(const JsonValue& json);
 // parse_json + script_from_json.
 Result<Script> parse_script(std::string_view json_text);
 Result<Script> load_script(const std::string& path);
+
+// Reads a .wast script: modules are assembled by kiln's text reader and held
+// in the commands. Errors (a command that is not one, a bad value) are
+// ErrorCode::kMalformed with "LINE:COLUMN: ".
+// `features` choose between the text format's versions (see text::wat_to_binary).
+Result<Script> parse_wast_script(std::string_view text, std::string source_filename,
+                                 const Features& features = Features::all());
+Result<Script> load_wast_script(const std::string& path, const Features& features = Features::all());
 
 }  // namespace kiln::spectest

@@ -1,0 +1,33 @@
+// Instruction names of the text format: opcodes.def for what the decoder knows, text_ops.def for the rest.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "kiln/ir/opcode.h"
+
+namespace kiln::text::detail {
+
+// Immediate kinds of text_ops.def; kBase marks an opcodes.def entry (see TextOp::imm).
+enum class ExtImm : uint8_t {
+  kBase, kNone, kLabel, kBlockType, kTag, kType, kTypeField, kTypeType, kTypeU32, kTypeData, kTypeElem,
+  kCastRef, kCastRefNull, kBrOnCast, kTryTable,
+};
+
+struct TextOp {
+  uint8_t prefix = 0;  // 0, 0xFB, 0xFC or 0xFD
+  uint32_t code = 0;
+  Imm imm = Imm::kNone;  // meaningful when ext == ExtImm::kBase
+  ExtImm ext = ExtImm::kBase;
+};
+
+// Every instruction spelled `name` ("select" and "ref.test" have two
+// encodings; the parser picks by the immediates). Empty when unknown.
+std::span<const TextOp> find_ops(std::string_view name);
+
+// True for any keyword of the text format or the script language, so that an
+// unexpected keyword can be told apart from an unknown one.
+bool is_known_keyword(std::string_view word);
+
+}  // namespace kiln::text::detail
