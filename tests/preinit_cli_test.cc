@@ -60,7 +60,7 @@ using Names = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("case 12: every spelling of an option with a value gives the same output as the API") {
+TEST_CASE("every spelling of an option with a value gives the same output as the API") {
   Dir dir("order");
   auto expected = preinitialize(read_corpus("order"), all_features());
   REQUIRE(expected.ok());
@@ -92,7 +92,7 @@ TEST_CASE("case 12: every spelling of an option with a value gives the same outp
   }
 }
 
-TEST_CASE("case 12: --keep-init-func as a bare flag or =true keeps the init export") {
+TEST_CASE("--keep-init-func as a bare flag or =true keeps the init export") {
   Dir dir("order");
   const Names kept = {"get", "init_calls", "initialize_calls", "wizer-initialize"};
   for (const std::string flag : {"--keep-init-func", "--keep-init-func=true"}) {
@@ -109,7 +109,7 @@ TEST_CASE("case 12: --keep-init-func as a bare flag or =true keeps the init expo
   CHECK(::access(dir.file("x.wasm").c_str(), F_OK) != 0);
 }
 
-TEST_CASE("case 12: the output file gets the usual permissions, not a temporary file's 0600") {
+TEST_CASE("the output file gets the usual permissions, not a temporary file's 0600") {
   Dir dir("order");
   const std::string out = dir.file("out.wasm");
   REQUIRE(run_command("umask 022; " + kKiln + " " + dir.in + " -o " + out).exit_code == 0);
@@ -118,7 +118,7 @@ TEST_CASE("case 12: the output file gets the usual permissions, not a temporary 
   CHECK((st.st_mode & 0777) == 0644);
 }
 
-TEST_CASE("case 12: standard input when INPUT is '-' or absent, standard output without -o") {
+TEST_CASE("standard input when INPUT is '-' or absent, standard output without -o") {
   Dir dir("order");
   auto expected = preinitialize(read_corpus("order"), all_features());
   REQUIRE(expected.ok());
@@ -143,7 +143,7 @@ TEST_CASE("case 12: standard input when INPUT is '-' or absent, standard output 
   CHECK(dash_out.out == want);
 }
 
-TEST_CASE("case 12: --stats goes to standard error, never into the module on standard output") {
+TEST_CASE("--stats goes to standard error, never into the module on standard output") {
   Dir dir("scattered");
   const Split s = run_split(dir, kKiln + " --stats " + dir.in);
   REQUIRE(s.exit_code == 0);
@@ -158,7 +158,7 @@ TEST_CASE("case 12: --stats goes to standard error, never into the module on sta
   CHECK(quiet.err.empty());
 }
 
-TEST_CASE("case 6: -r DST=SRC on the command line, in each spelling") {
+TEST_CASE("-r DST=SRC on the command line, in each spelling") {
   Dir dir("renames");
   for (const std::string rename :
        {"-r _start=wizer.resume", "-r=_start=wizer.resume", "--rename-func _start=wizer.resume",
@@ -176,7 +176,7 @@ TEST_CASE("case 6: -r DST=SRC on the command line, in each spelling") {
   CHECK(call_fresh(read_bytes(dir.file("over.wasm")), "five") == "i32:6");
 }
 
-TEST_CASE("case 6: conflicting or malformed renames exit 1 with a clear message and no output") {
+TEST_CASE("conflicting or malformed renames exit 1 with a clear message and no output") {
   Dir dir("renames");
   const std::string out = dir.file("out.wasm");
   const CommandResult two_sources = run_command(kKiln + " -r a=five -r a=six " + dir.in + " -o " + out);
@@ -194,7 +194,7 @@ TEST_CASE("case 6: conflicting or malformed renames exit 1 with a clear message 
   CHECK(::access(out.c_str(), F_OK) != 0);
 }
 
-TEST_CASE("case 7: the wizer.initialize fallback is announced on standard error") {
+TEST_CASE("the wizer.initialize fallback is announced on standard error") {
   Dir dir("fallback");
   const Split s = run_split(dir, kKiln + " " + dir.in + " -o " + dir.file("out.wasm"));
   CHECK(s.exit_code == 0);
@@ -208,7 +208,7 @@ TEST_CASE("case 7: the wizer.initialize fallback is announced on standard error"
   CHECK(quiet.err.empty());
 }
 
-TEST_CASE("case 11: the CLI output is deterministic and --max-data-segments caps the segments") {
+TEST_CASE("the CLI output is deterministic and --max-data-segments caps the segments") {
   Dir dir("scattered");
   const std::string a = dir.file("a.wasm"), b = dir.file("b.wasm"), capped = dir.file("capped.wasm");
   REQUIRE(run_command(kKiln + " " + dir.in + " -o " + a).exit_code == 0);
@@ -227,7 +227,7 @@ TEST_CASE("case 11: the CLI output is deterministic and --max-data-segments caps
   CHECK(compare_state(*x.instance, *y.instance).empty());
 }
 
-TEST_CASE("case 12: unknown options and stray arguments are usage errors") {
+TEST_CASE("unknown options and stray arguments are usage errors") {
   Dir dir("order");
   const std::string out = dir.file("out.wasm");
   const CommandResult unknown = run_command(kKiln + " --frobnicate " + dir.in + " -o " + out);

@@ -36,7 +36,7 @@ using Names = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("case 5: the start function, _initialize and the init function run once each, in order") {
+TEST_CASE("the start function, _initialize and the init function run once each, in order") {
   const OracleResult r = expect_equivalent("order", all_features(), {{"get"}, {"initialize_calls"}, {"init_calls"}});
   REQUIRE(!r.output.empty());
   // 123: start, then _initialize, then init; a start function left in the output would make it 1231.
@@ -46,7 +46,7 @@ TEST_CASE("case 5: the start function, _initialize and the init function run onc
   CHECK(r.stats.init_func == "wizer-initialize");
 }
 
-TEST_CASE("case 5: -f _initialize runs _initialize once and removes only it") {
+TEST_CASE("-f _initialize runs _initialize once and removes only it") {
   Options options = all_features();
   options.init_func = "_initialize";
   const OracleResult r = expect_equivalent("order", options, {{"get"}, {"initialize_calls"}, {"init_calls"}});
@@ -59,7 +59,7 @@ TEST_CASE("case 5: -f _initialize runs _initialize once and removes only it") {
 
 // As Wizer does: --keep-init-func keeps the init export, but _initialize is
 // always removed, since hosts call it on reactors and the constructors would run twice.
-TEST_CASE("case 5: keep_init_func keeps the init export, callable again; _initialize still goes") {
+TEST_CASE("keep_init_func keeps the init export, callable again; _initialize still goes") {
   Options options = all_features();
   options.keep_init_func = true;
   const OracleResult r = expect_equivalent(
@@ -69,7 +69,7 @@ TEST_CASE("case 5: keep_init_func keeps the init export, callable again; _initia
   CHECK(call_fresh(r.output, "get") == "i32:123");
 }
 
-TEST_CASE("case 6: -r _start=wizer.resume: the output's _start runs main without the constructors") {
+TEST_CASE("-r _start=wizer.resume: the output's _start runs main without the constructors") {
   Options options = all_features();
   options.renames = {{"_start", "wizer.resume"}};
   const OracleResult r = expect_equivalent(
@@ -81,7 +81,7 @@ TEST_CASE("case 6: -r _start=wizer.resume: the output's _start runs main without
   CHECK(export_names(r.output) == Names{"_start", "five", "six"});
 }
 
-TEST_CASE("case 6: renames onto a new name, over an existing export, and two swapping names") {
+TEST_CASE("renames onto a new name, over an existing export, and two swapping names") {
   Options options = all_features();
   options.renames = {{"renamed", "five"}, {"_start", "six"}};
   OracleResult r = expect_equivalent("renames", options,
@@ -97,7 +97,7 @@ TEST_CASE("case 6: renames onto a new name, over an existing export, and two swa
   CHECK(call_fresh(r.output, "six") == "i32:5");
 }
 
-TEST_CASE("case 6: renames of missing or removed exports, and onto the init function's name, as Wizer does") {
+TEST_CASE("renames of missing or removed exports, and onto the init function's name, as Wizer does") {
   // Observed with Wizer 11.0.3: a rename whose source is absent or is the
   // removed init function does nothing; the init function's name is free again.
   Options options = all_features();
@@ -113,7 +113,7 @@ TEST_CASE("case 6: renames of missing or removed exports, and onto the init func
   CHECK(call_fresh(r.output, "wizer-initialize") == "i32:5");
 }
 
-TEST_CASE("case 6: conflicting renames are refused with a usage error naming the conflict") {
+TEST_CASE("conflicting renames are refused with a usage error naming the conflict") {
   Options options = all_features();
   options.renames = {{"dst", "five"}, {"dst", "six"}};
   auto two_sources = preinitialize(read_corpus("renames"), options);
@@ -128,7 +128,7 @@ TEST_CASE("case 6: conflicting renames are refused with a usage error naming the
   CHECK(one_source_twice.error().message.find("'five'") != std::string::npos);
 }
 
-TEST_CASE("case 7: wizer.initialize is the init function when wizer-initialize is absent, with a note") {
+TEST_CASE("wizer.initialize is the init function when wizer-initialize is absent, with a note") {
   Options options = all_features();
   std::vector<std::string> notes;
   options.note = [&notes](const std::string& text) { notes.push_back(text); };
@@ -153,7 +153,7 @@ TEST_CASE("case 7: wizer.initialize is the init function when wizer-initialize i
   CHECK(!preinitialize(read_corpus("fallback"), options).ok());
 }
 
-TEST_CASE("case 10: an import that init never calls does not stop it, and stays imported") {
+TEST_CASE("an import that init never calls does not stop it, and stays imported") {
   const OracleResult r = expect_equivalent("unused_import", all_features(), {{"get"}, {"log_it"}});
   REQUIRE(!r.output.empty());
   auto out = decode_module(r.output, Features::all());
@@ -164,7 +164,7 @@ TEST_CASE("case 10: an import that init never calls does not stop it, and stays 
   CHECK(call_fresh(r.output, "get") == "i32:9");
 }
 
-TEST_CASE("case 10: an import init calls can be provided as a host function, and stays imported") {
+TEST_CASE("an import init calls can be provided as a host function, and stays imported") {
   Options options = all_features();
   std::vector<uint32_t> logged;
   options.host_imports.push_back(
@@ -197,7 +197,7 @@ TEST_CASE("bytes a host import writes into guest memory during init are in the o
   CHECK(call_fresh(*output, "load8", {i32(40005)}) == "i32:0");
 }
 
-TEST_CASE("case 11: the same input gives byte-identical outputs") {
+TEST_CASE("the same input gives byte-identical outputs") {
   for (const char* name : {"globals", "memory_edges", "bulk_memory", "tables", "scattered", "multi_memory"}) {
     const std::vector<uint8_t> input = read_corpus(name);
     auto first = preinitialize(input, all_features());
@@ -208,7 +208,7 @@ TEST_CASE("case 11: the same input gives byte-identical outputs") {
   }
 }
 
-TEST_CASE("case 11: max_data_segments caps the data segments and keeps the memory equivalent") {
+TEST_CASE("max_data_segments caps the data segments and keeps the memory equivalent") {
   std::vector<Probe> probes;
   for (int32_t at : {0, 3, 4, 6, 7, 997, 998, 99700, 198403, 198404, 262143}) probes.push_back({"load8", {i32(at)}});
   // Without a cap the 200 scattered bytes become many segments; otherwise the cap proves nothing.

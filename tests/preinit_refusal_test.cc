@@ -19,7 +19,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
-TEST_CASE("case 9: imported memories, tables and globals are refused, naming the import") {
+TEST_CASE("imported memories, tables and globals are refused, naming the import") {
   const Refusal memory = refuse("refuse_import_memory");
   CHECK_MESSAGE(contains(memory.message, "imports memory \"env\".\"memory\""), memory.message);
   CHECK_MESSAGE(contains(memory.message, "not supported"), memory.message);
@@ -29,7 +29,7 @@ TEST_CASE("case 9: imported memories, tables and globals are refused, naming the
   CHECK_MESSAGE(contains(global.message, "imports global \"env\".\"counter\""), global.message);
 }
 
-TEST_CASE("case 9: a missing init export, or one of the wrong kind or type, is refused") {
+TEST_CASE("a missing init export, or one of the wrong kind or type, is refused") {
   const Refusal missing = refuse("refuse_init_type", "-f nope");
   CHECK(missing.message == "kiln: error: IN: the module has no export named 'nope' (choose the init function with "
                            "--init-func)\n");
@@ -45,7 +45,7 @@ TEST_CASE("case 9: a missing init export, or one of the wrong kind or type, is r
   CHECK(contains(none.message, "no export named 'wizer.initialize'"));
 }
 
-TEST_CASE("case 9: a trap during init names the trap, the function, its caller and offsets") {
+TEST_CASE("a trap during init names the trap, the function, its caller and offsets") {
   // describe_trap: "MESSAGE in func $NAME (#INDEX) at 0xOFFSET", then one "called from" line per frame.
   // The offsets are those of i32.div_s and of the call (wasm-objdump -d).
   const Refusal r = refuse("refuse_init_trap");
@@ -56,7 +56,7 @@ TEST_CASE("case 9: a trap during init names the trap, the function, its caller a
   CHECK(start.message == "kiln: error: IN: the start function failed: unreachable in func $boot (#0) at 0x31\n");
 }
 
-TEST_CASE("case 9: init calling an import nobody provides names it and how to provide it") {
+TEST_CASE("init calling an import nobody provides names it and how to provide it") {
   const Refusal plain = refuse("refuse_init_import");
   CHECK_MESSAGE(contains(plain.message, "env.log"), plain.message);
   CHECK_MESSAGE(contains(plain.message, "--preload env=FILE.wasm"), plain.message);
@@ -68,7 +68,7 @@ TEST_CASE("case 9: init calling an import nobody provides names it and how to pr
 }
 
 // With --allow-wasi, kiln provides WASI and the same module pre-initializes.
-TEST_CASE("case 9: with --allow-wasi the module that called WASI pre-initializes") {
+TEST_CASE("with --allow-wasi the module that called WASI pre-initializes") {
   Workspace ws(read_corpus("refuse_init_wasi"));
   const CommandResult allowed =
       run_command(std::string(KILN_EXE) + " --allow-wasi " + ws.input + " -o " + ws.output + " </dev/null");
@@ -76,7 +76,7 @@ TEST_CASE("case 9: with --allow-wasi the module that called WASI pre-initializes
   CHECK(!read_bytes(ws.output).empty());
 }
 
-TEST_CASE("case 9: the remedy the message suggests, --preload env=FILE.wasm, works") {
+TEST_CASE("the remedy the message suggests, --preload env=FILE.wasm, works") {
   Workspace ws(read_corpus("refuse_init_import"));
   const std::string preload = std::string(KILN_SOURCE_ROOT) + "/corpus/preinit/preload_env.wasm";
   const CommandResult r =
@@ -95,25 +95,25 @@ TEST_CASE("case 9: the remedy the message suggests, --preload env=FILE.wasm, wor
 }
 
 // Wizer refuses an `_initialize` of the wrong type; so does kiln.
-TEST_CASE("case 9: an _initialize that is not [] -> [] is refused") {
+TEST_CASE("an _initialize that is not [] -> [] is refused") {
   const Refusal r = refuse("refuse_initialize_type");
   CHECK_MESSAGE(contains(r.message, "_initialize"), r.message);
 }
 
-TEST_CASE("case 9: a refusal writes nothing to standard output when it is the output") {
+TEST_CASE("a refusal writes nothing to standard output when it is the output") {
   Workspace ws(read_corpus("refuse_init_trap"));
   const CommandResult r = run_command("( " + std::string(KILN_EXE) + " " + ws.input + " 2>/dev/null )");
   CHECK(r.exit_code == 1);
   CHECK(r.output.empty());
 }
 
-TEST_CASE("case 9: --fuel stops an init that never ends") {
+TEST_CASE("--fuel stops an init that never ends") {
   const Refusal r = refuse("refuse_init_loop", "--fuel 100000");
   CHECK_MESSAGE(contains(r.message, "the init function failed: all fuel consumed in func #0 at 0x"), r.message);
   CHECK_MESSAGE(contains(r.message, "(the limit is --fuel 100000; raise it to let init run longer)"), r.message);
 }
 
-TEST_CASE("case 9: malformed input: empty stdin, an empty file, truncated modules") {
+TEST_CASE("malformed input: empty stdin, an empty file, truncated modules") {
   {
     Workspace ws(read_corpus("order"));
     const CommandResult r = run_command(std::string(KILN_EXE) + " -o " + ws.output + " </dev/null");
@@ -129,7 +129,7 @@ TEST_CASE("case 9: malformed input: empty stdin, an empty file, truncated module
   }
 }
 
-TEST_CASE("case 9: an output that is the input itself is refused, also through a link") {
+TEST_CASE("an output that is the input itself is refused, also through a link") {
   Workspace ws(read_corpus("order"));
   const std::string link = ws.dir + "/link.wasm";
   const std::string hard = ws.dir + "/hard.wasm";
@@ -145,7 +145,7 @@ TEST_CASE("case 9: an output that is the input itself is refused, also through a
   CHECK(ws.entries() == 3);
 }
 
-TEST_CASE("case 9: unwritable outputs fail with exit code 1 and leave nothing behind") {
+TEST_CASE("unwritable outputs fail with exit code 1 and leave nothing behind") {
   Workspace ws(read_corpus("order"));
   const std::string kiln = std::string(KILN_EXE) + " " + ws.input + " -o ";
   const CommandResult missing_dir = run_command(kiln + ws.dir + "/no/such/dir/out.wasm");
@@ -179,7 +179,7 @@ TEST_CASE("case 9: unwritable outputs fail with exit code 1 and leave nothing be
   }
 }
 
-TEST_CASE("case 9: a refused run leaves an existing output file as it was") {
+TEST_CASE("a refused run leaves an existing output file as it was") {
   Workspace ws(read_corpus("refuse_init_trap"));
   const std::vector<uint8_t> before = {1, 2, 3};
   write_bytes(ws.output, before);
@@ -189,7 +189,7 @@ TEST_CASE("case 9: a refused run leaves an existing output file as it was") {
   CHECK(ws.entries() == 2);
 }
 
-TEST_CASE("case 9: the API reports refusals with their error codes") {
+TEST_CASE("the API reports refusals with their error codes") {
   Options options = all_features();
   auto imported = preinitialize(read_corpus("refuse_import_memory"), options);
   REQUIRE(!imported.ok());

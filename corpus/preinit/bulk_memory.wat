@@ -1,4 +1,4 @@
-;; Case 3: bulk memory during init (memory.fill, memory.copy, memory.init), a passive
+;; Bulk memory during init (memory.fill, memory.copy, memory.init), a passive
 ;; segment used only after init, a passive segment dropped during init, and an active
 ;; segment that init partly overwrites. memory.init on the output must succeed or trap
 ;; exactly as on the original after init.

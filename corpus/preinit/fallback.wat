@@ -1,4 +1,4 @@
-;; Case 7: no `wizer-initialize` export, only Wizer 10's default `wizer.initialize`: kiln
+;; No `wizer-initialize` export, only Wizer 10's default `wizer.initialize`: kiln
 ;; falls back to it (and says so) and removes it from the output.
 (module
   (global $g (mut i32) (i32.const 0))

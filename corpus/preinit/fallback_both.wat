@@ -1,4 +1,4 @@
-;; Case 7: both `wizer-initialize` and `wizer.initialize` exported: the default wins, no
+;; Both `wizer-initialize` and `wizer.initialize` exported: the default wins, no
 ;; fallback note, and the other export stays.
 (module
   (global $g (mut i32) (i32.const 0))

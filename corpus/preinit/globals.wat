@@ -1,4 +1,4 @@
-;; Case 1: globals of every value type that init mutates hold init's values in the output
+;; Globals of every value type that init mutates hold init's values in the output
 ;; (bit for bit: a NaN's payload too), and immutable globals stay what and as they were.
 (module
   (type $ret_i32 (func (result i32)))

@@ -1,4 +1,4 @@
-;; Case 2: stores at the first and the very last byte of memory, a store across a page
+;; Stores at the first and the very last byte of memory, a store across a page
 ;; boundary, and memory.grow during init: the output's minimum is the grown size, its
 ;; maximum is kept, and growing further behaves as in the original.
 (module

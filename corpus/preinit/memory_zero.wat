@@ -1,4 +1,4 @@
-;; Case 2: init leaves memory all zero, also where active segments had put bytes: the
+;; Init leaves memory all zero, also where active segments had put bytes: the
 ;; output must not bring those bytes back, and needs no data segment for the memory.
 (module
   (memory (export "memory") 2)

@@ -1,5 +1,5 @@
 ;; wabt-flags: --enable-multi-memory
-;; Case 4: multi-memory: two memories both written by init (one grown), a third left
+;; Multi-memory: two memories both written by init (one grown), a third left
 ;; untouched; each keeps its own size, limits and bytes in the output.
 (module
   (memory $a (export "mem_a") 1)

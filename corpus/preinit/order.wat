@@ -1,4 +1,4 @@
-;; Case 5: the start function, `_initialize` and the init function run once each, in
+;; The start function, `_initialize` and the init function run once each, in
 ;; that order: each appends a digit to $g, which must read 123 in the output, whose
 ;; start function must not run again.
 (module

@@ -1,4 +1,4 @@
-;; Case 9 (refusal): an imported memory's state lives outside the module, so a snapshot
+;; Refused: an imported memory's state lives outside the module, so a snapshot
 ;; cannot capture it: kiln must refuse the module and name the import.
 (module
   (import "env" "memory" (memory 1))

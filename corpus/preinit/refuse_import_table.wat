@@ -1,4 +1,4 @@
-;; Case 9 (refusal): an imported table cannot be snapshotted; kiln refuses and names it.
+;; Refused: an imported table cannot be snapshotted; kiln refuses and names it.
 (module
   (import "env" "table" (table 1 funcref))
   (func (export "wizer-initialize")))

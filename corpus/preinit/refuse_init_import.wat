@@ -1,4 +1,4 @@
-;; Case 9 (refusal): init calls an import nothing provides: the message names the import
+;; Refused: init calls an import nothing provides: the message names the import
 ;; and says how to provide it (--preload).
 (module
   (import "env" "log" (func $log (param i32)))

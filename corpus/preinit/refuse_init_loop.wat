@@ -1,3 +1,3 @@
-;; Case 9 (refusal): init never ends; with --fuel the run stops and kiln says fuel ran out.
+;; Refused: init never ends; with --fuel the run stops and kiln says fuel ran out.
 (module
   (func (export "wizer-initialize") (loop $forever (br $forever))))

@@ -1,5 +1,5 @@
 ;; wabt-flags: --debug-names
-;; Case 9 (refusal): init traps (integer divide by zero) two calls deep: the message must
+;; Refused: init traps (integer divide by zero) two calls deep: the message must
 ;; name the trap, the function where it happened (from the name section) and its caller.
 (module
   (global $divisor (mut i32) (i32.const 0))

@@ -1,4 +1,4 @@
-;; Case 9 (refusal): init exports of the wrong kind or type. The init function must be a
+;; Refused: init exports of the wrong kind or type. The init function must be a
 ;; function of type [] -> []; `-f NAME` picks each of these in turn.
 (module
   (global (export "a_global") i32 (i32.const 0))

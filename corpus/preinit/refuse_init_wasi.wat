@@ -1,4 +1,4 @@
-;; Case 9 (refusal): init calls WASI without --allow-wasi: the message names the import
+;; Refused: init calls WASI without --allow-wasi: the message names the import
 ;; and mentions --allow-wasi.
 (module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))

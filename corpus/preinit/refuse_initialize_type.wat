@@ -1,4 +1,4 @@
-;; Case 9 (refusal): `_initialize` must be of type [] -> [] like the init function; Wizer
+;; Refused: `_initialize` must be of type [] -> [] like the init function; Wizer
 ;; refuses this module ("type mismatch"), kiln must not skip `_initialize` silently and
 ;; still remove its export.
 (module

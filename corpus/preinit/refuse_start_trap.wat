@@ -1,5 +1,5 @@
 ;; wabt-flags: --debug-names
-;; Case 9 (refusal): the start function traps before init could run: the message says it
+;; Refused: the start function traps before init could run: the message says it
 ;; was the start function, names the trap and the function.
 (module
   (func $boot (unreachable))

@@ -1,4 +1,4 @@
-;; Case 6: renames. The Wizer pattern `-r _start=wizer.resume`: the output's `_start` must
+;; Renames. The Wizer pattern `-r _start=wizer.resume`: the output's `_start` must
 ;; run main without running the constructors again. Other exports to rename onto new
 ;; names or over existing ones.
 (module

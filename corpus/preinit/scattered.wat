@@ -1,4 +1,4 @@
-;; Case 11: many scattered writes over four pages (200 bytes 997 apart), so the snapshot
+;; Many scattered writes over four pages (200 bytes 997 apart), so the snapshot
 ;; has many runs: with --max-data-segments 3 the output has at most 3 data segments for
 ;; them and still the same memory; and the output is the same byte for byte every time.
 (module

@@ -1,4 +1,4 @@
-;; Case 8: a funcref table changed during init (table.set, table.grow, a null written, a
+;; A funcref table changed during init (table.set, table.grow, a null written, a
 ;; function of another type), a passive element segment used after init and one dropped
 ;; during init: call_indirect, table.size, table.grow and table.init on the output behave
 ;; like the original after init (same results, same traps).

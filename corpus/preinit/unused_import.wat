@@ -1,4 +1,4 @@
-;; Case 10: an imported function that init never calls does not stop pre-initialization,
+;; An imported function that init never calls does not stop pre-initialization,
 ;; and the output still imports it (calling it afterwards is the embedder's business).
 (module
   (import "env" "log" (func $log (param i32)))
