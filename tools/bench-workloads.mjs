@@ -24,6 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './lib/bench-common.cjs';
 
 const ENOSYS = 52;
 
@@ -95,12 +96,6 @@ export function fnv1a(text) {
   let hash = 2166136261;
   for (const byte of Buffer.from(text, 'utf8')) hash = Math.imul(hash ^ byte, 16777619) >>> 0;
   return hash.toString(16).padStart(8, '0');
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 // "183.99 µs", "16.385 ms": the units of Wizer's table.
