@@ -76,7 +76,7 @@ TEST_CASE("the oracle's node check reports what V8 computes") {
   CHECK(*initialized == std::vector<std::string>{"i32:4294843840", "i32:7"});
 }
 
-TEST_CASE("case 1: globals of every type keep init's values bit for bit; immutable ones stay") {
+TEST_CASE("globals of every type keep init's values bit for bit; immutable ones stay") {
   const OracleResult r = expect_equivalent(
       "globals", all_features(),
       {{"get_i32"}, {"get_i64"}, {"get_f32"}, {"get_f32_nan_bits"}, {"get_f64"}, {"get_f64_nan_bits"},
@@ -100,7 +100,7 @@ TEST_CASE("case 1: globals of every type keep init's values bit for bit; immutab
   CHECK(!out.global_types[13].is_mutable);  // $const_fref
 }
 
-TEST_CASE("case 2: the first and last bytes of memory, and memory.grow during init") {
+TEST_CASE("the first and last bytes of memory, and memory.grow during init") {
   const OracleResult r = expect_equivalent(
       "memory_edges", all_features(),
       {{"size"}, {"load8", {i32(0)}}, {"load8", {i32(131071)}}, {"load8", {i32(131072)}}, {"load32", {i32(65534)}},
@@ -117,7 +117,7 @@ TEST_CASE("case 2: the first and last bytes of memory, and memory.grow during in
   CHECK(call_fresh(r.output, "load8", {i32(12)}) == "i32:33");  // '!' over the segment's 'i'
 }
 
-TEST_CASE("case 2: a memory that init leaves all zero needs no data, and old segments stay gone") {
+TEST_CASE("a memory that init leaves all zero needs no data, and old segments stay gone") {
   const OracleResult r =
       expect_equivalent("memory_zero", all_features(), {{"load8", {i32(100)}}, {"load8", {i32(70000)}}, {"size"}});
   REQUIRE(!r.output.empty());
@@ -128,7 +128,7 @@ TEST_CASE("case 2: a memory that init leaves all zero needs no data, and old seg
   CHECK(call_fresh(r.output, "load8", {i32(100)}) == "i32:0");
 }
 
-TEST_CASE("case 3: bulk memory during init, passive segments used or dropped, active ones overwritten") {
+TEST_CASE("bulk memory during init, passive segments used or dropped, active ones overwritten") {
   const OracleResult r = expect_equivalent(
       "bulk_memory", all_features(),
       {{"load64", {i32(0)}}, {"load64", {i32(8)}}, {"load64", {i32(32)}}, {"load64", {i32(40)}},
@@ -148,7 +148,7 @@ TEST_CASE("case 3: bulk memory during init, passive segments used or dropped, ac
   CHECK(call_fresh(r.output, "init_p2", {i32(300), i32(1)}) == "trap: out of bounds memory access");
 }
 
-TEST_CASE("case 4: multi-memory, two memories written and one left alone") {
+TEST_CASE("multi-memory, two memories written and one left alone") {
   const OracleResult r = expect_equivalent(
       "multi_memory", all_features(),
       {{"sizes"}, {"load_a", {i32(0)}}, {"load_a", {i32(100)}}, {"load_a", {i32(102)}}, {"load_b", {i32(5)}},
@@ -165,7 +165,7 @@ TEST_CASE("case 4: multi-memory, two memories written and one left alone") {
 }
 
 // The cap counts the segments of every memory together.
-TEST_CASE("case 11: max_data_segments holds across memories") {
+TEST_CASE("max_data_segments holds across memories") {
   Options options = all_features();
   options.max_data_segments = 2;
   const OracleResult r = expect_equivalent("multi_memory", options, {{"load_b", {i32(196607)}}});
@@ -174,7 +174,7 @@ TEST_CASE("case 11: max_data_segments holds across memories") {
 
 // With a cap of 3, the 90-byte gap in memory $a is closed rather than the
 // 196 KB gap in memory $b, which keeps the output under 1 KB.
-TEST_CASE("case 11: the segment cap merges the smallest gaps across memories") {
+TEST_CASE("the segment cap merges the smallest gaps across memories") {
   Options options = all_features();
   options.max_data_segments = 3;
   const OracleResult r = expect_equivalent("multi_memory", options, {{"load_b", {i32(196607)}}});
@@ -182,7 +182,7 @@ TEST_CASE("case 11: the segment cap merges the smallest gaps across memories") {
   CHECK(r.output.size() < 1024);
 }
 
-TEST_CASE("case 8: a funcref table changed by init calls like the original after init") {
+TEST_CASE("a funcref table changed by init calls like the original after init") {
   std::vector<Probe> probes;
   for (int32_t i = 0; i < 6; ++i) probes.push_back({"call", {i32(i)}});
   const std::vector<Probe> more = {
