@@ -26,9 +26,11 @@ struct RewriteOptions {
 // Writes the output module: globals as constants of their snapshot values,
 // memories' minimum = current size, start section removed, original data
 // segments kept as (empty when consumed) passive ones so data indices stay
-// stable, snapshot runs appended as active segments and streamed straight
-// from linear memory, changed tables re-emitted as element segments, every
-// other section copied byte for byte, the name section last.
+// stable where code names them (memory.init, data.drop) and left out where
+// nothing does, snapshot runs appended as active segments and streamed
+// straight from linear memory, changed tables re-emitted as element segments,
+// every other section (custom ones included) copied byte for byte in the
+// input's order.
 // Fails with ErrorCode::kUsage for conflicting renames (two sources for one
 // destination, or two destinations for one source).
 Status rewrite_module(const Module& module, const Snapshot& snapshot, const RewriteOptions& options, Sink& out);
