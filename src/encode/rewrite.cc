@@ -36,9 +36,9 @@ struct DataLayout {
   uint64_t count = 0;
 };
 
-DataLayout plan_data(const Module& module, const Snapshot& snapshot) {
+DataLayout plan_data(const Module& module, const Snapshot& snapshot, const RewriteOptions& options) {
   DataLayout layout;
-  layout.keep_originals = rewrite::code_names_data_segments(module);
+  layout.keep_originals = options.code_names_data_segments;
   if (layout.keep_originals) layout.count = module.datas.size();
   for (const MemorySnapshot& m : snapshot.memories) layout.count += m.runs.size();
   return layout;
@@ -108,7 +108,7 @@ Status rewrite_module(const Module& module, const Snapshot& snapshot, const Rewr
 
   const bool has_data_section = std::any_of(module.sections.begin(), module.sections.end(),
                                            [](const Section& x) { return x.id == SectionId::kData; });
-  const DataLayout data = plan_data(module, snapshot);
+  const DataLayout data = plan_data(module, snapshot, options);
   // Custom sections stay where the input has them: the name section's "after
   // the data section" holds already, as a new data section goes right after
   // the code.

@@ -16,8 +16,5 @@ Result<std::vector<uint8_t>> exports_payload(const Module& module, const Rewrite
 // Whether the element section must change, and its new payload.
 bool elements_change(const Module& module, const Snapshot& snapshot);
 std::vector<uint8_t> elements_payload(const Module& module, const Snapshot& snapshot);
-// Whether any function body, run by init or not, names a data segment
-// (memory.init, data.drop): then the original segments must keep their indices.
-bool code_names_data_segments(const Module& module);
 
 }  // namespace kiln::rewrite

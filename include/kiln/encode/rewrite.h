@@ -21,13 +21,18 @@ struct ExportRename {
 struct RewriteOptions {
   std::vector<std::string> remove_exports;  // e.g. the init function, "_initialize"
   std::vector<ExportRename> renames;
+  // Whether some function body (run by init or not) names a data segment by
+  // index, with memory.init or data.drop; validation reads every body and
+  // knows (ModuleInfo::names_data_segments). Only then must the original
+  // segments keep their indices; the default keeps them.
+  bool code_names_data_segments = true;
 };
 
 // Writes the output module: globals as constants of their snapshot values,
 // memories' minimum = current size, start section removed, original data
 // segments kept as (empty when consumed) passive ones so data indices stay
-// stable where code names them (memory.init, data.drop) and left out where
-// nothing does, snapshot runs appended as active segments and streamed
+// stable where code names them (options.code_names_data_segments) and left
+// out where nothing does, snapshot runs appended as active segments and streamed
 // straight from linear memory, changed tables re-emitted as element segments,
 // every other section (custom ones included) copied byte for byte in the
 // input's order.
