@@ -96,9 +96,9 @@ TEST_CASE("data segments that no instruction names are left out, and so is the d
   CHECK(!m.data_count.has_value());
   CHECK(call_fresh(out, "load", {i32(64)}) == "i32:1148");
 
-  // The same module as LLVM lays it out, with a data count section: the
-  // decision then comes from reading every body, and init's constant 1148
-  // (41 FC 08) must not pass for memory.init (FC 08).
+  // The same module as LLVM lays it out, with a data count section, which
+  // allows memory.init: the answer comes from decoding every body, where
+  // init's constant 1148 (41 FC 08) must not pass for memory.init (FC 08).
   const std::vector<uint8_t> counted = with_data_count_section(read_corpus("data_unnamed"));
   REQUIRE(decoded(counted).data_count == std::optional<uint32_t>(2));
   const OracleResult r = check_preinit(counted, all_features(), probes, corpus_checks("data_unnamed"));
