@@ -196,7 +196,7 @@ TEST_CASE("conflicting or malformed renames exit 1 with a clear message and no o
 
 TEST_CASE("the wizer.initialize fallback is announced on standard error") {
   Dir dir("fallback");
-  const Split s = run_split(dir, kKiln + " " + dir.in + " -o " + dir.file("out.wasm"));
+  const Split s = run_split(dir, kKiln + " --verbose " + dir.in + " -o " + dir.file("out.wasm"));
   CHECK(s.exit_code == 0);
   CHECK(s.out.empty());
   CHECK(s.err ==

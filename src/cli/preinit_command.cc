@@ -56,6 +56,8 @@ kiln's own options:
       --enable-FEATURE, --disable-FEATURE
                                memory64, tail-call, extended-const, ...
       --stats                  print timings, sizes and counts to stderr
+  -v, --verbose                print notes about choices made (such as a fallback init
+                               function) to stderr; a successful run is otherwise silent
       --help, --version
 
 other commands: kiln validate | info | run | spectest (kiln help COMMAND)
@@ -67,6 +69,7 @@ struct Parsed {
   std::string output = "-";
   bool have_input = false;
   bool stats = false;
+  bool verbose = false;
   bool relaxed_simd_given = false;  // --wasm-relaxed-simd appeared
   std::optional<std::string> trace_file;  // "-" is stderr
 };
@@ -250,6 +253,8 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
       else o.max_call_depth = static_cast<uint32_t>(*n);
     } else if (name == "--stats") {
       if (auto e = take_bool(p.stats)) return e;
+    } else if (name == "--verbose" || name == "-v") {
+      if (auto e = take_bool(p.verbose)) return e;
     } else if (apply_feature_flag(o.features, arg) == FlagMatch::kApplied) {
       continue;
     } else {
@@ -296,7 +301,9 @@ int preinit_command(std::span<char* const> args) {
     return 1;
   }
   p.options.setting_names = SettingNames::kCommandLine;
-  p.options.note = [](const std::string& text) { std::fprintf(stderr, "kiln: note: %s\n", text.c_str()); };
+  // Success is silent, as Unix tools and Wizer are: notes only when asked for.
+  if (p.verbose)
+    p.options.note = [](const std::string& text) { std::fprintf(stderr, "kiln: note: %s\n", text.c_str()); };
   std::unique_ptr<FILE, int (*)(FILE*)> trace(nullptr, &std::fclose);
   if (p.trace_file) {
     FILE* sink = stderr;

@@ -26,19 +26,33 @@ class SectionWriter {
   Sink& out_;
 };
 
-uint64_t data_segment_count(const Module& module, const Snapshot& snapshot) {
-  uint64_t count = module.datas.size();
-  for (const MemorySnapshot& m : snapshot.memories) count += m.runs.size();
-  return count;
+// What the output's data segments are: the snapshot runs, after the original
+// segments when code can name those by index. Their effect is in the
+// snapshot, so they stay only to keep memory.init and data.drop indices valid;
+// with neither in the code nothing can reach them, and they go (as does the
+// data count section, which only those instructions need).
+struct DataLayout {
+  bool keep_originals = false;
+  uint64_t count = 0;
+};
+
+DataLayout plan_data(const Module& module, const Snapshot& snapshot, const RewriteOptions& options) {
+  DataLayout layout;
+  layout.keep_originals = options.code_names_data_segments;
+  if (layout.keep_originals) layout.count = module.datas.size();
+  for (const MemorySnapshot& m : snapshot.memories) layout.count += m.runs.size();
+  return layout;
 }
 
 // The data section: original segments as passive ones (emptied when already
-// applied or dropped), then one active segment per snapshot run. Its size is
-// computed first so the payload streams from linear memory without a copy.
-Status write_data_section(SectionWriter& w, const Module& module, const Snapshot& snapshot) {
+// applied or dropped) when kept, then one active segment per snapshot run.
+// Its size is computed first so the payload streams from linear memory
+// without a copy.
+Status write_data_section(SectionWriter& w, const Module& module, const Snapshot& snapshot, const DataLayout& layout) {
+  if (layout.count == 0) return {};  // an empty section would only add bytes
   ByteWriter head;  // everything up to the first snapshot payload byte
-  head.write_uleb(data_segment_count(module, snapshot));
-  for (size_t i = 0; i < module.datas.size(); ++i) {
+  head.write_uleb(layout.count);
+  for (size_t i = 0; layout.keep_originals && i < module.datas.size(); ++i) {
     const DataSegment& seg = module.datas[i];
     const bool keep = seg.mode == SegmentMode::kPassive && !(i < snapshot.dropped_datas.size() && snapshot.dropped_datas[i]);
     head.write_u8(0x01);
@@ -94,16 +108,12 @@ Status rewrite_module(const Module& module, const Snapshot& snapshot, const Rewr
 
   const bool has_data_section = std::any_of(module.sections.begin(), module.sections.end(),
                                            [](const Section& x) { return x.id == SectionId::kData; });
-  const Section* name_section = nullptr;
+  const DataLayout data = plan_data(module, snapshot, options);
+  // Custom sections stay where the input has them: the name section's "after
+  // the data section" holds already, as a new data section goes right after
+  // the code.
   for (const Section& s : module.sections) {
     switch (s.id) {
-      case SectionId::kCustom:
-        if (s.name == "name") {
-          name_section = &s;  // the name section goes last
-          continue;
-        }
-        KILN_TRY(w.raw(module.slice(s.whole)));
-        break;
       case SectionId::kStart:
         break;  // its effects are in the snapshot
       case SectionId::kGlobal:
@@ -123,26 +133,26 @@ Status rewrite_module(const Module& module, const Snapshot& snapshot, const Rewr
         if (rewrite::elements_change(module, snapshot)) KILN_TRY(w.section(s.id, rewrite::elements_payload(module, snapshot)));
         else KILN_TRY(w.raw(module.slice(s.whole)));
         break;
-      case SectionId::kDataCount: {
-        ByteWriter count;
-        count.write_uleb(data_segment_count(module, snapshot));
-        KILN_TRY(w.section(s.id, count.bytes()));
+      case SectionId::kDataCount:
+        if (data.keep_originals) {
+          ByteWriter count;
+          count.write_uleb(data.count);
+          KILN_TRY(w.section(s.id, count.bytes()));
+        }
         break;
-      }
       case SectionId::kData:
-        KILN_TRY(write_data_section(w, module, snapshot));
+        KILN_TRY(write_data_section(w, module, snapshot, data));
         break;
       case SectionId::kCode:
         KILN_TRY(w.raw(module.slice(s.whole)));
         // A module without data segments gets its data section right after the code.
-        if (!has_data_section && data_segment_count(module, snapshot) > 0) KILN_TRY(write_data_section(w, module, snapshot));
+        if (!has_data_section) KILN_TRY(write_data_section(w, module, snapshot, data));
         break;
       default:
         KILN_TRY(w.raw(module.slice(s.whole)));
         break;
     }
   }
-  if (name_section) KILN_TRY(w.raw(module.slice(name_section->whole)));
   return {};
 }
 

@@ -79,6 +79,7 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
 
   RewriteOptions rewrite;
   rewrite.renames = options.renames;
+  rewrite.code_names_data_segments = info->names_data_segments;
   // As Wizer does, _initialize goes even with --keep-init-func: hosts call it
   // on reactors, and it must not run the constructors a second time.
   if (!options.keep_init_func) rewrite.remove_exports.push_back(*init_name);

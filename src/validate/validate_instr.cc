@@ -27,6 +27,7 @@ ValType FunctionValidator::memory_address_type(uint64_t offset, uint32_t index) 
 
 void FunctionValidator::check_data_index(uint64_t offset, uint32_t index) const {
   if (index >= data_segment_count(context_.module, offset)) fail_unknown(offset, "data segment", index);
+  info_->names_data_segment = true;
 }
 
 void FunctionValidator::check_elem_index(uint64_t offset, uint32_t index) const {

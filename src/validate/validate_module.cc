@@ -154,7 +154,10 @@ ModuleInfo validate_everything(const Module& module) {
   ModuleInfo info;
   info.funcs.resize(module.codes.size());
   FunctionValidator validator(context);
-  for (uint32_t i = 0; i < module.codes.size(); ++i) validator.validate(i, info.funcs[i]);
+  for (uint32_t i = 0; i < module.codes.size(); ++i) {
+    validator.validate(i, info.funcs[i]);
+    info.names_data_segments = info.names_data_segments || info.funcs[i].names_data_segment;
+  }
   return info;
 }
 

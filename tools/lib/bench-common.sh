@@ -20,29 +20,43 @@ median() {
 # Sets WIZER (the binary) and WIZER_VERSION; returns 1 with WIZER_MISSING saying why when there is none.
 # $WIZER when set; else the npm package in WIZER_DIR, installed there first when npm is available.
 find_wizer() {
-  WIZER_MISSING=""
-  if [ -n "${WIZER:-}" ]; then
-    [ -x "$WIZER" ] || { WIZER_MISSING="WIZER=$WIZER is not an executable file"; WIZER=""; return 1; }
-  else
-    local dir=${WIZER_DIR:-$bench_common_root/build/npm}
-    WIZER=$dir/node_modules/@bytecodealliance/wizer-linux-x64/wizer
-    if [ ! -x "$WIZER" ] && command -v npm >/dev/null; then
-      mkdir -p "$dir"
-      echo "bench: installing @bytecodealliance/wizer into $dir" >&2
-      timeout 180 npm install --prefix "$dir" --no-audit --no-fund --silent --fetch-retries=1 --fetch-timeout=30000 \
-        @bytecodealliance/wizer >/dev/null 2>&1 || true
+  locate_wizer WIZER "${WIZER_DIR:-$bench_common_root/build/npm}" @bytecodealliance/wizer
+}
+
+# The same for Wizer 7.0.5, the release npm's @fastly/js-compute still runs: sets WIZER7, WIZER7_VERSION or
+# WIZER7_MISSING, from $WIZER7 or the npm package in WIZER7_DIR (default build/npm-wizer7).
+find_wizer7() {
+  locate_wizer WIZER7 "${WIZER7_DIR:-$bench_common_root/build/npm-wizer7}" @bytecodealliance/wizer@7.0.5
+}
+
+# locate_wizer VAR DIR PACKAGE: the shared body of find_wizer and find_wizer7; VAR names the variables set.
+locate_wizer() {
+  local var=$1 dir=$2 spec=$3 binary
+  binary=${!var:-}
+  printf -v "${var}_MISSING" '%s' ""
+  if [ -n "$binary" ]; then
+    if [ ! -x "$binary" ]; then
+      printf -v "${var}_MISSING" '%s' "$var=$binary is not an executable file"; printf -v "$var" '%s' ""; return 1
     fi
-    if [ ! -x "$WIZER" ]; then
-      WIZER_MISSING="not in $dir and npm could not install @bytecodealliance/wizer there (set WIZER=path/to/wizer)"
-      WIZER=""
+  else
+    binary=$dir/node_modules/@bytecodealliance/wizer-linux-x64/wizer
+    if [ ! -x "$binary" ] && command -v npm >/dev/null; then
+      mkdir -p "$dir"
+      echo "bench: installing $spec into $dir" >&2
+      timeout 180 npm install --prefix "$dir" --no-audit --no-fund --silent --fetch-retries=1 --fetch-timeout=30000 \
+        "$spec" >/dev/null 2>&1 || true
+    fi
+    if [ ! -x "$binary" ]; then
+      printf -v "${var}_MISSING" '%s' "not in $dir and npm could not install $spec there (set $var=path/to/wizer)"
+      printf -v "$var" '%s' ""
       return 1
     fi
   fi
+  printf -v "$var" '%s' "$binary"
   # wizer has no --version; the npm package beside the binary says which release it is.
-  local package
-  package=$(dirname "$WIZER")/../wizer/package.json
-  WIZER_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$package" 2>/dev/null | head -1)
-  WIZER_VERSION=${WIZER_VERSION:-"(version unknown)"}
+  local version
+  version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$(dirname "$binary")/../wizer/package.json" 2>/dev/null | head -1)
+  printf -v "${var}_VERSION" '%s' "${version:-(version unknown)}"
 }
 
 # Sets KILN to the binary to time: $KILN when set, else build/release's, built (and configured) first.

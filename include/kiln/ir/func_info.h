@@ -19,10 +19,12 @@ struct FuncInfo {
   uint32_t max_stack_cells = 0;   // operand stack, in 8-byte cells (v128 takes two)
   uint32_t max_control_depth = 0;
   std::vector<BlockSpan> blocks;  // in order of their start
+  bool names_data_segment = false;  // holds memory.init or data.drop
 };
 
 struct ModuleInfo {
   std::vector<FuncInfo> funcs;  // one per defined function, same order as Module::codes
+  bool names_data_segments = false;  // some body names a data segment by index
 };
 
 }  // namespace kiln
