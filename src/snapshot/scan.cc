@@ -12,7 +12,8 @@ namespace kiln {
 namespace {
 
 constexpr uint64_t kPage = 4096;
-constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kBlock = 64;  // bytes classified together: eight words, one bit per byte
+constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
 constexpr uint64_t kHighs = 0x8080808080808080ull;
 
 uint64_t load_word(const uint8_t* p) {
@@ -21,9 +22,10 @@ uint64_t load_word(const uint8_t* p) {
   return w;
 }
 
-// Lowest set bit marks the first zero byte of a little-endian word (the
-// classic has-zero-byte test is exact for the lowest zero byte).
-uint64_t zero_byte_mask(uint64_t w) { return (w - kOnes) & ~w & kHighs; }
+// Gathers the eight high-bit flags of a little-endian word into one byte, bit
+// k for byte k: the multiplier's terms put flag k at bit 56 + k, and no two
+// terms share a bit, so nothing carries.
+uint64_t gather_flags(uint64_t flags) { return ((flags >> 7) * 0x0102040810204080ull) >> 56; }
 
 class RunMerger {
  public:
@@ -65,36 +67,109 @@ class RunMerger {
 // merged - separate <= gap - 3), so such gaps never end a run.
 constexpr uint64_t kAlwaysMergedGap = 3;
 
-// Index of the first zero byte in [i, end), or end.
-uint64_t find_zero(const uint8_t* mem, uint64_t i, uint64_t end) {
-  while (i + 8 <= end) {
-    const uint64_t mask = zero_byte_mask(load_word(mem + i));
-    if (mask != 0) return i + static_cast<uint64_t>(std::countr_zero(mask)) / 8;
-    i += 8;
+// Turns stretches of non-zero bytes, seen in address order, into runs: a
+// stretch that starts within kAlwaysMergedGap zero bytes of the previous one
+// extends its run, any other starts a new run.
+class RunTracker {
+ public:
+  explicit RunTracker(RunMerger& merger) : merger_(merger) {}
+
+  // Bytes [begin, end), after every byte given before: non-zero at both
+  // ends, no zero gap longer than kAlwaysMergedGap inside.
+  void nonzero(uint64_t begin, uint64_t end) {
+    if (!in_run_ || begin - last_nonzero_end_ > kAlwaysMergedGap) {
+      close();
+      run_start_ = begin;
+      in_run_ = true;
+    }
+    last_nonzero_end_ = end;
   }
-  while (i < end && mem[i] != 0) ++i;
-  return i;
+
+  // Trailing zeros never belong to a run.
+  void close() {
+    if (in_run_) merger_.add(DataRun{run_start_, last_nonzero_end_ - run_start_});
+    in_run_ = false;
+  }
+
+  // A zero stretch too long to bridge: the run, if any, has ended.
+  void zeros_longer_than_gap() { close(); }
+
+ private:
+  RunMerger& merger_;
+  uint64_t run_start_ = 0;
+  uint64_t last_nonzero_end_ = 0;
+  bool in_run_ = false;
+};
+
+// Feeds the non-zero stretches of one block to `tracker`; bit k of `mask` is
+// set when byte `base + k` is non-zero. Stretches separated by gaps the
+// tracker would bridge anyway go as one, so only zero runs long enough to end
+// a run cost a step: usually a block is a single call.
+void block_stretches(uint64_t base, uint64_t mask, RunTracker& tracker) {
+  static_assert(kAlwaysMergedGap == 3, "the long-gap mask below tests four zero bytes");
+  const uint64_t zeros = ~mask;
+  // Bit k: bytes k..k+3 are zero (bytes past the block count as non-zero; the
+  // tracker measures gaps that cross block edges itself).
+  const uint64_t long_gaps = zeros & (zeros >> 1) & (zeros >> 2) & (zeros >> 3);
+  while (mask != 0) {
+    const auto begin = static_cast<uint64_t>(std::countr_zero(mask));
+    // The first long gap after `begin` starts right after the stretch's last non-zero byte.
+    const uint64_t gaps_after = long_gaps & (~uint64_t{0} << begin);
+    if (gaps_after == 0) {
+      tracker.nonzero(base + begin, base + 64 - static_cast<uint64_t>(std::countl_zero(mask)));
+      return;
+    }
+    const auto end = static_cast<uint64_t>(std::countr_zero(gaps_after));
+    tracker.nonzero(base + begin, base + end);
+    mask &= ~uint64_t{0} << end;  // end <= 60: a long gap fits after it
+  }
 }
 
-// Emits the non-zero runs of [begin, end) of `mem`, with gaps of up to
-// kAlwaysMergedGap zero bytes already folded in.
+// Emits the runs of [begin, end) of `mem`, zero gaps of up to
+// kAlwaysMergedGap bytes folded in. Blocks of 64 bytes are classified with
+// word-wide operations first: all zero (skipped) and all non-zero (one
+// stretch) cost a few instructions per word; only a mixed block gets one bit
+// per byte, for the words that hold a zero byte, and steps over its long gaps.
 void scan_range(const uint8_t* mem, uint64_t begin, uint64_t end, RunMerger& merger) {
+  RunTracker tracker(merger);
   uint64_t i = begin;
-  while (i < end) {
-    while (i + 8 <= end && load_word(mem + i) == 0) i += 8;
-    while (i < end && mem[i] == 0) ++i;
-    if (i >= end) return;
-    const uint64_t start = i;
-    while (true) {
-      i = find_zero(mem, i, end);
-      if (i >= end) break;
-      uint64_t j = i;
-      while (j < end && j - i <= kAlwaysMergedGap && mem[j] == 0) ++j;
-      if (j >= end || j - i > kAlwaysMergedGap) break;
-      i = j;
+  // ((word & 0x7F..) + 0x7F..) | word has each byte's high bit set exactly
+  // when the byte is non-zero: adding 0x7F to its low seven bits carries into
+  // the high bit when they are not all zero (no carry crosses a byte), and
+  // the OR adds the high bit's own.
+  for (; i + kBlock <= end; i += kBlock) {
+    const uint8_t* p = mem + i;
+    constexpr uint64_t kWords = kBlock / 8;
+    uint64_t carries[kWords];  // per byte, high bit set when the byte is non-zero (other bits are noise)
+    uint64_t any = 0;
+    uint64_t all = ~uint64_t{0};
+    for (uint64_t w = 0; w < kWords; ++w) {
+      const uint64_t word = load_word(p + 8 * w);
+      carries[w] = ((word & kLow7) + kLow7) | word;
+      any |= word;
+      all &= carries[w];
     }
-    merger.add(DataRun{start, i - start});
+    if (any == 0) {
+      tracker.zeros_longer_than_gap();  // 64 zero bytes
+      continue;
+    }
+    if ((all & kHighs) == kHighs) {
+      tracker.nonzero(i, i + kBlock);
+      continue;
+    }
+    // Only the words holding a zero byte need their bits gathered.
+    uint64_t mask = ~uint64_t{0};
+    for (uint64_t w = 0; w < kWords; ++w) {
+      const uint64_t flags = carries[w] & kHighs;
+      if (flags != kHighs) mask ^= (0xFF ^ gather_flags(flags)) << (8 * w);
+    }
+    block_stretches(i, mask, tracker);
   }
+  // A tail shorter than a block (memories are whole pages, so only for ranges cut short).
+  uint64_t mask = 0;
+  for (uint64_t k = 0; i + k < end; ++k) mask |= uint64_t{mem[i + k] != 0} << k;
+  block_stretches(i, mask, tracker);
+  tracker.close();
 }
 
 }  // namespace
