@@ -1,7 +1,9 @@
 // Tests of the page-diff scanner: exact run edges, cost-based merging, the segment cap, skipped pages.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "kiln/snapshot/scan.h"
@@ -166,4 +168,63 @@ TEST_CASE("the segment cap closes the gaps that cost the fewest output bytes, de
   CHECK(capped.size() == 7);
   CHECK(capped.front().offset == 0);
   CHECK(capped.back().end() == 65501);  // the last marked byte is at 65500
+}
+
+TEST_CASE("the segment cap over several memories closes the cheapest gaps, earliest first on ties") {
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::vector<DataRun>> lists(1 + random() % 3);
+    std::vector<ScanOptions> options(lists.size());
+    for (size_t l = 0; l < lists.size(); ++l) {
+      options[l].memory_index = static_cast<uint32_t>(l);
+      uint64_t at = random() % 300;
+      for (uint64_t n = random() % 200; n > 0; --n) {
+        // Few distinct gap and run sizes, so many gaps cost the same.
+        const uint64_t size = 1 + random() % 4 + (random() % 8 == 0 ? 200 : 0);
+        lists[l].push_back(DataRun{at, size});
+        at += size + 4 + random() % 12 + (random() % 16 == 0 ? 100000 : 0);
+      }
+    }
+    // The reference: every gap ranked by the bytes closing it adds, then
+    // memory, then address; the cheapest closed.
+    struct Gap {
+      int64_t cost;
+      size_t list;
+      size_t index;
+    };
+    std::vector<Gap> gaps;
+    size_t total = 0;
+    for (size_t l = 0; l < lists.size(); ++l) {
+      total += lists[l].size();
+      for (size_t i = 0; i + 1 < lists[l].size(); ++i) {
+        const DataRun& a = lists[l][i];
+        const DataRun& b = lists[l][i + 1];
+        const DataRun merged{a.offset, b.end() - a.offset};
+        const auto bytes = [&](const DataRun& r) { return static_cast<int64_t>(segment_header_size(r, options[l]) + r.size); };
+        gaps.push_back(Gap{bytes(merged) - bytes(a) - bytes(b), l, i});
+      }
+    }
+    std::sort(gaps.begin(), gaps.end(), [](const Gap& x, const Gap& y) {
+      return std::tie(x.cost, x.list, x.index) < std::tie(y.cost, y.list, y.index);
+    });
+    const uint64_t cap = 1 + random() % (total + 1);
+    size_t floor = 0;
+    for (const auto& list : lists) floor += list.empty() ? 0 : 1;
+    const size_t to_close = total > std::max<size_t>(cap, floor) ? total - std::max<size_t>(cap, floor) : 0;
+    std::vector<std::vector<uint8_t>> closed(lists.size());
+    for (size_t l = 0; l < lists.size(); ++l) closed[l].assign(lists[l].size(), 0);
+    for (size_t k = 0; k < to_close; ++k) closed[gaps[k].list][gaps[k].index] = 1;
+    std::vector<std::vector<DataRun>> expected(lists.size());
+    for (size_t l = 0; l < lists.size(); ++l) {
+      for (size_t i = 0; i < lists[l].size(); ++i) {
+        if (i > 0 && closed[l][i - 1]) expected[l].back().size = lists[l][i].end() - expected[l].back().offset;
+        else expected[l].push_back(lists[l][i]);
+      }
+    }
+    std::vector<std::vector<DataRun>*> pointers;
+    for (auto& list : lists) pointers.push_back(&list);
+    cap_segment_count(pointers, cap, options);
+    INFO("round " << round);
+    CHECK(lists == expected);
+  }
 }

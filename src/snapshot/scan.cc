@@ -37,12 +37,13 @@ class RunMerger {
       have_current_ = true;
       return;
     }
-    const DataRun merged{current_.offset, next.end() - current_.offset};
-    const uint64_t separate = segment_header_size(current_, options_) + current_.size +
-                              segment_header_size(next, options_) + next.size;
-    const uint64_t together = segment_header_size(merged, options_) + merged.size;
-    if (together <= separate) {
-      current_ = merged;
+    // One segment costs no more than two when the gap's zero bytes, plus what
+    // the merged length's LEB adds to the current header (the offset stays),
+    // are at most the second header: the payloads cancel out.
+    const uint64_t gap = next.offset - current_.end();
+    const uint64_t merged_size = next.end() - current_.offset;
+    if (gap + leb_size_unsigned(merged_size) <= segment_header_size(next, options_) + leb_size_unsigned(current_.size)) {
+      current_.size = merged_size;
     } else {
       out_.push_back(current_);
       current_ = next;
@@ -172,6 +173,16 @@ void scan_range(const uint8_t* mem, uint64_t begin, uint64_t end, RunMerger& mer
   tracker.close();
 }
 
+// What closing the gap between two neighbouring runs adds to the output: its
+// zero bytes, minus the header of the run after it, plus what the merged
+// length's LEB grows by. (Closing several gaps in a row can grow that LEB once
+// more; the estimate ignores it.)
+int64_t gap_cost(const DataRun& before, const DataRun& after, const ScanOptions& options) {
+  const uint64_t merged_size = after.end() - before.offset;
+  return static_cast<int64_t>(after.offset - before.end()) - static_cast<int64_t>(segment_header_size(after, options)) +
+         static_cast<int64_t>(leb_size_unsigned(merged_size) - leb_size_unsigned(before.size));
+}
+
 }  // namespace
 
 uint64_t segment_header_size(const DataRun& run, const ScanOptions& options) {
@@ -218,46 +229,37 @@ void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t ma
   }
   max_segments = std::max(max_segments, floor);
   if (total <= max_segments) return;
-  // Every gap is (list, index of the run before it), ranked by what closing
-  // it adds to the output: its zero bytes, minus the header of the run after
-  // it, plus what the merged length's LEB grows by. (Closing several gaps in a
-  // row can grow that LEB once more; the estimate ignores it.)
-  struct Gap {
-    uint32_t list;
-    uint64_t index;
-    int64_t cost;
-  };
-  std::vector<Gap> gaps;
-  gaps.reserve(total);
+  // The gaps closed are the `to_close` cheapest, ties going to the earliest
+  // (list, then address): every gap cheaper than the threshold cost, then the
+  // earliest ones at it. Costs are computed twice rather than stored, which
+  // keeps a million-run memory to one array of them.
+  const uint64_t to_close = total - max_segments;
+  std::vector<int64_t> ranked;
+  ranked.reserve(total);
   for (uint32_t l = 0; l < run_lists.size(); ++l) {
     const auto& runs = *run_lists[l];
     const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
-    for (uint64_t i = 0; i + 1 < runs.size(); ++i) {
-      const DataRun& before = runs[i];
-      const DataRun& after = runs[i + 1];
-      const uint64_t merged_size = after.end() - before.offset;
-      const auto cost = static_cast<int64_t>(after.offset - before.end()) -
-                        static_cast<int64_t>(segment_header_size(after, options)) +
-                        static_cast<int64_t>(leb_size_unsigned(merged_size) - leb_size_unsigned(before.size));
-      gaps.push_back(Gap{l, i, cost});
-    }
+    for (uint64_t i = 0; i + 1 < runs.size(); ++i) ranked.push_back(gap_cost(runs[i], runs[i + 1], options));
   }
-  const uint64_t to_close = total - max_segments;
-  auto cheaper = [](const Gap& a, const Gap& b) {
-    if (a.cost != b.cost) return a.cost < b.cost;
-    return a.list != b.list ? a.list < b.list : a.index < b.index;
-  };
-  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(to_close - 1), gaps.end(), cheaper);
-  std::vector<std::vector<uint8_t>> close(run_lists.size());
-  for (uint32_t l = 0; l < run_lists.size(); ++l) close[l].assign(run_lists[l]->size(), 0);
-  for (uint64_t k = 0; k < to_close; ++k) close[gaps[k].list][gaps[k].index] = 1;
+  std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(to_close - 1), ranked.end());
+  const int64_t threshold = ranked[to_close - 1];
+  uint64_t at_threshold = to_close;
+  for (int64_t cost : ranked) at_threshold -= cost < threshold ? 1 : 0;
+  ranked = {};
   for (uint32_t l = 0; l < run_lists.size(); ++l) {
     auto& runs = *run_lists[l];
     if (runs.empty()) continue;
+    const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
     std::vector<DataRun> merged;
     DataRun current = runs[0];
     for (size_t i = 0; i + 1 < runs.size(); ++i) {
-      if (close[l][i]) {
+      const int64_t cost = gap_cost(runs[i], runs[i + 1], options);
+      bool close = cost < threshold;
+      if (cost == threshold && at_threshold > 0) {
+        close = true;
+        --at_threshold;
+      }
+      if (close) {
         current.size = runs[i + 1].end() - current.offset;
       } else {
         merged.push_back(current);
