@@ -1,20 +1,9 @@
 // Minimal LEB128 and fixed-width encoders for the output module.
 #include "kiln/base/byte_writer.h"
 
-#include <bit>
 #include <cstring>
 
 namespace kiln {
-
-// Seven payload bits per byte: the sizes follow from the bit width, without a loop
-// (the snapshot scanner asks for millions of them).
-unsigned leb_size_unsigned(uint64_t value) { return value == 0 ? 1 : static_cast<unsigned>(std::bit_width(value) + 6) / 7; }
-
-// A signed value needs its magnitude's bits plus a sign bit.
-unsigned leb_size_signed(int64_t value) {
-  const auto magnitude = static_cast<uint64_t>(value ^ (value >> 63));  // arithmetic shift: ~value when negative
-  return static_cast<unsigned>(std::bit_width(magnitude) + 1 + 6) / 7;
-}
 
 void ByteWriter::write_bytes(std::span<const uint8_t> data) {
   if (data.empty()) return;

@@ -102,16 +102,21 @@ class RunTracker {
   bool in_run_ = false;
 };
 
+// Bit k set when bytes k..k+3 of a block are zero, from the block's
+// non-zero-byte mask (bytes past the block count as non-zero: the tracker
+// measures gaps that cross block edges itself).
+uint64_t long_zero_gaps(uint64_t mask) {
+  static_assert(kAlwaysMergedGap == 3, "a long gap is four zero bytes");
+  const uint64_t zeros = ~mask;
+  return zeros & (zeros >> 1) & (zeros >> 2) & (zeros >> 3);
+}
+
 // Feeds the non-zero stretches of one block to `tracker`; bit k of `mask` is
-// set when byte `base + k` is non-zero. Stretches separated by gaps the
+// set when byte `base + k` is non-zero, `long_gaps` is long_zero_gaps(mask).
+// Stretches separated by gaps the
 // tracker would bridge anyway go as one, so only zero runs long enough to end
 // a run cost a step: usually a block is a single call.
-void block_stretches(uint64_t base, uint64_t mask, RunTracker& tracker) {
-  static_assert(kAlwaysMergedGap == 3, "the long-gap mask below tests four zero bytes");
-  const uint64_t zeros = ~mask;
-  // Bit k: bytes k..k+3 are zero (bytes past the block count as non-zero; the
-  // tracker measures gaps that cross block edges itself).
-  const uint64_t long_gaps = zeros & (zeros >> 1) & (zeros >> 2) & (zeros >> 3);
+void block_stretches(uint64_t base, uint64_t mask, uint64_t long_gaps, RunTracker& tracker) {
   while (mask != 0) {
     const auto begin = static_cast<uint64_t>(std::countr_zero(mask));
     // The first long gap after `begin` starts right after the stretch's last non-zero byte.
@@ -164,12 +169,17 @@ void scan_range(const uint8_t* mem, uint64_t begin, uint64_t end, RunMerger& mer
       const uint64_t flags = carries[w] & kHighs;
       if (flags != kHighs) mask ^= (0xFF ^ gather_flags(flags)) << (8 * w);
     }
-    block_stretches(i, mask, tracker);
+    const uint64_t long_gaps = long_zero_gaps(mask);
+    if (long_gaps == 0) {  // the common mixed block: one stretch, its short gaps bridged
+      tracker.nonzero(i + static_cast<uint64_t>(std::countr_zero(mask)), i + 64 - static_cast<uint64_t>(std::countl_zero(mask)));
+      continue;
+    }
+    block_stretches(i, mask, long_gaps, tracker);
   }
   // A tail shorter than a block (memories are whole pages, so only for ranges cut short).
   uint64_t mask = 0;
   for (uint64_t k = 0; i + k < end; ++k) mask |= uint64_t{mem[i + k] != 0} << k;
-  block_stretches(i, mask, tracker);
+  block_stretches(i, mask, long_zero_gaps(mask), tracker);
   tracker.close();
 }
 
