@@ -72,6 +72,14 @@ TEST_CASE("a broken section kiln produced is caught while the bodies are reused"
   CHECK(result.error().message.find("duplicate export name") != std::string::npos);
 }
 
+TEST_CASE("a removed export of a function no body references keeps the bodies reused") {
+  Parts derived;
+  derived.exports = vec({cat({name("g"), {0x00, 0x01}})});  // "f" (function 0) goes, as an init function does
+  const auto result = check(derived);
+  REQUIRE(result.ok());
+  CHECK(*result == BodyCheck::kReused);
+}
+
 TEST_CASE("a removed export that declared a ref.func target makes the bodies be checked again") {
   Parts derived;
   derived.exports = vec({cat({name("f"), {0x00, 0x00}})});

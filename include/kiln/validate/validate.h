@@ -29,8 +29,9 @@ enum class BodyCheck : uint8_t {
 // exports, start, elements, data count, data and custom ones is not
 // byte-identical (the code section among them), a table, memory, global or
 // element segment changed its type or count, the data count section came or
-// went or shrank, or a function that ref.func may name in the original may
-// not be named in `derived`. Errors are validate_module's.
+// went or shrank, or the code section may hold a ref.func of a function that
+// `derived` no longer declares (the original's own export of it removed,
+// say). Errors are validate_module's.
 Result<BodyCheck> validate_derived_module(const Module& derived, const Module& original);
 
 }  // namespace kiln
