@@ -5,26 +5,6 @@
 
 namespace kiln {
 
-unsigned leb_size_unsigned(uint64_t value) {
-  unsigned size = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++size;
-  }
-  return size;
-}
-
-unsigned leb_size_signed(int64_t value) {
-  unsigned size = 1;
-  while (true) {
-    const int64_t rest = value >> 7;  // arithmetic shift
-    const bool sign = (value & 0x40) != 0;
-    if ((rest == 0 && !sign) || (rest == -1 && sign)) return size;
-    value = rest;
-    ++size;
-  }
-}
-
 void ByteWriter::write_bytes(std::span<const uint8_t> data) {
   if (data.empty()) return;
   const size_t old = bytes_.size();

@@ -217,14 +217,14 @@ void count_snapshot(const Snapshot& snapshot, Stats& stats) {
   }
 }
 
-Status verify_output(const std::vector<uint8_t>& output, const Features& features) {
-  auto decoded = decode_module(output, features);
-  if (decoded) {
-    auto valid = validate_module(*decoded);
-    if (valid) return {};
+Result<std::vector<uint8_t>> verify_output(std::vector<uint8_t> output, const Module& input) {
+  auto decoded = decode_module(std::move(output), input.features);
+  if (!decoded)
+    return Error{ErrorCode::kMalformed, decoded.error().offset, "internal error: the output does not decode: " + decoded.error().message};
+  auto valid = validate_derived_module(*decoded, input);
+  if (!valid)
     return Error{ErrorCode::kInvalid, valid.error().offset, "internal error: the output does not validate: " + valid.error().message};
-  }
-  return Error{ErrorCode::kMalformed, decoded.error().offset, "internal error: the output does not decode: " + decoded.error().message};
+  return std::move(decoded->bytes);
 }
 
 }  // namespace kiln::preinit

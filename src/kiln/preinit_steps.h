@@ -35,7 +35,11 @@ Status run_initialization(Instance& instance, const std::string& init_func, cons
 
 void count_snapshot(const Snapshot& snapshot, Stats& stats);
 
-// Decodes and validates the output before anyone sees it.
-Status verify_output(const std::vector<uint8_t>& output, const Features& features);
+// Decodes and validates the output before anyone sees it, and hands it back
+// (decoding takes the bytes, so they are never copied). `input` is the
+// validated module it was rewritten from: the sections kiln produced are
+// checked in full, the copied function bodies again only when something they
+// are typed against changed (see validate_derived_module).
+Result<std::vector<uint8_t>> verify_output(std::vector<uint8_t> output, const Module& input);
 
 }  // namespace kiln::preinit

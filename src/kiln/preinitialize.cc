@@ -92,9 +92,10 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
   st.rewrite_ms = clock.lap();
   st.output_bytes = sink.bytes().size();
 
-  KILN_TRY(preinit::verify_output(sink.bytes(), options.features));
+  auto verified = preinit::verify_output(std::move(sink.bytes()), *module);
+  if (!verified) return std::move(verified).error();
   st.verify_ms = clock.lap();
-  return std::move(sink.bytes());
+  return verified;
 }
 
 }  // namespace kiln

@@ -12,7 +12,8 @@ namespace kiln {
 namespace {
 
 constexpr uint64_t kPage = 4096;
-constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kBlock = 64;  // bytes classified together: eight words, one bit per byte
+constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
 constexpr uint64_t kHighs = 0x8080808080808080ull;
 
 uint64_t load_word(const uint8_t* p) {
@@ -21,9 +22,10 @@ uint64_t load_word(const uint8_t* p) {
   return w;
 }
 
-// Lowest set bit marks the first zero byte of a little-endian word (the
-// classic has-zero-byte test is exact for the lowest zero byte).
-uint64_t zero_byte_mask(uint64_t w) { return (w - kOnes) & ~w & kHighs; }
+// Gathers the eight high-bit flags of a little-endian word into one byte, bit
+// k for byte k: the multiplier's terms put flag k at bit 56 + k, and no two
+// terms share a bit, so nothing carries.
+uint64_t gather_flags(uint64_t flags) { return ((flags >> 7) * 0x0102040810204080ull) >> 56; }
 
 class RunMerger {
  public:
@@ -35,12 +37,13 @@ class RunMerger {
       have_current_ = true;
       return;
     }
-    const DataRun merged{current_.offset, next.end() - current_.offset};
-    const uint64_t separate = segment_header_size(current_, options_) + current_.size +
-                              segment_header_size(next, options_) + next.size;
-    const uint64_t together = segment_header_size(merged, options_) + merged.size;
-    if (together <= separate) {
-      current_ = merged;
+    // One segment costs no more than two when the gap's zero bytes, plus what
+    // the merged length's LEB adds to the current header (the offset stays),
+    // are at most the second header: the payloads cancel out.
+    const uint64_t gap = next.offset - current_.end();
+    const uint64_t merged_size = next.end() - current_.offset;
+    if (gap + leb_size_unsigned(merged_size) <= segment_header_size(next, options_) + leb_size_unsigned(current_.size)) {
+      current_.size = merged_size;
     } else {
       out_.push_back(current_);
       current_ = next;
@@ -65,36 +68,129 @@ class RunMerger {
 // merged - separate <= gap - 3), so such gaps never end a run.
 constexpr uint64_t kAlwaysMergedGap = 3;
 
-// Index of the first zero byte in [i, end), or end.
-uint64_t find_zero(const uint8_t* mem, uint64_t i, uint64_t end) {
-  while (i + 8 <= end) {
-    const uint64_t mask = zero_byte_mask(load_word(mem + i));
-    if (mask != 0) return i + static_cast<uint64_t>(std::countr_zero(mask)) / 8;
-    i += 8;
+// Turns stretches of non-zero bytes, seen in address order, into runs: a
+// stretch that starts within kAlwaysMergedGap zero bytes of the previous one
+// extends its run, any other starts a new run.
+class RunTracker {
+ public:
+  explicit RunTracker(RunMerger& merger) : merger_(merger) {}
+
+  // Bytes [begin, end), after every byte given before: non-zero at both
+  // ends, no zero gap longer than kAlwaysMergedGap inside.
+  void nonzero(uint64_t begin, uint64_t end) {
+    if (!in_run_ || begin - last_nonzero_end_ > kAlwaysMergedGap) {
+      close();
+      run_start_ = begin;
+      in_run_ = true;
+    }
+    last_nonzero_end_ = end;
   }
-  while (i < end && mem[i] != 0) ++i;
-  return i;
+
+  // Trailing zeros never belong to a run.
+  void close() {
+    if (in_run_) merger_.add(DataRun{run_start_, last_nonzero_end_ - run_start_});
+    in_run_ = false;
+  }
+
+  // A zero stretch too long to bridge: the run, if any, has ended.
+  void zeros_longer_than_gap() { close(); }
+
+ private:
+  RunMerger& merger_;
+  uint64_t run_start_ = 0;
+  uint64_t last_nonzero_end_ = 0;
+  bool in_run_ = false;
+};
+
+// Bit k set when bytes k..k+3 of a block are zero, from the block's
+// non-zero-byte mask (bytes past the block count as non-zero: the tracker
+// measures gaps that cross block edges itself).
+uint64_t long_zero_gaps(uint64_t mask) {
+  static_assert(kAlwaysMergedGap == 3, "a long gap is four zero bytes");
+  const uint64_t zeros = ~mask;
+  return zeros & (zeros >> 1) & (zeros >> 2) & (zeros >> 3);
 }
 
-// Emits the non-zero runs of [begin, end) of `mem`, with gaps of up to
-// kAlwaysMergedGap zero bytes already folded in.
-void scan_range(const uint8_t* mem, uint64_t begin, uint64_t end, RunMerger& merger) {
-  uint64_t i = begin;
-  while (i < end) {
-    while (i + 8 <= end && load_word(mem + i) == 0) i += 8;
-    while (i < end && mem[i] == 0) ++i;
-    if (i >= end) return;
-    const uint64_t start = i;
-    while (true) {
-      i = find_zero(mem, i, end);
-      if (i >= end) break;
-      uint64_t j = i;
-      while (j < end && j - i <= kAlwaysMergedGap && mem[j] == 0) ++j;
-      if (j >= end || j - i > kAlwaysMergedGap) break;
-      i = j;
+// Feeds the non-zero stretches of one block to `tracker`; bit k of `mask` is
+// set when byte `base + k` is non-zero, `long_gaps` is long_zero_gaps(mask).
+// Stretches separated by gaps the
+// tracker would bridge anyway go as one, so only zero runs long enough to end
+// a run cost a step: usually a block is a single call.
+void block_stretches(uint64_t base, uint64_t mask, uint64_t long_gaps, RunTracker& tracker) {
+  while (mask != 0) {
+    const auto begin = static_cast<uint64_t>(std::countr_zero(mask));
+    // The first long gap after `begin` starts right after the stretch's last non-zero byte.
+    const uint64_t gaps_after = long_gaps & (~uint64_t{0} << begin);
+    if (gaps_after == 0) {
+      tracker.nonzero(base + begin, base + 64 - static_cast<uint64_t>(std::countl_zero(mask)));
+      return;
     }
-    merger.add(DataRun{start, i - start});
+    const auto end = static_cast<uint64_t>(std::countr_zero(gaps_after));
+    tracker.nonzero(base + begin, base + end);
+    mask &= ~uint64_t{0} << end;  // end <= 60: a long gap fits after it
   }
+}
+
+// Emits the runs of [begin, end) of `mem`, zero gaps of up to
+// kAlwaysMergedGap bytes folded in. Blocks of 64 bytes are classified with
+// word-wide operations first: all zero (skipped) and all non-zero (one
+// stretch) cost a few instructions per word; only a mixed block gets one bit
+// per byte, for the words that hold a zero byte, and steps over its long gaps.
+void scan_range(const uint8_t* mem, uint64_t begin, uint64_t end, RunMerger& merger) {
+  RunTracker tracker(merger);
+  uint64_t i = begin;
+  // ((word & 0x7F..) + 0x7F..) | word has each byte's high bit set exactly
+  // when the byte is non-zero: adding 0x7F to its low seven bits carries into
+  // the high bit when they are not all zero (no carry crosses a byte), and
+  // the OR adds the high bit's own.
+  for (; i + kBlock <= end; i += kBlock) {
+    const uint8_t* p = mem + i;
+    constexpr uint64_t kWords = kBlock / 8;
+    uint64_t carries[kWords];  // per byte, high bit set when the byte is non-zero (other bits are noise)
+    uint64_t any = 0;
+    uint64_t all = ~uint64_t{0};
+    for (uint64_t w = 0; w < kWords; ++w) {
+      const uint64_t word = load_word(p + 8 * w);
+      carries[w] = ((word & kLow7) + kLow7) | word;
+      any |= word;
+      all &= carries[w];
+    }
+    if (any == 0) {
+      tracker.zeros_longer_than_gap();  // 64 zero bytes
+      continue;
+    }
+    if ((all & kHighs) == kHighs) {
+      tracker.nonzero(i, i + kBlock);
+      continue;
+    }
+    // Only the words holding a zero byte need their bits gathered.
+    uint64_t mask = ~uint64_t{0};
+    for (uint64_t w = 0; w < kWords; ++w) {
+      const uint64_t flags = carries[w] & kHighs;
+      if (flags != kHighs) mask ^= (0xFF ^ gather_flags(flags)) << (8 * w);
+    }
+    const uint64_t long_gaps = long_zero_gaps(mask);
+    if (long_gaps == 0) {  // the common mixed block: one stretch, its short gaps bridged
+      tracker.nonzero(i + static_cast<uint64_t>(std::countr_zero(mask)), i + 64 - static_cast<uint64_t>(std::countl_zero(mask)));
+      continue;
+    }
+    block_stretches(i, mask, long_gaps, tracker);
+  }
+  // A tail shorter than a block (memories are whole pages, so only for ranges cut short).
+  uint64_t mask = 0;
+  for (uint64_t k = 0; i + k < end; ++k) mask |= uint64_t{mem[i + k] != 0} << k;
+  block_stretches(i, mask, long_zero_gaps(mask), tracker);
+  tracker.close();
+}
+
+// What closing the gap between two neighbouring runs adds to the output: its
+// zero bytes, minus the header of the run after it, plus what the merged
+// length's LEB grows by. (Closing several gaps in a row can grow that LEB once
+// more; the estimate ignores it.)
+int64_t gap_cost(const DataRun& before, const DataRun& after, const ScanOptions& options) {
+  const uint64_t merged_size = after.end() - before.offset;
+  return static_cast<int64_t>(after.offset - before.end()) - static_cast<int64_t>(segment_header_size(after, options)) +
+         static_cast<int64_t>(leb_size_unsigned(merged_size) - leb_size_unsigned(before.size));
 }
 
 }  // namespace
@@ -143,46 +239,37 @@ void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t ma
   }
   max_segments = std::max(max_segments, floor);
   if (total <= max_segments) return;
-  // Every gap is (list, index of the run before it), ranked by what closing
-  // it adds to the output: its zero bytes, minus the header of the run after
-  // it, plus what the merged length's LEB grows by. (Closing several gaps in a
-  // row can grow that LEB once more; the estimate ignores it.)
-  struct Gap {
-    uint32_t list;
-    uint64_t index;
-    int64_t cost;
-  };
-  std::vector<Gap> gaps;
-  gaps.reserve(total);
+  // The gaps closed are the `to_close` cheapest, ties going to the earliest
+  // (list, then address): every gap cheaper than the threshold cost, then the
+  // earliest ones at it. Costs are computed twice rather than stored, which
+  // keeps a million-run memory to one array of them.
+  const uint64_t to_close = total - max_segments;
+  std::vector<int64_t> ranked;
+  ranked.reserve(total);
   for (uint32_t l = 0; l < run_lists.size(); ++l) {
     const auto& runs = *run_lists[l];
     const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
-    for (uint64_t i = 0; i + 1 < runs.size(); ++i) {
-      const DataRun& before = runs[i];
-      const DataRun& after = runs[i + 1];
-      const uint64_t merged_size = after.end() - before.offset;
-      const auto cost = static_cast<int64_t>(after.offset - before.end()) -
-                        static_cast<int64_t>(segment_header_size(after, options)) +
-                        static_cast<int64_t>(leb_size_unsigned(merged_size) - leb_size_unsigned(before.size));
-      gaps.push_back(Gap{l, i, cost});
-    }
+    for (uint64_t i = 0; i + 1 < runs.size(); ++i) ranked.push_back(gap_cost(runs[i], runs[i + 1], options));
   }
-  const uint64_t to_close = total - max_segments;
-  auto cheaper = [](const Gap& a, const Gap& b) {
-    if (a.cost != b.cost) return a.cost < b.cost;
-    return a.list != b.list ? a.list < b.list : a.index < b.index;
-  };
-  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(to_close - 1), gaps.end(), cheaper);
-  std::vector<std::vector<uint8_t>> close(run_lists.size());
-  for (uint32_t l = 0; l < run_lists.size(); ++l) close[l].assign(run_lists[l]->size(), 0);
-  for (uint64_t k = 0; k < to_close; ++k) close[gaps[k].list][gaps[k].index] = 1;
+  std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(to_close - 1), ranked.end());
+  const int64_t threshold = ranked[to_close - 1];
+  uint64_t at_threshold = to_close;
+  for (int64_t cost : ranked) at_threshold -= cost < threshold ? 1 : 0;
+  ranked = {};
   for (uint32_t l = 0; l < run_lists.size(); ++l) {
     auto& runs = *run_lists[l];
     if (runs.empty()) continue;
+    const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
     std::vector<DataRun> merged;
     DataRun current = runs[0];
     for (size_t i = 0; i + 1 < runs.size(); ++i) {
-      if (close[l][i]) {
+      const int64_t cost = gap_cost(runs[i], runs[i + 1], options);
+      bool close = cost < threshold;
+      if (cost == threshold && at_threshold > 0) {
+        close = true;
+        --at_threshold;
+      }
+      if (close) {
         current.size = runs[i + 1].end() - current.offset;
       } else {
         merged.push_back(current);

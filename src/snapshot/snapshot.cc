@@ -1,6 +1,7 @@
 // Capturing an instance's globals, memories and changed tables as a Snapshot.
 #include "kiln/snapshot/snapshot.h"
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -23,8 +24,16 @@ InitialTables record_tables(const Instance& instance) {
 Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& initial, const SnapshotOptions& options) {
   const Module& m = *instance.module;
   Snapshot snap;
+  // Function references back to indices, built on first use: most modules
+  // hold none in globals or changed tables, and they can have 100,000 functions.
   std::unordered_map<const FuncInstance*, uint32_t> func_index;
-  for (uint32_t i = 0; i < instance.funcs.size(); ++i) func_index.emplace(instance.funcs[i], i);
+  auto index_of = [&](Ref ref) -> std::optional<uint32_t> {
+    if (func_index.empty())
+      for (uint32_t i = 0; i < instance.funcs.size(); ++i) func_index.emplace(instance.funcs[i], i);
+    auto it = func_index.find(ref_func(ref));
+    if (it == func_index.end()) return std::nullopt;
+    return it->second;
+  };
 
   for (size_t g = m.imported_globals; g < instance.globals.size(); ++g) {
     const GlobalInstance& global = *instance.globals[g];
@@ -34,10 +43,9 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
       if (!out.is_null && out.type == ValType::kExternRef)
         return unsupported("global " + std::to_string(g) + " holds a non-null externref after init");
       if (!out.is_null) {
-        auto it = func_index.find(ref_func(global.lo));
-        if (it == func_index.end())
-          return unsupported("global " + std::to_string(g) + " holds a function of another module after init");
-        out.bits = it->second;
+        const auto index = index_of(global.lo);
+        if (!index) return unsupported("global " + std::to_string(g) + " holds a function of another module after init");
+        out.bits = *index;
       }
     }
     snap.globals.push_back(out);
@@ -81,10 +89,9 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
         out.entries.emplace_back(std::nullopt);
         continue;
       }
-      auto it = func_index.find(ref_func(r));
-      if (it == func_index.end())
-        return unsupported("table " + std::to_string(t) + " holds a function of another module after init");
-      out.entries.emplace_back(it->second);
+      const auto index = index_of(r);
+      if (!index) return unsupported("table " + std::to_string(t) + " holds a function of another module after init");
+      out.entries.emplace_back(*index);
     }
     snap.changed_tables.push_back(std::move(out));
   }

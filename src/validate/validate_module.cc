@@ -8,6 +8,7 @@
 #include "context.h"
 #include "function_validator.h"
 #include "kiln/validate/validate.h"
+#include "module_rules.h"
 
 namespace kiln {
 namespace validate_detail {
@@ -67,9 +68,8 @@ void check_imports_and_definitions(const Module& module) {
     check_memory_type(module.memories[i], memory_offset);
 }
 
-// C.refs: a function may be named by ref.func in a body only if the module
-// mentions it elsewhere first, so engines know up front which functions
-// escape as references.
+}  // namespace
+
 void collect_declared_funcs(ModuleContext& context) {
   const Module& module = context.module;
   std::vector<uint8_t>& declared = context.declared_funcs;
@@ -83,6 +83,8 @@ void collect_declared_funcs(ModuleContext& context) {
     for (const ConstExpr& expr : elem.exprs) collect_const_expr_refs(module, expr, declared);
   }
 }
+
+namespace {
 
 void check_exports(const Module& module) {
   const uint64_t offset = section_offset(module, SectionId::kExport);
@@ -141,15 +143,24 @@ void check_datas(const ModuleContext& context) {
   }
 }
 
-ModuleInfo validate_everything(const Module& module) {
+}  // namespace
+
+void check_module_level(ModuleContext& context) {
+  const Module& module = context.module;
   check_imports_and_definitions(module);
-  ModuleContext context(module);
   collect_declared_funcs(context);
   for (const Global& global : module.globals) validate_const_expr(context, global.init, global.type.type);
   check_exports(module);
   check_start(module);
   check_elems(context);
   check_datas(context);
+}
+
+namespace {
+
+ModuleInfo validate_everything(const Module& module) {
+  ModuleContext context(module);
+  check_module_level(context);
 
   ModuleInfo info;
   info.funcs.resize(module.codes.size());

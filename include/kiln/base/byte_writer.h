@@ -1,6 +1,7 @@
 // Growable output buffer with minimal-length LEB128 encoders.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -8,9 +9,17 @@
 
 namespace kiln {
 
-// Number of bytes of the minimal unsigned / signed LEB128 encoding of a value.
-unsigned leb_size_unsigned(uint64_t value);
-unsigned leb_size_signed(int64_t value);
+// Number of bytes of the minimal unsigned / signed LEB128 encoding of a
+// value: seven payload bits per byte, so the sizes follow from the bit width
+// (inline and without a loop: the snapshot scanner asks for millions).
+inline unsigned leb_size_unsigned(uint64_t value) {
+  return value == 0 ? 1 : static_cast<unsigned>(std::bit_width(value) + 6) / 7;
+}
+// A signed value needs its magnitude's bits plus a sign bit.
+inline unsigned leb_size_signed(int64_t value) {
+  const auto magnitude = static_cast<uint64_t>(value ^ (value >> 63));  // arithmetic shift: ~value when negative
+  return static_cast<unsigned>(std::bit_width(magnitude) + 1 + 6) / 7;
+}
 
 class ByteWriter {
  public:

@@ -14,4 +14,24 @@ namespace kiln {
 // ErrorCode::kMalformed; typing errors are ErrorCode::kInvalid.
 Result<ModuleInfo> validate_module(const Module& module);
 
+// How validate_derived_module checked the function bodies.
+enum class BodyCheck : uint8_t {
+  kReused,       // the bodies and everything they are typed against are those of the original
+  kRevalidated,  // something they depend on differs, so every body was checked again
+};
+
+// Validates `derived`, a module re-encoded from `original` (which passed
+// validate_module, decoded with the same features) around a byte-identical
+// code section, as the pre-initializer's rewriter makes it. The rules outside
+// function bodies are always checked in full. The bodies are typed only
+// against the module's context, so they are checked again exactly when that
+// context may differ: any section other than tables, memories, globals,
+// exports, start, elements, data count, data and custom ones is not
+// byte-identical (the code section among them), a table, memory, global or
+// element segment changed its type or count, the data count section came or
+// went or shrank, or the code section may hold a ref.func of a function that
+// `derived` no longer declares (the original's own export of it removed,
+// say). Errors are validate_module's.
+Result<BodyCheck> validate_derived_module(const Module& derived, const Module& original);
+
 }  // namespace kiln

@@ -1,0 +1,109 @@
+// Tests of validate_derived_module: what the output check of kiln still catches when it reuses the input's bodies.
+#include <doctest/doctest.h>
+
+#include "kiln/decode/decode.h"
+#include "kiln/validate/validate.h"
+#include "support/wasm_bytes.h"
+
+using namespace kiln;
+using namespace kiln::test;
+
+namespace {
+
+// An original module and the parts a derived one may change: f0 takes a
+// reference to f1, which only the export "g" declares; f1 reads the global.
+struct Parts {
+  ByteVec globals = vec({{0x7F, 0x01, 0x41, 0x07, 0x0B}});  // (mut i32) = i32.const 7
+  ByteVec exports = vec({cat({name("f"), {0x00, 0x00}}), cat({name("g"), {0x00, 0x01}})});
+  ByteVec f1_code = {0x23, 0x00, 0x0B};  // global.get 0
+
+  ByteVec bytes() const {
+    return module({
+        section(1, vec({func_type({}, {}), func_type({}, {0x7F})})),
+        section(3, vec({{0x00}, {0x01}})),
+        section(6, globals),
+        section(7, exports),
+        section(10, vec({body({0x00}, {0xD2, 0x01, 0x1A, 0x0B}), body({0x00}, f1_code)})),
+    });
+  }
+};
+
+Module decode(const ByteVec& bytes) {
+  auto module = decode_module(bytes, Features::all());
+  REQUIRE(module.ok());
+  return std::move(module).value();
+}
+
+Result<BodyCheck> check(const Parts& derived) {
+  const Module original = decode(Parts{}.bytes());
+  REQUIRE(validate_module(original).ok());
+  return validate_derived_module(decode(derived.bytes()), original);
+}
+
+}  // namespace
+
+TEST_CASE("re-encoded globals and exports over the same bodies reuse the original's body check") {
+  Parts derived;
+  derived.globals = vec({{0x7F, 0x01, 0x41, 0x2A, 0x0B}});  // the snapshot's value, 42
+  derived.exports = vec({cat({name("g"), {0x00, 0x01}}), cat({name("renamed"), {0x00, 0x00}})});
+  const auto result = check(derived);
+  REQUIRE(result.ok());
+  CHECK(*result == BodyCheck::kReused);
+}
+
+TEST_CASE("a broken section kiln produced is caught while the bodies are reused") {
+  Parts wrong_global;
+  wrong_global.globals = vec({{0x7F, 0x01, 0x42, 0x2A, 0x0B}});  // an i64.const for an i32 global
+  auto result = check(wrong_global);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::kInvalid);
+  CHECK(result.error().message.find("type mismatch") != std::string::npos);
+
+  Parts unknown_export;
+  unknown_export.exports = vec({cat({name("f"), {0x00, 0x00}}), cat({name("g"), {0x00, 0x05}})});
+  result = check(unknown_export);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message == "unknown function 5");
+
+  Parts twice;
+  twice.exports = vec({cat({name("f"), {0x00, 0x00}}), cat({name("f"), {0x00, 0x01}})});
+  result = check(twice);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message.find("duplicate export name") != std::string::npos);
+}
+
+TEST_CASE("a removed export of a function no body references keeps the bodies reused") {
+  Parts derived;
+  derived.exports = vec({cat({name("g"), {0x00, 0x01}})});  // "f" (function 0) goes, as an init function does
+  const auto result = check(derived);
+  REQUIRE(result.ok());
+  CHECK(*result == BodyCheck::kReused);
+}
+
+TEST_CASE("a removed export that declared a ref.func target makes the bodies be checked again") {
+  Parts derived;
+  derived.exports = vec({cat({name("f"), {0x00, 0x00}})});
+  const auto result = check(derived);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message == "undeclared function reference 1");
+}
+
+TEST_CASE("changed code bytes or a changed global type make the bodies be checked again") {
+  Parts valid_change;
+  valid_change.f1_code = {0x41, 0x00, 0x0B};  // i32.const 0: still valid
+  auto result = check(valid_change);
+  REQUIRE(result.ok());
+  CHECK(*result == BodyCheck::kRevalidated);
+
+  Parts invalid_change;
+  invalid_change.f1_code = {0x42, 0x00, 0x0B};  // i64.const 0 where i32 is returned
+  result = check(invalid_change);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message.find("type mismatch") != std::string::npos);
+
+  Parts immutable;
+  immutable.globals = vec({{0x7F, 0x00, 0x41, 0x07, 0x0B}});  // same value, no longer mutable
+  result = check(immutable);
+  REQUIRE(result.ok());
+  CHECK(*result == BodyCheck::kRevalidated);
+}
