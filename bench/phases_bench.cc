@@ -169,7 +169,7 @@ void verify_output(benchmark::State& state, bool derived) {
       state.SkipWithError(decoded.error().message.c_str());
       break;
     }
-    const std::string error = derived ? error_of(kiln::validate_derived_module(*decoded, *pipeline().module))
+    const std::string error = derived ? error_of(kiln::validate_derived_module(*decoded, *pipeline().module, *pipeline().info))
                                       : error_of(kiln::validate_module(*decoded));
     if (!error.empty()) state.SkipWithError(error.c_str());
   }

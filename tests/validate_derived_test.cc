@@ -36,8 +36,9 @@ Module decode(const ByteVec& bytes) {
 
 Result<BodyCheck> check(const Parts& derived) {
   const Module original = decode(Parts{}.bytes());
-  REQUIRE(validate_module(original).ok());
-  return validate_derived_module(decode(derived.bytes()), original);
+  auto info = validate_module(original);
+  REQUIRE(info.ok());
+  return validate_derived_module(decode(derived.bytes()), original, *info);
 }
 
 }  // namespace
@@ -106,4 +107,40 @@ TEST_CASE("changed code bytes or a changed global type make the bodies be checke
   result = check(immutable);
   REQUIRE(result.ok());
   CHECK(*result == BodyCheck::kRevalidated);
+}
+
+namespace {
+
+// One memory, one passive data segment and its data count; f0's body is given.
+ByteVec module_with_data(const ByteVec& f0_code, bool with_data) {
+  const ByteVec types = section(1, vec({func_type({}, {})}));
+  const ByteVec funcs = section(3, vec({{0x00}}));
+  const ByteVec memory = section(5, vec({{0x00, 0x01}}));  // 1 page
+  const ByteVec code = section(10, vec({body({0x00}, f0_code)}));
+  if (!with_data) return module({types, funcs, memory, code});
+  const ByteVec data_count = section(12, {0x01});
+  const ByteVec data = section(11, vec({{0x01, 0x01, 0x2A}}));  // a passive segment holding 42
+  return module({types, funcs, memory, data_count, code, data});
+}
+
+Result<BodyCheck> check_data_dropped(const ByteVec& f0_code) {
+  const Module original = decode(module_with_data(f0_code, true));
+  auto info = validate_module(original);
+  REQUIRE(info.ok());
+  return validate_derived_module(decode(module_with_data(f0_code, false)), original, *info);
+}
+
+}  // namespace
+
+TEST_CASE("dropping the data count and segments no body names keeps the original's body check") {
+  auto result = check_data_dropped({0x01, 0x0B});  // nop
+  REQUIRE(result.ok());
+  CHECK(*result == BodyCheck::kReused);
+}
+
+TEST_CASE("dropping the data count a body's memory.init needs is caught by checking the bodies again") {
+  // i32.const 0 ×3, memory.init 0 0
+  auto result = check_data_dropped({0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x08, 0x00, 0x00, 0x0B});
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::kInvalid);
 }

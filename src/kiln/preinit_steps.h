@@ -40,6 +40,6 @@ void count_snapshot(const Snapshot& snapshot, Stats& stats);
 // validated module it was rewritten from: the sections kiln produced are
 // checked in full, the copied function bodies again only when something they
 // are typed against changed (see validate_derived_module).
-Result<std::vector<uint8_t>> verify_output(std::vector<uint8_t> output, const Module& input);
+Result<std::vector<uint8_t>> verify_output(std::vector<uint8_t> output, const Module& input, const ModuleInfo& input_info);
 
 }  // namespace kiln::preinit

@@ -92,7 +92,7 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
   st.rewrite_ms = clock.lap();
   st.output_bytes = sink.bytes().size();
 
-  auto verified = preinit::verify_output(std::move(sink.bytes()), *module);
+  auto verified = preinit::verify_output(std::move(sink.bytes()), *module, *info);
   if (!verified) return std::move(verified).error();
   st.verify_ms = clock.lap();
   return verified;

@@ -46,7 +46,9 @@ bool same_fixed_sections(const Module& derived, const Module& original) {
 }
 
 // What a body's instructions are typed against in the sections that may be re-encoded.
-bool same_reencoded_facts(const Module& derived, const Module& original) {
+// The data count only types memory.init and data.drop: when no body names a
+// data segment, the rewriter may drop the section with the emptied segments.
+bool same_reencoded_facts(const Module& derived, const Module& original, bool bodies_name_data) {
   auto same_table = [](const TableType& a, const TableType& b) { return a.elem == b.elem && a.limits.is_64 == b.limits.is_64; };
   auto same_memory = [](const MemoryType& a, const MemoryType& b) {
     return a.limits.is_64 == b.limits.is_64 && a.limits.shared == b.limits.shared;
@@ -56,8 +58,8 @@ bool same_reencoded_facts(const Module& derived, const Module& original) {
          std::ranges::equal(derived.memories, original.memories, same_memory) &&
          derived.global_types == original.global_types &&
          std::ranges::equal(derived.elems, original.elems, same_elem) &&
-         derived.data_count.has_value() == original.data_count.has_value() &&
-         derived.data_count.value_or(0) >= original.data_count.value_or(0);
+         (!bodies_name_data || (derived.data_count.has_value() == original.data_count.has_value() &&
+                                derived.data_count.value_or(0) >= original.data_count.value_or(0)));
 }
 
 // Whether the bodies may name with ref.func a function that the original
@@ -98,13 +100,13 @@ bool may_name_undeclared_func(const ModuleContext& derived, const Module& origin
 }  // namespace
 }  // namespace validate_detail
 
-Result<BodyCheck> validate_derived_module(const Module& derived, const Module& original) {
+Result<BodyCheck> validate_derived_module(const Module& derived, const Module& original, const ModuleInfo& original_info) {
   using namespace validate_detail;
   bool reuse = false;
   Status module_level = capture_failure([&] {
     ModuleContext context(derived);
     check_module_level(context);
-    reuse = same_fixed_sections(derived, original) && same_reencoded_facts(derived, original) &&
+    reuse = same_fixed_sections(derived, original) && same_reencoded_facts(derived, original, original_info.names_data_segments) &&
             !may_name_undeclared_func(context, original);
   });
   // A module-level error may be preceded, in validate_module's order, by a

@@ -29,9 +29,10 @@ enum class BodyCheck : uint8_t {
 // exports, start, elements, data count, data and custom ones is not
 // byte-identical (the code section among them), a table, memory, global or
 // element segment changed its type or count, the data count section came or
-// went or shrank, or the code section may hold a ref.func of a function that
+// went or shrank while some body names a data segment (original_info, from
+// validate_module(original), says whether any does), or the code section may hold a ref.func of a function that
 // `derived` no longer declares (the original's own export of it removed,
 // say). Errors are validate_module's.
-Result<BodyCheck> validate_derived_module(const Module& derived, const Module& original);
+Result<BodyCheck> validate_derived_module(const Module& derived, const Module& original, const ModuleInfo& original_info);
 
 }  // namespace kiln
