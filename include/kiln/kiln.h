@@ -56,6 +56,8 @@ struct Options {
   Features features;
   uint64_t fuel = 0;                    // 0 = unlimited
   uint64_t max_data_segments = 10'000;  // more runs are merged, never refused
+  // Threads that type a large code section (0: as many as the machine has); the output is the same for any count.
+  unsigned validation_threads = 0;
   // Each memory's size during init: memory.grow past it returns -1 (as the
   // spec allows); a declared minimum above it is refused.
   uint64_t max_memory_bytes = ~uint64_t{0};

@@ -43,7 +43,7 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
   if (!decoded) return preinit::with_feature_hint(std::move(decoded).error(), options.setting_names);
   auto module = std::make_shared<const Module>(std::move(decoded).value());
   st.decode_ms = clock.lap();
-  auto validated = validate_module(*module);
+  auto validated = validate_module(*module, options.validation_threads);
   if (!validated) return preinit::with_feature_hint(std::move(validated).error(), options.setting_names);
   auto info = std::make_shared<const ModuleInfo>(std::move(validated).value());
   st.validate_ms = clock.lap();

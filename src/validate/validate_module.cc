@@ -1,6 +1,11 @@
 // validate_module: the module-level rules (indices, limits, globals, exports, start, segments), then every function
 // body.
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <optional>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 
 #include "code_structure.h"
@@ -158,25 +163,84 @@ void check_module_level(ModuleContext& context) {
 
 namespace {
 
-ModuleInfo validate_everything(const Module& module) {
+// Bodies are typed independently of each other against a context nothing
+// changes any more, so large modules split them into contiguous ranges, one
+// per thread. Each range stops at its first failure, and the failure of the
+// lowest range is reported: the same error one thread walking them in order
+// reports, whatever the scheduling.
+constexpr size_t kBodyBytesPerThread = size_t{1} << 20;  // below this a thread costs more than it saves
+constexpr unsigned kMaxThreads = 8;
+
+unsigned body_threads(const Module& module, unsigned max_threads) {
+  const size_t count = std::max<size_t>(1, module.codes.size());
+  if (max_threads) return static_cast<unsigned>(std::min<size_t>(max_threads, count));
+  size_t code_bytes = 0;
+  for (const FunctionBody& body : module.codes) code_bytes += body.code.size;
+  const unsigned cap = std::min(kMaxThreads, std::max(1u, std::thread::hardware_concurrency()));
+  const size_t useful = std::max<size_t>(1, code_bytes / kBodyBytesPerThread);
+  return static_cast<unsigned>(std::min<size_t>({cap, useful, count}));
+}
+
+// What one range of bodies ended with: nothing, a validation failure, or any
+// other exception (bad_alloc), carried over to the calling thread.
+struct RangeOutcome {
+  std::optional<Error> error;
+  std::exception_ptr exception;
+};
+
+void validate_range(const ModuleContext& context, uint32_t begin, uint32_t end, ModuleInfo& info, RangeOutcome& outcome) {
+  try {
+    FunctionValidator validator(context);
+    for (uint32_t i = begin; i < end; ++i) validator.validate(i, info.funcs[i]);
+  } catch (Failure& failure) {
+    outcome.error = std::move(failure.error);
+  } catch (...) {
+    outcome.exception = std::current_exception();
+  }
+}
+
+ModuleInfo validate_everything(const Module& module, unsigned max_threads) {
   ModuleContext context(module);
   check_module_level(context);
 
   ModuleInfo info;
-  info.funcs.resize(module.codes.size());
-  FunctionValidator validator(context);
-  for (uint32_t i = 0; i < module.codes.size(); ++i) {
-    validator.validate(i, info.funcs[i]);
-    info.names_data_segments = info.names_data_segments || info.funcs[i].names_data_segment;
+  const uint32_t count = static_cast<uint32_t>(module.codes.size());
+  info.funcs.resize(count);
+  const unsigned threads = body_threads(module, max_threads);
+  std::vector<RangeOutcome> outcomes(threads);
+  // Range t starts at the first body after t/threads of the code bytes, so each thread gets a similar share.
+  std::vector<uint32_t> starts(threads + 1, count);
+  starts[0] = 0;
+  {
+    size_t total = 0, seen = 0;
+    for (const FunctionBody& body : module.codes) total += body.code.size;
+    unsigned t = 1;
+    for (uint32_t i = 0; i < count && t < threads; ++i) {
+      seen += module.codes[i].code.size;
+      while (t < threads && seen * threads >= total * t) starts[t++] = i + 1;
+    }
   }
+  auto range_start = [&](unsigned t) { return starts[t]; };
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 1; t < threads; ++t)
+      workers.emplace_back(validate_range, std::cref(context), range_start(t), range_start(t + 1), std::ref(info),
+                           std::ref(outcomes[t]));
+    validate_range(context, 0, range_start(1), info, outcomes[0]);
+  }  // joined
+  for (RangeOutcome& outcome : outcomes) {
+    if (outcome.exception) std::rethrow_exception(outcome.exception);
+    if (outcome.error) throw Failure{std::move(*outcome.error)};
+  }
+  for (const FuncInfo& func : info.funcs) info.names_data_segments = info.names_data_segments || func.names_data_segment;
   return info;
 }
 
 }  // namespace
 }  // namespace validate_detail
 
-Result<ModuleInfo> validate_module(const Module& module) {
-  Result<ModuleInfo> result = capture_failure([&] { return validate_detail::validate_everything(module); });
+Result<ModuleInfo> validate_module(const Module& module, unsigned max_threads) {
+  Result<ModuleInfo> result = capture_failure([&] { return validate_detail::validate_everything(module, max_threads); });
   if (result.ok() || result.error().code == ErrorCode::kMalformed) return result;
   Status malformed = capture_failure([&] { validate_detail::scan_bodies_for_malformed(module); });
   if (!malformed.ok() && malformed.error().code == ErrorCode::kMalformed) return std::move(malformed).error();

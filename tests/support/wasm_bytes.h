@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
@@ -62,8 +63,9 @@ inline ByteVec name(std::string_view text) {
 }
 
 // A vector: count LEB followed by the items.
-inline ByteVec vec(std::initializer_list<ByteVec> items) {
-  const ByteVec count = uleb(items.size());
+template <typename Items>
+ByteVec vec_of(const Items& items) {
+  const ByteVec count = uleb(std::size(items));
   size_t total = count.size();
   for (const ByteVec& item : items) total += item.size();
   ByteVec out;
@@ -72,6 +74,7 @@ inline ByteVec vec(std::initializer_list<ByteVec> items) {
   for (const ByteVec& item : items) append(out, item);
   return out;
 }
+inline ByteVec vec(std::initializer_list<ByteVec> items) { return vec_of(items); }
 
 inline ByteVec section(uint8_t id, const ByteVec& payload) { return cat({{id}, uleb(payload.size()), payload}); }
 

@@ -11,8 +11,11 @@
 namespace kiln {
 
 // Also decodes every instruction, so malformed code surfaces here as
-// ErrorCode::kMalformed; typing errors are ErrorCode::kInvalid.
-Result<ModuleInfo> validate_module(const Module& module);
+// ErrorCode::kMalformed; typing errors are ErrorCode::kInvalid. The bodies
+// are typed on max_threads threads, or with 0 on one per MiB of code up to
+// the machine's count (at most 8); the result and any error are the same for
+// every count.
+Result<ModuleInfo> validate_module(const Module& module, unsigned max_threads = 0);
 
 // How validate_derived_module checked the function bodies.
 enum class BodyCheck : uint8_t {
