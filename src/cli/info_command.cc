@@ -30,6 +30,7 @@ const char* section_name(SectionId id) {
     case SectionId::kCode: return "code";
     case SectionId::kData: return "data";
     case SectionId::kDataCount: return "datacount";
+    case SectionId::kTag: return "tag";
   }
   return "?";
 }

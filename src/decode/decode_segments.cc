@@ -29,6 +29,7 @@ void read_instr_sequence(InstrReader& instrs) {
       case Opcode::kBlock:
       case Opcode::kLoop:
       case Opcode::kIf:
+      case Opcode::kTryTable:
         enclosing.push_back(in_open_if);
         in_open_if = instr.op == Opcode::kIf;
         break;

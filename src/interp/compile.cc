@@ -11,8 +11,9 @@ namespace kiln::interp {
 namespace {
 
 // Storage for single-value block types, so a frame can point at its types.
-constexpr ValType kSingleTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,      ValType::kF64,
-                                    ValType::kV128, ValType::kFuncRef, ValType::kExternRef};
+constexpr ValType kSingleTypes[] = {ValType::kI32,     ValType::kI64,       ValType::kF32,   ValType::kF64,
+                                    ValType::kV128,    ValType::kFuncRef,   ValType::kExternRef,
+                                    ValType::kExnRef};
 
 const ValType* single_type(ValType t) { return std::find(std::begin(kSingleTypes), std::end(kSingleTypes), t); }
 
@@ -72,7 +73,7 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
     if (ctrls_.back().unreachable) {
       // Dead code: nothing reaches it, so only its nesting matters.
       const Opcode op = in.op;
-      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
+      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf || op == Opcode::kTryTable) {
         ++skip_depth_;
         continue;
       }
@@ -215,6 +216,7 @@ static void reset_types(std::vector<ValType>& types, uint32_t& cells, const Ctrl
 
 void Lowerer::end_block(const Instr& in) {
   Ctrl& c = ctrls_.back();
+  if (c.try_range != kNoFixup) end_try_range(c);
   if (in.op == Opcode::kElse) {
     if (!c.unreachable) {
       emit(IOp::kBr, in.offset);
@@ -347,6 +349,11 @@ bool Lowerer::lower_control(const Instr& in) {
       return true;
     case Opcode::kDrop:
       emit(cell_count(pop()) == 2 ? IOp::kDrop2 : IOp::kDrop, in.offset);
+      return true;
+    case Opcode::kTryTable: try_table(in); return true;
+    case Opcode::kThrow: case Opcode::kThrowRef:
+      throw_exception(in);
+      mark_unreachable();
       return true;
     case Opcode::kSelect: case Opcode::kSelectT: {
       pop();

@@ -29,6 +29,7 @@ struct Ctrl {
   uint32_t loop_start = 0;     // word index of a loop's first instruction
   uint32_t fixups = kNoFixup;  // chain, through the placeholder words, of forward branches to the end
   uint32_t else_fixup = kNoFixup;  // the if's conditional jump to its else branch
+  uint32_t try_range = kNoFixup;   // a try_table's entry in CompiledFunc::try_ranges
 };
 
 // Walks one validated body once: a type stack (for cell counts and v128
@@ -54,6 +55,10 @@ class Lowerer {
   void branch_table(const Instr& in);
   void call(const Instr& in, bool tail);
   void call_indirect(const Instr& in, bool tail);
+  // compile_exceptions.cc
+  void try_table(const Instr& in);
+  void end_try_range(Ctrl& c);
+  void throw_exception(const Instr& in);
   void memory_access(const Instr& in, IOp fast, IOp general, bool lane);
   void apply_letters(Opcode op, ValType address);
 

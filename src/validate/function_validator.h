@@ -50,6 +50,12 @@ class FunctionValidator {
   const ControlFrame& label(uint64_t offset, uint32_t depth) const;
   void check_return_call(uint64_t offset, const FuncType& callee);
 
+  // validate_exceptions.cc: throw, throw_ref and try_table.
+  const FuncType& tag_type(uint64_t offset, uint32_t tag_index) const;
+  void check_throw(const Instr& instr);
+  void check_try_table(const Instr& instr);
+  void check_catch_label(uint64_t offset, const CatchClause& clause, const FuncType* payload);
+
   // validate_instr.cc: everything else.
   void check_generic(const Instr& instr, const OpSignature& sig);
   ValType check_immediates(const Instr& instr, const OpSignature& sig);
