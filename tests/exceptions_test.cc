@@ -240,3 +240,30 @@ TEST_CASE("exceptions: pre-initialization refuses an escaping exception and a ca
   REQUIRE_FALSE(kept.ok());
   CHECK(kept.error().message.find("global 0 holds a non-null exnref") != std::string::npos);
 }
+
+TEST_CASE("exceptions: a throw loop reuses what it catches and is capped when it keeps references") {
+  Running r(R"((module
+    (tag $e (param i32))
+    ;; Throws and catches n times; returns the sum of the payloads.
+    (func (export "by_value") (param $n i32) (result i32) (local $sum i32)
+      (loop $again
+        (local.set $sum (i32.add (local.get $sum)
+          (block $h (result i32) (try_table (catch $e $h) (throw $e (local.get $n))) (unreachable))))
+        (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $sum))
+    ;; The same, keeping each exception by reference (and dropping it).
+    (func (export "by_reference") (param $n i32)
+      (loop $again
+        (drop (block $h (result exnref) (try_table (catch_all_ref $h) (throw $e (local.get $n))) (unreachable)))
+        (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+  )");
+  auto sum = r.call("by_value", {Value::i32(1000)});
+  REQUIRE_FALSE(sum.trap);
+  CHECK(sum.results == std::vector<Value>{Value::i32(500500)});
+  CHECK(r.instance->exceptions.size() == 1);  // one object, thrown a thousand times
+
+  auto kept = r.call("by_reference", {Value::i32(2'000'000)});
+  REQUIRE(kept.trap);
+  CHECK(describe_trap(*kept.trap, kept.backtrace).find("too many exceptions") != std::string::npos);
+  CHECK(r.instance->exceptions.size() == (size_t{1} << 20));
+}

@@ -5,11 +5,31 @@
 
 namespace kiln::interp {
 
-ExceptionInstance* new_exception(Instance& instance, TagInstance* tag, const uint64_t* payload, size_t cells) {
-  auto exn = std::make_unique<ExceptionInstance>();
+ExceptionInstance* new_exception(Machine& m, Instance& instance, TagInstance* tag, const uint64_t* payload,
+                                 size_t cells) {
+  ExceptionInstance* exn = nullptr;
+  if (!instance.free_exceptions.empty()) {
+    exn = instance.free_exceptions.back();
+    instance.free_exceptions.pop_back();
+  } else if (instance.exceptions.size() >= kMaxKeptExceptions) {
+    m.trap.emplace();
+    m.trap->kind = TrapKind::kHostError;
+    m.trap->detail = "too many exceptions: " + std::to_string(kMaxKeptExceptions) +
+                     " were caught by reference (catch_ref, catch_all_ref), and kiln keeps each of those as long as "
+                     "the instance";
+    return nullptr;
+  } else {
+    exn = instance.exceptions.emplace_back(std::make_unique<ExceptionInstance>()).get();
+    exn->owner = &instance;
+  }
   exn->tag = tag;
   exn->payload.assign(payload, payload + cells);
-  return instance.exceptions.emplace_back(std::move(exn)).get();
+  exn->referenced = false;
+  return exn;
+}
+
+void release_if_unreferenced(ExceptionInstance& exn) {
+  if (!exn.referenced) exn.owner->free_exceptions.push_back(&exn);
 }
 
 bool find_catch(const ExceptionInstance& exn, const CompiledFunc* func, const uint64_t* pc, const Frame* frames,

@@ -17,8 +17,20 @@ struct CatchHit {
   const uint64_t* clause = nullptr;  // kClauseWords words: tag, target, label cell << 2 | ref << 1 | loop
 };
 
-// Records a new exception with `cells` payload cells; it lives as long as `instance`.
-ExceptionInstance* new_exception(Instance& instance, TagInstance* tag, const uint64_t* payload, size_t cells);
+// Exceptions an instance keeps at most. Each one a catch_ref clause handed out
+// lives as long as the instance (an exnref may be anywhere), so an init that
+// keeps catching by reference in a loop would otherwise grow without bound.
+inline constexpr size_t kMaxKeptExceptions = size_t{1} << 20;
+
+// A new exception with `cells` payload cells, reusing one that was caught
+// without a reference when there is one; it lives as long as `instance`.
+// Null (and `m.trap` set) once kMaxKeptExceptions are kept.
+ExceptionInstance* new_exception(Machine& m, Instance& instance, TagInstance* tag, const uint64_t* payload,
+                                 size_t cells);
+
+// Once a non-ref clause has copied out its payload, an exception nothing else
+// refers to can serve the next throw.
+void release_if_unreferenced(ExceptionInstance& exn);
 
 // Looks for a clause that catches `exn`, from the throwing instruction at
 // `pc` in `func` out through the saved frames. False when nothing does.

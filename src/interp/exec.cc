@@ -269,7 +269,12 @@ do_throw:
     if (hit.clause[0] != 0) {  // catch and catch_ref deliver the payload; the catch_all forms do not
       for (const uint64_t cell : exn->payload) *sp++ = cell;
     }
-    if (packed & 2) *sp++ = exn_ref(exn);
+    if (packed & 2) {
+      *sp++ = exn_ref(exn);
+      exn->referenced = true;
+    } else {
+      release_if_unreferenced(*exn);
+    }
     pc = code_ptr(hit.clause[1]);
     if (packed & 1) USE_FUEL();
   }

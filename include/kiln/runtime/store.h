@@ -88,6 +88,10 @@ struct TagInstance {
 struct ExceptionInstance {
   TagInstance* tag = nullptr;
   std::vector<uint64_t> payload;
+  Instance* owner = nullptr;  // the instance whose code threw it, which keeps it
+  // Set once a catch_ref / catch_all_ref clause hands out an exnref to it.
+  // Until then nothing but the throw refers to it, so once caught it can be reused.
+  bool referenced = false;
 };
 
 struct Instance {
@@ -105,6 +109,7 @@ struct Instance {
   // that caught it (in a global, a table, another instance), so they live as
   // long as the instance does.
   std::deque<std::unique_ptr<ExceptionInstance>> exceptions;
+  std::vector<ExceptionInstance*> free_exceptions;  // caught without a reference: reused by the next throw
 
   // The exported item named `name`, or nullptr.
   FuncInstance* export_func(std::string_view name) const;
