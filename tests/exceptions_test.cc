@@ -267,3 +267,63 @@ TEST_CASE("exceptions: a throw loop reuses what it catches and is capped when it
   CHECK(describe_trap(*kept.trap, kept.backtrace).find("too many exceptions") != std::string::npos);
   CHECK(r.instance->exceptions.size() == (size_t{1} << 20));
 }
+
+TEST_CASE("legacy exceptions: try / catch / catch_all, rethrow and delegate, behind their own switch") {
+  const std::string wat = R"((module
+    (tag $e (param i32))
+    (tag $f)
+    (func $throw (param i32) (throw $e (local.get 0)))
+    ;; catch delivers the payload; a handler's result replaces the try's.
+    (func (export "caught") (param i32) (result i32)
+      (try (result i32)
+        (do (call $throw (local.get 0)) (i32.const -1))
+        (catch $f (i32.const -2))
+        (catch $e (i32.add (i32.const 100)))))
+    ;; rethrow from the inner handler reaches the outer try's catch_all.
+    (func (export "rethrown") (result i32)
+      (try (result i32)
+        (do
+          (try (result i32)
+            (do (call $throw (i32.const 1)) (i32.const -1))
+            (catch_all (rethrow 0))))
+        (catch $e (drop) (i32.const 7))))
+    ;; delegate skips the middle try's handler.
+    (func (export "delegated") (result i32)
+      (try $outer (result i32)
+        (do
+          (try (result i32)
+            (do (try (do (call $throw (i32.const 3))) (delegate $outer)) (i32.const -1))
+            (catch $e (drop) (i32.const 20))))
+        (catch $e (drop) (i32.const 30))))
+    ;; delegating to the function's label hands the exception to the caller.
+    (func (export "to_caller") (try (do (call $throw (i32.const 4))) (delegate 0))))
+  )";
+  Features plain = with_exceptions();
+  auto refused = text::wat_to_binary(wat, Features::all());
+  REQUIRE(refused.ok());
+  auto off = decode_module(*refused, plain);
+  REQUIRE(off.ok());  // bodies are decoded by the validator
+  auto off_info = validate_module(*off);
+  REQUIRE_FALSE(off_info.ok());
+  CHECK(off_info.error().feature == "legacy-exceptions");
+
+  Features legacy;
+  legacy.legacy_exceptions = true;
+  auto module = decode_module(std::move(refused).value(), legacy);
+  REQUIRE_MESSAGE(module.ok(), module.error().message);
+  auto info = validate_module(*module);
+  REQUIRE_MESSAGE(info.ok(), info.error().message);
+  Store store;
+  auto instance = instantiate(store, std::make_shared<const Module>(std::move(module).value()),
+                              std::make_shared<const ModuleInfo>(std::move(info).value()), Linker{});
+  REQUIRE(instance.ok());
+  auto call = [&](const char* name, std::vector<Value> args = {}) {
+    return call_function(*(*instance)->export_func(name), args);
+  };
+  CHECK(call("caught", {Value::i32(5)}).results == std::vector<Value>{Value::i32(105)});
+  CHECK(call("rethrown").results == std::vector<Value>{Value::i32(7)});
+  CHECK(call("delegated").results == std::vector<Value>{Value::i32(30)});
+  auto escaped = call("to_caller");
+  REQUIRE(escaped.trap);
+  CHECK(escaped.trap->kind == TrapKind::kUncaughtException);
+}

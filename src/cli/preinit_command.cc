@@ -111,6 +111,7 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
   // Wizer 11's engine refuses exception handling ("exceptions proposal not
   // enabled", and it has no switch for it): kiln's --enable-exceptions goes beyond it.
   o.features.exceptions = false;
+  o.features.legacy_exceptions = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (arg.empty() || arg[0] != '-' || arg == "-") {

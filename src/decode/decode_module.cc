@@ -84,7 +84,7 @@ void read_sections(ByteReader& reader, Module& module) {
     const uint8_t id_byte = reader.read_u8();
     if (id_byte > kLastSectionId) reader.fail_at(start, "malformed section id");
     const auto id = static_cast<SectionId>(id_byte);
-    if (id == SectionId::kTag && !module.features.exceptions)
+    if (id == SectionId::kTag && !has_tags(module.features))
       fail_disabled(Feature::kExceptions, start, "malformed section id");
     if (id != SectionId::kCustom) {
       const int rank = section_rank(id);

@@ -151,7 +151,7 @@ void decode_import_section(ByteReader& reader, Module& module) {
         break;
       case 4:
         import.kind = ExternKind::kTag;
-        if (!module.features.exceptions) fail_disabled(Feature::kExceptions, at, "malformed import kind");
+        if (!has_tags(module.features)) fail_disabled(Feature::kExceptions, at, "malformed import kind");
         import.tag_type = read_tag_type(reader);
         module.tags.push_back(import.tag_type);
         ++module.imported_tags;
@@ -196,7 +196,7 @@ void decode_export_section(ByteReader& reader, Module& module) {
     const uint64_t at = reader.offset();
     const uint8_t kind = reader.read_u8();
     if (kind > 4) reader.fail_at(at, "malformed export kind");
-    if (kind == 4 && !module.features.exceptions) fail_disabled(Feature::kExceptions, at, "malformed export kind");
+    if (kind == 4 && !has_tags(module.features)) fail_disabled(Feature::kExceptions, at, "malformed export kind");
     item.kind = static_cast<ExternKind>(kind);
     item.index = reader.read_u32();
     module.exports.push_back(std::move(item));

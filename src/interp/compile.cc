@@ -73,15 +73,19 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
     if (ctrls_.back().unreachable) {
       // Dead code: nothing reaches it, so only its nesting matters.
       const Opcode op = in.op;
-      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf || op == Opcode::kTryTable) {
+      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf || op == Opcode::kTryTable ||
+          op == Opcode::kTry) {
         ++skip_depth_;
         continue;
       }
-      if (op == Opcode::kEnd && skip_depth_ > 0) {
+      const bool closes = op == Opcode::kEnd || op == Opcode::kDelegate;
+      if (closes && skip_depth_ > 0) {
         --skip_depth_;
         continue;
       }
-      if (op != Opcode::kEnd && !(op == Opcode::kElse && skip_depth_ == 0)) continue;
+      // else and a legacy try's handlers make code reachable again.
+      const bool reopens = op == Opcode::kElse || op == Opcode::kCatch || op == Opcode::kCatchAll;
+      if (!closes && !(reopens && skip_depth_ == 0)) continue;
     }
     lower(in);
   }
@@ -89,6 +93,9 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
   // The code no longer grows: branch targets become absolute pointers.
   uint64_t* base = out_->code.data();
   for (uint32_t at : relocations_) out_->code[at] = reinterpret_cast<uintptr_t>(base + out_->code[at]);
+  for (TryRange& range : out_->try_ranges)
+    for (size_t i = 1; i < range.handlers.size(); i += kClauseWords)
+      range.handlers[i] = reinterpret_cast<uintptr_t>(base + range.handlers[i]);
   out_->frame_cells = out_->local_cells + max_cells_;
   return std::move(out_);
 }
@@ -323,7 +330,15 @@ bool Lowerer::lower_control(const Instr& in) {
     case Opcode::kBlock: enter_block(in, Ctrl::Kind::kBlock); return true;
     case Opcode::kLoop: enter_block(in, Ctrl::Kind::kLoop); return true;
     case Opcode::kIf: enter_block(in, Ctrl::Kind::kIf); return true;
-    case Opcode::kElse: case Opcode::kEnd: end_block(in); return true;
+    case Opcode::kElse: end_block(in); return true;
+    case Opcode::kEnd: ctrls_.back().kind == Ctrl::Kind::kCatch ? legacy_end(in) : end_block(in); return true;
+    case Opcode::kTry: legacy_try(in); return true;
+    case Opcode::kCatch: case Opcode::kCatchAll: legacy_catch(in); return true;
+    case Opcode::kDelegate: legacy_delegate(in); return true;
+    case Opcode::kRethrow:
+      rethrow(in);
+      mark_unreachable();
+      return true;
     case Opcode::kBr:
       branch(in, in.index, false);
       mark_unreachable();

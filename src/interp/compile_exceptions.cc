@@ -1,5 +1,6 @@
 // Lowering of exception handling: try_table's clauses laid out in the code, and throw / throw_ref.
 #include <algorithm>
+#include <utility>
 
 #include "lowerer.h"
 
@@ -27,14 +28,17 @@ void Lowerer::try_table(const Instr& in) {
     // must have room for them even if no instruction pushes them.
     max_cells_ = std::max(max_cells_, label_frame.base_cells + label_frame.label_cells);
     const uint64_t cell = out_->local_cells + label_frame.base_cells;
-    const uint64_t loop = label_frame.kind == Ctrl::Kind::kLoop ? 1 : 0;
-    word(cell << 2 | (clause.takes_ref() ? 2u : 0u) | loop);
+    const bool loop = label_frame.kind == Ctrl::Kind::kLoop;
+    word(cell << kClauseCellShift | (clause.takes_ref() ? kClauseExnLast : 0) | (loop ? kClauseLoop : 0));
   }
   out_->code[skip] = here();
   bind_target();
   enter_block(in, Ctrl::Kind::kBlock);
   ctrls_.back().try_range = static_cast<uint32_t>(out_->try_ranges.size());
-  out_->try_ranges.push_back({here(), here(), first_clause});
+  TryRange range;
+  range.begin = range.end = here();
+  range.clauses = first_clause;
+  out_->try_ranges.push_back(std::move(range));
 }
 
 // Nothing after the body may fuse with instructions inside it, or a fused

@@ -43,8 +43,13 @@ bool find_catch(const ExceptionInstance& exn, const CompiledFunc* func, const ui
     for (size_t i = ranges.size(); i-- > 0;) {
       const TryRange& range = ranges[i];
       if (at < range.begin || at >= range.end) continue;
-      const uint64_t* clause = func->code.data() + range.clauses;
-      const uint64_t count = clause[-1];
+      if (range.delegate == TryRange::kToCaller) break;
+      if (range.delegate != TryRange::kNoDelegate) {
+        i = range.delegate + 1;  // the handlers at the delegate's label: that range and those around it
+        continue;
+      }
+      const uint64_t* clause = range.legacy ? range.handlers.data() : func->code.data() + range.clauses;
+      const uint64_t count = range.legacy ? range.handlers.size() / kClauseWords : clause[-1];
       for (uint64_t k = 0; k < count; ++k, clause += kClauseWords) {
         const TagInstance* tag = word_ptr<TagInstance>(clause[0]);
         if (tag == nullptr || tag == exn.tag) {

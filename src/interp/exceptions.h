@@ -14,7 +14,7 @@ namespace kiln::interp {
 // throwing function itself catches).
 struct CatchHit {
   size_t level = 0;
-  const uint64_t* clause = nullptr;  // kClauseWords words: tag, target, label cell << 2 | ref << 1 | loop
+  const uint64_t* clause = nullptr;  // kClauseWords words: tag, target, packed cell and kClause* flags
 };
 
 // Exceptions an instance keeps at most. Each one a catch_ref clause handed out

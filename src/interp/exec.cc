@@ -265,18 +265,22 @@ do_throw:
   }
   {
     const uint64_t packed = hit.clause[2];
-    sp = fp + (packed >> 2);
+    sp = fp + (packed >> kClauseCellShift);
+    if (packed & kClauseExnFirst) {
+      *sp++ = exn_ref(exn);
+      exn->referenced = true;
+    }
     if (hit.clause[0] != 0) {  // catch and catch_ref deliver the payload; the catch_all forms do not
       for (const uint64_t cell : exn->payload) *sp++ = cell;
     }
-    if (packed & 2) {
+    if (packed & kClauseExnLast) {
       *sp++ = exn_ref(exn);
       exn->referenced = true;
     } else {
       release_if_unreferenced(*exn);
     }
     pc = code_ptr(hit.clause[1]);
-    if (packed & 1) USE_FUEL();
+    if (packed & kClauseLoop) USE_FUEL();
   }
   RELOAD_MEMORY();
   DISPATCH();

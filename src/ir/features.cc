@@ -26,6 +26,7 @@ constexpr std::array kFeatures = {
     FeatureRow{Feature::kBulkMemory, "bulk-memory", "bulk memory", &Features::bulk_memory},
     FeatureRow{Feature::kMultiValue, "multi-value", "multi-value", &Features::multi_value},
     FeatureRow{Feature::kExceptions, "exceptions", "exceptions", &Features::exceptions},
+    FeatureRow{Feature::kLegacyExceptions, "legacy-exceptions", "legacy exceptions", &Features::legacy_exceptions},
 };
 
 constexpr bool rows_follow_the_enum() {
@@ -82,7 +83,7 @@ bool set_feature(Features& features, std::string_view name, bool on) {
 
 std::string_view feature_names() {
   return "simd, relaxed-simd, multi-memory, memory64, tail-call, extended-const, reference-types, bulk-memory, "
-         "multi-value, exceptions, all";
+         "multi-value, exceptions, legacy-exceptions, all";
 }
 
 }  // namespace kiln

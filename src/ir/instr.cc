@@ -68,6 +68,10 @@ void InstrReader::check_feature(OpFeature needed, uint64_t at) const {
     case OpFeature::kBulkMemory: if (!features_.bulk_memory) fail_disabled(Feature::kBulkMemory, at); return;
     case OpFeature::kReferenceTypes: if (!features_.reference_types) fail_disabled(Feature::kReferenceTypes, at); return;
     case OpFeature::kExceptions: if (!features_.exceptions) fail_disabled(Feature::kExceptions, at); return;
+    case OpFeature::kEitherExceptions: if (!has_tags(features_)) fail_disabled(Feature::kExceptions, at); return;
+    case OpFeature::kLegacyExceptions:
+      if (!features_.legacy_exceptions) fail_disabled(Feature::kLegacyExceptions, at);
+      return;
   }
 }
 

@@ -140,6 +140,11 @@ void FunctionValidator::check_instruction(const Instr& instr) {
     case Opcode::kThrow:
     case Opcode::kThrowRef: return check_throw(instr);
     case Opcode::kTryTable: return check_try_table(instr);
+    case Opcode::kTry: return enter_block(instr, FrameKind::kTry);
+    case Opcode::kCatch:
+    case Opcode::kCatchAll: return check_legacy_catch(instr);
+    case Opcode::kDelegate: return check_delegate(instr);
+    case Opcode::kRethrow: return check_rethrow(instr);
     default:
       // Every "*" opcode of opcodes.def has a case above; a new one must get one.
       fail(ErrorCode::kUnsupported, instr.offset, std::string("validator has no rule for ") + opcode_name(instr.op));

@@ -23,10 +23,13 @@ struct Features {
   bool bulk_memory = true;
   bool multi_value = true;
   bool exceptions = false;  // WebAssembly 3.0 exception handling: tags, throw, throw_ref, try_table, exnref
+  // The encoding before 3.0 (try, catch, catch_all, rethrow, delegate) that LLVM up to 19 emits; tags too.
+  bool legacy_exceptions = false;
 
   static Features all() {
     Features f;
-    f.relaxed_simd = f.multi_memory = f.memory64 = f.tail_call = f.extended_const = f.exceptions = true;
+    f.relaxed_simd = f.multi_memory = f.memory64 = f.tail_call = f.extended_const = f.exceptions =
+        f.legacy_exceptions = true;
     return f;
   }
 };
@@ -34,8 +37,11 @@ struct Features {
 // One switchable feature, for messages that say which one an input needs.
 enum class Feature : uint8_t {
   kSimd, kRelaxedSimd, kMultiMemory, kMemory64, kTailCall, kExtendedConst, kReferenceTypes, kBulkMemory, kMultiValue,
-  kExceptions,
+  kExceptions, kLegacyExceptions,
 };
+
+// Tags (their section, imports and exports) belong to both exception encodings.
+inline bool has_tags(const Features& features) { return features.exceptions || features.legacy_exceptions; }
 
 bool is_enabled(const Features& features, Feature feature);
 // The command-line spelling, as set_feature takes it: "bulk-memory".

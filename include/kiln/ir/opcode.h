@@ -19,8 +19,9 @@ enum class Imm : uint8_t {
   kTryTable,  // try_table: a block type, then a vector of catch clauses
 };
 
-// Which feature flag an opcode needs (the always-on core needs none).
-enum class OpFeature : uint8_t { kCore, kSimd, kRelaxedSimd, kTailCall, kBulkMemory, kReferenceTypes, kExceptions };
+// Which feature flag an opcode needs (the always-on core needs none); throw belongs to both exception encodings.
+enum class OpFeature : uint8_t { kCore, kSimd, kRelaxedSimd, kTailCall, kBulkMemory, kReferenceTypes, kExceptions,
+                                   kLegacyExceptions, kEitherExceptions };
 
 enum class Opcode : uint16_t {
 #define KILN_OP(ident, prefix, code, text, imm, params, results, feature) k##ident,
