@@ -11,6 +11,7 @@
 #include "kiln/kiln.h"
 #include "kiln/text/wat.h"
 #include "kiln/validate/validate.h"
+#include "support/cli_refusal.h"
 #include "support/preinit_oracle.h"
 #include "support/wasm_bytes.h"
 
@@ -370,4 +371,15 @@ TEST_CASE("legacy exceptions: an init that throws and catches pre-initializes eq
   for (const std::string& why : r.skipped) MESSAGE("external check skipped: " << why);
   CHECK(call_fresh(r.output, "count_twice") == "i32:64");
   CHECK(call_fresh(r.output, "square", {Value::i32(31)}) == "i32:961");
+}
+
+TEST_CASE("exceptions: the command line turns them on by name, and kiln info counts tags") {
+  const Workspace ws(module({kTagTypes, section(2, vec({cat({name("m"), name("t"), {0x04, 0x00, 0x00}})})), kOneTag}));
+  const CommandResult off = run_command(std::string(KILN_EXE) + " validate " + ws.input);
+  CHECK(off.exit_code == 1);
+  CHECK(off.output.find("malformed import kind (this needs exceptions: turn it on with --enable-exceptions)") !=
+        std::string::npos);
+  const CommandResult on = run_command(std::string(KILN_EXE) + " info --enable-exceptions " + ws.input);
+  CHECK(on.exit_code == 0);
+  CHECK(on.output.find("  tags: 2 (1 imported)\n") != std::string::npos);
 }
