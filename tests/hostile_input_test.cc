@@ -109,6 +109,15 @@ std::vector<HostileCase> malformed_cases() {
                      cat({header(), section(s.id, cat({claim, {0x00}}))}), kiln,
                      "kiln: error: IN:" + hex(header().size() + 2) + ": length out of bounds"});
   }
+  // The tag section (exception handling) is off by default, as in Wizer: it
+  // is refused at its id byte, naming the feature; turned on, a huge count
+  // fails at the count like the sections above.
+  const ByteVec huge_tags = cat({header(), section(13, cat({uleb(0xFFFF'FFFFu), {0x00}}))});
+  cases.push_back({"a tag section while exceptions are off", huge_tags, kiln,
+                   "kiln: error: IN:" + hex(header().size()) +
+                       ": malformed section id (this needs exceptions: turn it on with --enable-exceptions)"});
+  cases.push_back({"a tag section claiming 2^32-1 entries", huge_tags, "KILN --enable-exceptions IN -o OUT",
+                   "kiln: error: IN:" + hex(header().size() + 2) + ": length out of bounds"});
   const std::pair<const char*, ByteVec> bad_utf8[] = {{"a stray continuation byte", {0x80}},
                                                       {"a truncated sequence", {0xc3}},
                                                       {"an over-long encoding", {0xc0, 0x80}},

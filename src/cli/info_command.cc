@@ -30,6 +30,7 @@ const char* section_name(SectionId id) {
     case SectionId::kCode: return "code";
     case SectionId::kData: return "data";
     case SectionId::kDataCount: return "datacount";
+    case SectionId::kTag: return "tag";
   }
   return "?";
 }
@@ -85,6 +86,7 @@ int info_command(std::span<char* const> args) {
   }
   std::printf("\n  functions: %zu (%u imported), globals: %zu, memories: %zu, tables: %zu\n", m.func_types.size(),
               m.imported_funcs, m.global_types.size(), m.memories.size(), m.tables.size());
+  if (!m.tags.empty()) std::printf("  tags: %zu (%u imported)\n", m.tags.size(), m.imported_tags);
   size_t data_bytes = 0;
   for (const DataSegment& d : m.datas) data_bytes += d.bytes.size;
   std::printf("  data segments: %zu (%zu bytes), element segments: %zu, exports: %zu\n", m.datas.size(), data_bytes,

@@ -16,8 +16,8 @@ constexpr const char* kCommands =
     "  kiln spectest [--enable-FEATURE...] FILE.wast|FILE.json\n"
     "                                             run one spec script (.wast, or wast2json's conversion)\n"
     "every command that reads a module also reads the text format (.wat)\n"
-    "features: simd (on by default), relaxed-simd, multi-memory, memory64, tail-call, extended-const, all;\n"
-    "--disable-FEATURE turns one off\n";
+    "features: simd (on by default), relaxed-simd, multi-memory, memory64, tail-call, extended-const, exceptions,\n"
+    "legacy-exceptions, all; --disable-FEATURE turns one off\n";
 
 }  // namespace
 

@@ -54,7 +54,8 @@ kiln's own options:
                                operands are also capped at 256 MiB
       --max-output-size BYTES  refuse an output module larger than this (default none)
       --enable-FEATURE, --disable-FEATURE
-                               memory64, tail-call, extended-const, ...
+                               memory64, tail-call, extended-const, exceptions (off by
+                               default, as in Wizer), ...
       --stats                  print timings, sizes and counts to stderr
   -v, --verbose                print notes about choices made (such as a fallback init
                                function) to stderr; a successful run is otherwise silent
@@ -110,6 +111,10 @@ bool same_file(const std::string& a, const std::string& b) {
 std::optional<int> parse(std::span<char* const> args, Parsed& p) {
   Options& o = p.options;
   o.features = Features::all();
+  // Wizer 11's engine refuses exception handling ("exceptions proposal not
+  // enabled", and it has no switch for it): kiln's --enable-exceptions goes beyond it.
+  o.features.exceptions = false;
+  o.features.legacy_exceptions = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (arg.empty() || arg[0] != '-' || arg == "-") {

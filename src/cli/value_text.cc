@@ -102,6 +102,7 @@ std::optional<Value> parse_value(ValType type, std::string_view text) {
     }
     case ValType::kFuncRef:
     case ValType::kExternRef:
+    case ValType::kExnRef:
       if (text == "null" || text == "ref.null") return Value::ref(type, kNullRef);
       if (type == ValType::kExternRef)
         if (auto v = parse_integer(text, 63)) return Value::ref(type, extern_ref(*v));
@@ -125,6 +126,7 @@ std::string format_value(const Value& value) {
     case ValType::kFuncRef: return value.bits == kNullRef ? "ref.null func" : "ref.func";
     case ValType::kExternRef:
       return value.bits == kNullRef ? "ref.null extern" : "ref.extern " + std::to_string(ref_extern(value.bits));
+    case ValType::kExnRef: return value.bits == kNullRef ? "ref.null exn" : "ref.exn";
   }
   return "?";
 }

@@ -45,6 +45,7 @@ void decode_import_section(ByteReader& reader, Module& module);
 void decode_function_section(ByteReader& reader, Module& module);
 void decode_table_section(ByteReader& reader, Module& module);
 void decode_memory_section(ByteReader& reader, Module& module);
+void decode_tag_section(ByteReader& reader, Module& module);
 void decode_global_section(ByteReader& reader, Module& module);
 void decode_export_section(ByteReader& reader, Module& module);
 void decode_start_section(ByteReader& reader, Module& module);
@@ -81,5 +82,7 @@ void check_bodies_in_stream(const Module& module);
 TableType read_table_type(ByteReader& reader, Module& module);
 MemoryType read_memory_type(ByteReader& reader, const Features& features);
 GlobalType read_global_type(ByteReader& reader, const Features& features);
+// A tag's type: the attribute byte (0, an exception) and a function type index.
+TypeIdx read_tag_type(ByteReader& reader);
 
 }  // namespace kiln::decode_detail

@@ -15,10 +15,11 @@ using namespace decode_detail;
 
 constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
 constexpr uint8_t kVersion[4] = {0x01, 0x00, 0x00, 0x00};
-constexpr uint8_t kLastSectionId = 12;
+constexpr uint8_t kLastSectionId = 13;
 
-// Position in the required order. Data count has the largest id but sits
-// between element and code, so the order cannot be the id itself.
+// Position in the required order. Data count and tag have the largest ids
+// but sit between element and code, and between memory and global, so the
+// order cannot be the id itself.
 int section_rank(SectionId id) {
   switch (id) {
     case SectionId::kCustom: return 0;
@@ -27,13 +28,14 @@ int section_rank(SectionId id) {
     case SectionId::kFunction: return 3;
     case SectionId::kTable: return 4;
     case SectionId::kMemory: return 5;
-    case SectionId::kGlobal: return 6;
-    case SectionId::kExport: return 7;
-    case SectionId::kStart: return 8;
-    case SectionId::kElement: return 9;
-    case SectionId::kDataCount: return 10;
-    case SectionId::kCode: return 11;
-    case SectionId::kData: return 12;
+    case SectionId::kTag: return 6;
+    case SectionId::kGlobal: return 7;
+    case SectionId::kExport: return 8;
+    case SectionId::kStart: return 9;
+    case SectionId::kElement: return 10;
+    case SectionId::kDataCount: return 11;
+    case SectionId::kCode: return 12;
+    case SectionId::kData: return 13;
   }
   return 0;
 }
@@ -46,6 +48,7 @@ void decode_known_section(SectionId id, ByteReader& reader, Module& module) {
     case SectionId::kFunction: decode_function_section(reader, module); break;
     case SectionId::kTable: decode_table_section(reader, module); break;
     case SectionId::kMemory: decode_memory_section(reader, module); break;
+    case SectionId::kTag: decode_tag_section(reader, module); break;
     case SectionId::kGlobal: decode_global_section(reader, module); break;
     case SectionId::kExport: decode_export_section(reader, module); break;
     case SectionId::kStart: decode_start_section(reader, module); break;
@@ -81,6 +84,8 @@ void read_sections(ByteReader& reader, Module& module) {
     const uint8_t id_byte = reader.read_u8();
     if (id_byte > kLastSectionId) reader.fail_at(start, "malformed section id");
     const auto id = static_cast<SectionId>(id_byte);
+    if (id == SectionId::kTag && !has_tags(module.features))
+      fail_disabled(Feature::kExceptions, start, "malformed section id");
     if (id != SectionId::kCustom) {
       const int rank = section_rank(id);
       if (rank <= last_rank) reader.fail_at(start, "unexpected content after last section");

@@ -77,6 +77,7 @@ TableType read_table_type(ByteReader& reader, Module& module) {
   if (!features.reference_types && !module.tables.empty()) fail_disabled(Feature::kReferenceTypes, at);
   TableType type;
   type.elem = read_ref_type(reader);
+  if (type.elem == ValType::kExnRef && !features.exceptions) fail_disabled(Feature::kExceptions, at);
   if (!features.reference_types && type.elem != ValType::kFuncRef) fail_disabled(Feature::kReferenceTypes, at);
   type.limits = read_limits(reader, false, features);
   return type;
@@ -148,6 +149,13 @@ void decode_import_section(ByteReader& reader, Module& module) {
         module.global_types.push_back(import.global);
         ++module.imported_globals;
         break;
+      case 4:
+        import.kind = ExternKind::kTag;
+        if (!has_tags(module.features)) fail_disabled(Feature::kExceptions, at, "malformed import kind");
+        import.tag_type = read_tag_type(reader);
+        module.tags.push_back(import.tag_type);
+        ++module.imported_tags;
+        break;
       default: reader.fail_at(at, "malformed import kind");
     }
     module.imports.push_back(std::move(import));
@@ -187,7 +195,8 @@ void decode_export_section(ByteReader& reader, Module& module) {
     item.name = to_string(read_utf8_name(reader));
     const uint64_t at = reader.offset();
     const uint8_t kind = reader.read_u8();
-    if (kind > 3) reader.fail_at(at, "malformed export kind");
+    if (kind > 4) reader.fail_at(at, "malformed export kind");
+    if (kind == 4 && !has_tags(module.features)) fail_disabled(Feature::kExceptions, at, "malformed export kind");
     item.kind = static_cast<ExternKind>(kind);
     item.index = reader.read_u32();
     module.exports.push_back(std::move(item));

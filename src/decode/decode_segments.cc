@@ -21,24 +21,36 @@ constexpr uint32_t kElemUsesExprs = 0x04;
 // where the validator will later reject blocks (in a constant expression):
 // where an expression ends is structure, what it holds is typing.
 void read_instr_sequence(InstrReader& instrs) {
-  std::vector<uint8_t> enclosing;  // per open construct, whether its parent is an `if` before its `else`
-  bool in_open_if = false;         // the innermost construct is an `if` that may still take an `else`
+  // What the innermost construct may still take besides `end`: an `if` its
+  // `else`, a legacy `try` its handlers or `delegate`.
+  enum State : uint8_t { kPlain, kOpenIf, kOpenTry };
+  std::vector<uint8_t> enclosing;  // per open construct, its parent's state
+  uint8_t state = kPlain;
   while (true) {
     const Instr& instr = instrs.next();
     switch (instr.op) {
       case Opcode::kBlock:
       case Opcode::kLoop:
       case Opcode::kIf:
-        enclosing.push_back(in_open_if);
-        in_open_if = instr.op == Opcode::kIf;
+      case Opcode::kTryTable:
+      case Opcode::kTry:
+        enclosing.push_back(state);
+        state = instr.op == Opcode::kIf ? kOpenIf : instr.op == Opcode::kTry ? kOpenTry : kPlain;
         break;
       case Opcode::kElse:
-        if (!in_open_if) instrs.bytes().fail_at(instr.offset, "END opcode expected");
-        in_open_if = false;
+        if (state != kOpenIf) instrs.bytes().fail_at(instr.offset, "END opcode expected");
+        state = kPlain;
         break;
+      case Opcode::kCatch:
+      case Opcode::kCatchAll:
+        if (state != kOpenTry) instrs.bytes().fail_at(instr.offset, "END opcode expected");
+        break;
+      case Opcode::kDelegate:
+        if (state != kOpenTry) instrs.bytes().fail_at(instr.offset, "END opcode expected");
+        [[fallthrough]];
       case Opcode::kEnd:
         if (enclosing.empty()) return;
-        in_open_if = enclosing.back() != 0;
+        state = enclosing.back();
         enclosing.pop_back();
         break;
       default: break;

@@ -52,6 +52,10 @@ void write_imports(ByteWriter& out, const Module& module) {
       case ExternKind::kTable: write_table_type(out, import.table); break;
       case ExternKind::kMemory: write_limits(out, import.memory.limits); break;
       case ExternKind::kGlobal: write_global_type(out, import.global); break;
+      case ExternKind::kTag:
+        out.write_u8(0x00);  // attribute: exception
+        out.write_uleb(to_u32(import.tag_type));
+        break;
     }
   }
 }
@@ -149,6 +153,13 @@ std::vector<uint8_t> encode_section_payload(const Module& module, const Section&
       out.write_uleb(module.memories.size() - module.imported_memories);
       for (size_t i = module.imported_memories; i < module.memories.size(); ++i)
         write_limits(out, module.memories[i].limits);
+      break;
+    case SectionId::kTag:
+      out.write_uleb(module.tags.size() - module.imported_tags);
+      for (size_t i = module.imported_tags; i < module.tags.size(); ++i) {
+        out.write_u8(0x00);  // attribute: exception
+        out.write_uleb(to_u32(module.tags[i]));
+      }
       break;
     case SectionId::kGlobal:
       out.write_uleb(module.globals.size());

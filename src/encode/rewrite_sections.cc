@@ -35,6 +35,7 @@ void write_const(ByteWriter& out, const GlobalSnapshot& g) {
       break;
     case ValType::kFuncRef:
     case ValType::kExternRef:
+    case ValType::kExnRef:
       if (g.is_null) {
         out.write_u8(0xD0);
         out.write_u8(static_cast<uint8_t>(g.type));

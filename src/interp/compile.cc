@@ -11,8 +11,9 @@ namespace kiln::interp {
 namespace {
 
 // Storage for single-value block types, so a frame can point at its types.
-constexpr ValType kSingleTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,      ValType::kF64,
-                                    ValType::kV128, ValType::kFuncRef, ValType::kExternRef};
+constexpr ValType kSingleTypes[] = {ValType::kI32,     ValType::kI64,       ValType::kF32,   ValType::kF64,
+                                    ValType::kV128,    ValType::kFuncRef,   ValType::kExternRef,
+                                    ValType::kExnRef};
 
 const ValType* single_type(ValType t) { return std::find(std::begin(kSingleTypes), std::end(kSingleTypes), t); }
 
@@ -72,15 +73,19 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
     if (ctrls_.back().unreachable) {
       // Dead code: nothing reaches it, so only its nesting matters.
       const Opcode op = in.op;
-      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf) {
+      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf || op == Opcode::kTryTable ||
+          op == Opcode::kTry) {
         ++skip_depth_;
         continue;
       }
-      if (op == Opcode::kEnd && skip_depth_ > 0) {
+      const bool closes = op == Opcode::kEnd || op == Opcode::kDelegate;
+      if (closes && skip_depth_ > 0) {
         --skip_depth_;
         continue;
       }
-      if (op != Opcode::kEnd && !(op == Opcode::kElse && skip_depth_ == 0)) continue;
+      // else and a legacy try's handlers make code reachable again.
+      const bool reopens = op == Opcode::kElse || op == Opcode::kCatch || op == Opcode::kCatchAll;
+      if (!closes && !(reopens && skip_depth_ == 0)) continue;
     }
     lower(in);
   }
@@ -88,6 +93,9 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
   // The code no longer grows: branch targets become absolute pointers.
   uint64_t* base = out_->code.data();
   for (uint32_t at : relocations_) out_->code[at] = reinterpret_cast<uintptr_t>(base + out_->code[at]);
+  for (TryRange& range : out_->try_ranges)
+    for (size_t i = 1; i < range.handlers.size(); i += kClauseWords)
+      range.handlers[i] = reinterpret_cast<uintptr_t>(base + range.handlers[i]);
   out_->frame_cells = out_->local_cells + max_cells_;
   return std::move(out_);
 }
@@ -215,6 +223,7 @@ static void reset_types(std::vector<ValType>& types, uint32_t& cells, const Ctrl
 
 void Lowerer::end_block(const Instr& in) {
   Ctrl& c = ctrls_.back();
+  if (c.try_range != kNoFixup) end_try_range(c);
   if (in.op == Opcode::kElse) {
     if (!c.unreachable) {
       emit(IOp::kBr, in.offset);
@@ -321,7 +330,15 @@ bool Lowerer::lower_control(const Instr& in) {
     case Opcode::kBlock: enter_block(in, Ctrl::Kind::kBlock); return true;
     case Opcode::kLoop: enter_block(in, Ctrl::Kind::kLoop); return true;
     case Opcode::kIf: enter_block(in, Ctrl::Kind::kIf); return true;
-    case Opcode::kElse: case Opcode::kEnd: end_block(in); return true;
+    case Opcode::kElse: end_block(in); return true;
+    case Opcode::kEnd: ctrls_.back().kind == Ctrl::Kind::kCatch ? legacy_end(in) : end_block(in); return true;
+    case Opcode::kTry: legacy_try(in); return true;
+    case Opcode::kCatch: case Opcode::kCatchAll: legacy_catch(in); return true;
+    case Opcode::kDelegate: legacy_delegate(in); return true;
+    case Opcode::kRethrow:
+      rethrow(in);
+      mark_unreachable();
+      return true;
     case Opcode::kBr:
       branch(in, in.index, false);
       mark_unreachable();
@@ -347,6 +364,11 @@ bool Lowerer::lower_control(const Instr& in) {
       return true;
     case Opcode::kDrop:
       emit(cell_count(pop()) == 2 ? IOp::kDrop2 : IOp::kDrop, in.offset);
+      return true;
+    case Opcode::kTryTable: try_table(in); return true;
+    case Opcode::kThrow: case Opcode::kThrowRef:
+      throw_exception(in);
+      mark_unreachable();
       return true;
     case Opcode::kSelect: case Opcode::kSelectT: {
       pop();

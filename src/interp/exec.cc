@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "compile.h"
+#include "exceptions.h"
 #include "machine.h"
 #include "numeric.h"
 #include "simd_ops.h"
@@ -128,6 +129,8 @@ static bool execute(Machine* machine, CompiledFunc* start) {
   FuncInstance* callee = nullptr;
   const uint64_t* return_pc = nullptr;
   CompiledFunc* next = nullptr;
+  ExceptionInstance* exn = nullptr;  // being thrown
+  CatchHit hit;
 
   std::memset(fp + cf->param_cells, 0, (cf->local_cells - cf->param_cells) * sizeof(uint64_t));
   RELOAD_MEMORY();
@@ -247,6 +250,40 @@ do_return : {
   RELOAD_MEMORY();
   DISPATCH();
 }
+
+do_throw:
+  // `exn` is set; pc is still the throwing instruction (or the call it came through).
+  if (!find_catch(*exn, cf, pc, frames, static_cast<size_t>(fr - frames), hit)) [[unlikely]] {
+    set_uncaught(m, *exn);
+    TRAP(TrapKind::kUncaughtException);
+  }
+  if (hit.level < static_cast<size_t>(fr - frames)) {
+    // Unwind to the catching caller, as returns would.
+    fr = frames + hit.level;
+    fp = fr->fp;
+    cf = fr->func;
+  }
+  {
+    const uint64_t packed = hit.clause[2];
+    sp = fp + (packed >> kClauseCellShift);
+    if (packed & kClauseExnFirst) {
+      *sp++ = exn_ref(exn);
+      exn->referenced = true;
+    }
+    if (hit.clause[0] != 0) {  // catch and catch_ref deliver the payload; the catch_all forms do not
+      for (const uint64_t cell : exn->payload) *sp++ = cell;
+    }
+    if (packed & kClauseExnLast) {
+      *sp++ = exn_ref(exn);
+      exn->referenced = true;
+    } else {
+      release_if_unreferenced(*exn);
+    }
+    pc = code_ptr(hit.clause[1]);
+    if (packed & kClauseLoop) USE_FUEL();
+  }
+  RELOAD_MEMORY();
+  DISPATCH();
 
 on_trap:
   m.fuel_left = fuel_left;

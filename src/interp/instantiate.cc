@@ -55,6 +55,7 @@ Status link_imports(Store& store, const Module& m, const Linker& linker, const I
       case ExternKind::kTable: inst.tables.push_back(value.table); break;
       case ExternKind::kMemory: inst.memories.push_back(value.memory); break;
       case ExternKind::kGlobal: inst.globals.push_back(value.global); break;
+      case ExternKind::kTag: inst.tags.push_back(value.tag); break;
     }
   }
   return {};
@@ -81,6 +82,12 @@ Status create_objects(Store& store, const Module& m, const InstantiateOptions& o
     auto memory = Memory::create(m.memories[i], options.max_memory_bytes);
     if (!memory) return std::move(memory).error();
     inst.memories.push_back(store.add_memory(std::move(memory).value()));
+  }
+  for (size_t i = m.imported_tags; i < m.tags.size(); ++i) {
+    TagInstance* tag = store.add_tag(m.tag_type(TagIdx{static_cast<uint32_t>(i)}));
+    tag->instance = &inst;
+    tag->index = static_cast<uint32_t>(i);
+    inst.tags.push_back(tag);
   }
   // Globals see the imported globals and, with extended-const, earlier ones.
   for (const Global& g : m.globals) {

@@ -22,6 +22,8 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 //   Br/BrLoop/BrIf/BrIfLoop/BrUnless/Jump target | *Adj target (drop << 32 | keep)
 //   BrTable n {target, drop << 32 | keep | loop << 63} x (n + 1)
 //   Call FuncInstance* | CallIndirect TableInstance* type_id FuncType*
+//   Throw TagInstance* payload_cells | ThrowRef (no immediates)
+//   TryTable end_of_clauses n {TagInstance* (null: any tag), target, packed (kClause*)} x n | Rethrow cell
 //   LoadX/StoreX offset (memory 0, 32-bit, cached base) | LoadXM/StoreXM offset Memory* address_mask
 //   SIMD memory ops: like the M forms, lane forms add the lane
 #define KILN_INTERP_EXTRA_OPS(X)                                                                              \
@@ -29,7 +31,7 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
   X(LocalGet) X(LocalSet) X(LocalTee) X(LocalGet2) X(LocalSet2) X(LocalTee2)                                  \
   X(GlobalGet) X(GlobalSet) X(GlobalGet2) X(GlobalSet2)                                                       \
   X(Br) X(BrAdj) X(BrLoop) X(BrLoopAdj) X(BrIf) X(BrIfAdj) X(BrIfLoop) X(BrIfLoopAdj) X(BrUnless) X(BrTable)  \
-  X(Call) X(CallIndirect) X(ReturnCall) X(ReturnCallIndirect)                                                 \
+  X(Call) X(CallIndirect) X(ReturnCall) X(ReturnCallIndirect) X(Throw) X(TryTable) X(Rethrow)               \
   X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop)        \
   X(MemorySize) X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop)                           \
   X(Load32) X(Load64) X(Load8U) X(Load16U) X(I32Load8S) X(I32Load16S) X(I64Load8S) X(I64Load16S)             \
@@ -82,10 +84,15 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 #define KILN_IMM_NONE_kLane4(yes, no) no
 #define KILN_IMM_NONE_kLane8(yes, no) no
 #define KILN_IMM_NONE_kLane16(yes, no) no
+#define KILN_IMM_NONE_kTag(yes, no) no
+#define KILN_IMM_NONE_kTryTable(yes, no) no
 
 // KILN_SIMD_<feature>(x): x only for SIMD and relaxed-SIMD instructions.
 #define KILN_SIMD_kCore(x)
 #define KILN_SIMD_kTailCall(x)
+#define KILN_SIMD_kExceptions(x)
+#define KILN_SIMD_kLegacyExceptions(x)
+#define KILN_SIMD_kEitherExceptions(x)
 #define KILN_SIMD_kBulkMemory(x)
 #define KILN_SIMD_kReferenceTypes(x)
 #define KILN_SIMD_kSimd(x) x
@@ -118,6 +125,31 @@ static_assert(std::size(kDirectOps) == kOpcodeCount);
 
 inline IOp direct_op(Opcode op) { return kDirectOps[static_cast<uint16_t>(op)]; }
 
+// The code words a try_table's body covers, [begin, end), and where its
+// clauses start (the word after TryTable's `n`). Ranges are kept in order of
+// their begin, so nested ranges follow the ones that enclose them.
+struct TryRange {
+  static constexpr uint32_t kNoDelegate = UINT32_MAX;
+  static constexpr uint32_t kToCaller = UINT32_MAX - 1;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  uint32_t clauses = 0;  // try_table: the clauses' first word in the code
+  // A legacy try keeps its handlers' clauses here (they are found only as
+  // its catches are lowered), or delegates: to the range at this index, or
+  // to the caller.
+  bool legacy = false;
+  std::vector<uint64_t> handlers;
+  uint32_t delegate = kNoDelegate;
+};
+
+// A catch clause: kClauseWords words, the tag (null: any), the target, and
+// the cell where the values go (from the frame's base) with flags below it.
+inline constexpr uint32_t kClauseWords = 3;
+inline constexpr uint64_t kClauseLoop = 1;      // the target is a loop: the branch uses fuel
+inline constexpr uint64_t kClauseExnLast = 2;   // catch_ref, catch_all_ref: the exnref after the payload
+inline constexpr uint64_t kClauseExnFirst = 4;  // a legacy handler: the exception in a cell below the payload
+inline constexpr unsigned kClauseCellShift = 3;
+
 // One function lowered for one instance: the code plus what calls and traps need.
 struct CompiledFunc {
   std::vector<uint64_t> code;  // never resized after lowering: branch targets point into it
@@ -132,6 +164,7 @@ struct CompiledFunc {
   // each instruction starts and the module offset of its Wasm instruction.
   std::vector<uint32_t> instr_starts;
   std::vector<uint32_t> instr_offsets;
+  std::vector<TryRange> try_ranges;  // consulted only when an exception is thrown
 
   // The Wasm offset of the instruction containing code word `pc`.
   uint64_t offset_at(const uint64_t* pc) const {

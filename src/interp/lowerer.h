@@ -16,7 +16,8 @@ inline constexpr uint32_t kNoFixup = UINT32_MAX;
 
 // One structured-control frame seen during lowering.
 struct Ctrl {
-  enum class Kind : uint8_t { kBlock, kLoop, kIf, kElse, kFunction };
+  // kTry: a legacy try's body; kCatch: one of its handlers.
+  enum class Kind : uint8_t { kBlock, kLoop, kIf, kElse, kFunction, kTry, kCatch };
   Kind kind = Kind::kBlock;
   bool unreachable = false;
   uint32_t base_values = 0;  // type-stack size below the block's parameters
@@ -29,6 +30,8 @@ struct Ctrl {
   uint32_t loop_start = 0;     // word index of a loop's first instruction
   uint32_t fixups = kNoFixup;  // chain, through the placeholder words, of forward branches to the end
   uint32_t else_fixup = kNoFixup;  // the if's conditional jump to its else branch
+  uint32_t try_range = kNoFixup;   // the covering range of a try_table's or legacy try's body
+  uint32_t handler_range = kNoFixup;  // a legacy try's range, which its handlers' clauses join
 };
 
 // Walks one validated body once: a type stack (for cell counts and v128
@@ -54,6 +57,17 @@ class Lowerer {
   void branch_table(const Instr& in);
   void call(const Instr& in, bool tail);
   void call_indirect(const Instr& in, bool tail);
+  // compile_exceptions.cc
+  void try_table(const Instr& in);
+  void end_try_range(Ctrl& c);
+  void throw_exception(const Instr& in);
+  // compile_legacy_exceptions.cc
+  void legacy_try(const Instr& in);
+  void legacy_catch(const Instr& in);
+  void legacy_delegate(const Instr& in);
+  void legacy_end(const Instr& in);
+  void rethrow(const Instr& in);
+  uint32_t handlers_at(uint32_t depth) const;
   void memory_access(const Instr& in, IOp fast, IOp general, bool lane);
   void apply_letters(Opcode op, ValType address);
 

@@ -23,6 +23,8 @@ const char* trap_message(TrapKind kind) {
     case TrapKind::kUnresolvedImport: return "call to an unresolved import";
     case TrapKind::kHostError: return "host function failed";
     case TrapKind::kExit: return "exit";
+    case TrapKind::kUncaughtException: return "uncaught exception";
+    case TrapKind::kNullExceptionReference: return "null exception reference";
   }
   return "unknown trap";
 }

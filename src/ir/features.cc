@@ -2,6 +2,7 @@
 #include "kiln/ir/features.h"
 
 #include <array>
+#include <utility>
 
 #include "kiln/base/failure.h"
 
@@ -24,6 +25,8 @@ constexpr std::array kFeatures = {
     FeatureRow{Feature::kReferenceTypes, "reference-types", "reference types", &Features::reference_types},
     FeatureRow{Feature::kBulkMemory, "bulk-memory", "bulk memory", &Features::bulk_memory},
     FeatureRow{Feature::kMultiValue, "multi-value", "multi-value", &Features::multi_value},
+    FeatureRow{Feature::kExceptions, "exceptions", "exceptions", &Features::exceptions},
+    FeatureRow{Feature::kLegacyExceptions, "legacy-exceptions", "legacy exceptions", &Features::legacy_exceptions},
 };
 
 constexpr bool rows_follow_the_enum() {
@@ -53,6 +56,10 @@ void fail_disabled(Feature feature, uint64_t offset) {
                       std::string(row(feature).name)}};
 }
 
+void fail_disabled(Feature feature, uint64_t offset, std::string message) {
+  throw Failure{Error{ErrorCode::kMalformed, offset, std::move(message), std::string(row(feature).name)}};
+}
+
 std::string message_with_feature_hint(const std::string& message, std::string_view feature, std::string_view how) {
   // "X support is not enabled" already names the feature; other wordings are the spec's.
   const bool names_it = message.find("support is not enabled") != std::string::npos;
@@ -76,7 +83,7 @@ bool set_feature(Features& features, std::string_view name, bool on) {
 
 std::string_view feature_names() {
   return "simd, relaxed-simd, multi-memory, memory64, tail-call, extended-const, reference-types, bulk-memory, "
-         "multi-value, all";
+         "multi-value, exceptions, legacy-exceptions, all";
 }
 
 }  // namespace kiln

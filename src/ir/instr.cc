@@ -7,7 +7,7 @@ namespace kiln {
 
 ValType read_ref_type(ByteReader& reader) {
   const uint8_t byte = reader.read_u8();
-  if (byte == 0x70 || byte == 0x6F) return static_cast<ValType>(byte);
+  if (byte == 0x70 || byte == 0x6F || byte == 0x69) return static_cast<ValType>(byte);
   reader.fail_at(reader.offset() - 1, "malformed reference type");
 }
 
@@ -22,6 +22,9 @@ ValType read_val_type(ByteReader& reader, const Features& features) {
     case 0x7B:
       if (features.simd) return ValType::kV128;
       fail_disabled(Feature::kSimd, reader.offset() - 1);
+    case 0x69:
+      if (features.exceptions) return ValType::kExnRef;
+      fail_disabled(Feature::kExceptions, reader.offset() - 1);
     default:
       break;
   }
@@ -64,6 +67,11 @@ void InstrReader::check_feature(OpFeature needed, uint64_t at) const {
     case OpFeature::kTailCall: if (!features_.tail_call) fail_disabled(Feature::kTailCall, at); return;
     case OpFeature::kBulkMemory: if (!features_.bulk_memory) fail_disabled(Feature::kBulkMemory, at); return;
     case OpFeature::kReferenceTypes: if (!features_.reference_types) fail_disabled(Feature::kReferenceTypes, at); return;
+    case OpFeature::kExceptions: if (!features_.exceptions) fail_disabled(Feature::kExceptions, at); return;
+    case OpFeature::kEitherExceptions: if (!has_tags(features_)) fail_disabled(Feature::kExceptions, at); return;
+    case OpFeature::kLegacyExceptions:
+      if (!features_.legacy_exceptions) fail_disabled(Feature::kLegacyExceptions, at);
+      return;
   }
 }
 
@@ -102,6 +110,44 @@ void InstrReader::read_memarg(Instr& instr, unsigned /*natural_align_log2*/) {
   instr.mem.offset = features_.memory64 ? reader_.read_u64() : reader_.read_u32();
 }
 
+void InstrReader::read_block_type(Instr& instr) {
+  const uint8_t byte = reader_.peek_u8();
+  if (byte == 0x40) {
+    reader_.read_u8();
+    instr.block.kind = BlockType::Kind::kEmpty;
+  } else if (byte >= 0x40 && byte < 0x80) {
+    instr.block.kind = BlockType::Kind::kValue;
+    instr.block.value = read_val_type(reader_, features_);
+  } else {
+    const uint64_t at = reader_.offset();
+    const int64_t index = reader_.read_s33();
+    if (index < 0) reader_.fail_at(at, "malformed block type");
+    if (!features_.multi_value) fail_disabled(Feature::kMultiValue, at);
+    instr.block.kind = BlockType::Kind::kTypeIndex;
+    instr.block.type_index = static_cast<uint32_t>(index);
+  }
+}
+
+// try_table's clauses: a kind byte (0 catch, 1 catch_ref, 2 catch_all,
+// 3 catch_all_ref), a tag index for the first two, then a label. Each clause
+// takes at least two bytes, which bounds the reservation by the input.
+void InstrReader::read_catches(Instr& instr) {
+  const uint32_t count = reader_.read_count(2);
+  catches_.clear();
+  catches_.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint64_t at = reader_.offset();
+    const uint8_t kind = reader_.read_u8();
+    if (kind > 3) reader_.fail_at(at, "malformed catch clause");
+    CatchClause clause;
+    clause.kind = static_cast<CatchClause::Kind>(kind);
+    if (!clause.any_tag()) clause.tag = reader_.read_u32();
+    clause.label = reader_.read_u32();
+    catches_.push_back(clause);
+  }
+  instr.catches = &catches_;
+}
+
 void InstrReader::read_immediates(Instr& instr, Imm imm) {
   // A memory index that pre-multi-memory encodings reserve as a zero byte.
   auto memory_index = [this]() -> uint32_t {
@@ -112,24 +158,16 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
   switch (imm) {
     case Imm::kNone:
       break;
-    case Imm::kBlockType: {
-      const uint8_t byte = reader_.peek_u8();
-      if (byte == 0x40) {
-        reader_.read_u8();
-        instr.block.kind = BlockType::Kind::kEmpty;
-      } else if (byte >= 0x40 && byte < 0x80) {
-        instr.block.kind = BlockType::Kind::kValue;
-        instr.block.value = read_val_type(reader_, features_);
-      } else {
-        const uint64_t at = reader_.offset();
-        const int64_t index = reader_.read_s33();
-        if (index < 0) reader_.fail_at(at, "malformed block type");
-        if (!features_.multi_value) fail_disabled(Feature::kMultiValue, at);
-        instr.block.kind = BlockType::Kind::kTypeIndex;
-        instr.block.type_index = static_cast<uint32_t>(index);
-      }
+    case Imm::kBlockType:
+      read_block_type(instr);
       break;
-    }
+    case Imm::kTryTable:
+      read_block_type(instr);
+      read_catches(instr);
+      break;
+    case Imm::kTag:
+      instr.index = reader_.read_u32();
+      break;
     case Imm::kLabel: case Imm::kFunc: case Imm::kLocal: case Imm::kGlobal:
     case Imm::kTable: case Imm::kData: case Imm::kElem:
       instr.index = reader_.read_u32();
@@ -189,6 +227,8 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
     }
     case Imm::kRefType:
       instr.type = read_ref_type(reader_);
+      if (instr.type == ValType::kExnRef && !features_.exceptions)
+        fail_disabled(Feature::kExceptions, reader_.offset() - 1);
       break;
     case Imm::kMemArg1: case Imm::kMemArg2: case Imm::kMemArg4: case Imm::kMemArg8: case Imm::kMemArg16:
       read_memarg(instr, natural_alignment_log2(imm));

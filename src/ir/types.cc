@@ -12,6 +12,7 @@ const char* val_type_name(ValType t) {
     case ValType::kV128: return "v128";
     case ValType::kFuncRef: return "funcref";
     case ValType::kExternRef: return "externref";
+    case ValType::kExnRef: return "exnref";
   }
   return "?";
 }
@@ -22,6 +23,7 @@ const char* extern_kind_name(ExternKind kind) {
     case ExternKind::kTable: return "table";
     case ExternKind::kMemory: return "memory";
     case ExternKind::kGlobal: return "global";
+    case ExternKind::kTag: return "tag";
   }
   return "?";
 }

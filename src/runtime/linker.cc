@@ -52,6 +52,8 @@ bool import_matches(const Store& store, const Module& module, const Import& impo
     }
     case ExternKind::kGlobal:
       return value.global->type == import.global;
+    case ExternKind::kTag:
+      return store.type(value.tag->type_id) == module.types[to_u32(import.tag_type)];
   }
   return false;
 }

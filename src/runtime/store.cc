@@ -36,6 +36,7 @@ Extern export_extern(const Instance& instance, const Export& e) {
     case ExternKind::kTable: out.table = instance.tables[e.index]; break;
     case ExternKind::kMemory: out.memory = instance.memories[e.index]; break;
     case ExternKind::kGlobal: out.global = instance.globals[e.index]; break;
+    case ExternKind::kTag: out.tag = instance.tags[e.index]; break;
   }
   return out;
 }
@@ -69,6 +70,13 @@ GlobalInstance* Store::add_global(const GlobalType& type) {
   auto global = std::make_unique<GlobalInstance>();
   global->type = type;
   return globals_.emplace_back(std::move(global)).get();
+}
+
+TagInstance* Store::add_tag(const FuncType& type) {
+  auto tag = std::make_unique<TagInstance>();
+  tag->type_id = intern_type(type);
+  tag->type = &types_[tag->type_id];
+  return tags_.emplace_back(std::move(tag)).get();
 }
 
 Memory* Store::add_memory(Memory memory) {

@@ -42,6 +42,9 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
       out.is_null = global.lo == kNullRef;
       if (!out.is_null && out.type == ValType::kExternRef)
         return unsupported("global " + std::to_string(g) + " holds a non-null externref after init");
+      // A caught exception has no constant expression that could recreate it.
+      if (!out.is_null && out.type == ValType::kExnRef)
+        return unsupported("global " + std::to_string(g) + " holds a non-null exnref (a caught exception) after init");
       if (!out.is_null) {
         const auto index = index_of(global.lo);
         if (!index) return unsupported("global " + std::to_string(g) + " holds a function of another module after init");
@@ -80,6 +83,11 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
       for (Ref r : table.elements)
         if (r != kNullRef) return unsupported("table " + std::to_string(t) + " holds a non-null externref after init");
       // An all-null externref table changed only in size.
+    }
+    if (table.type.elem == ValType::kExnRef) {
+      for (Ref r : table.elements)
+        if (r != kNullRef)
+          return unsupported("table " + std::to_string(t) + " holds a non-null exnref (a caught exception) after init");
     }
     TableSnapshot out;
     out.table_index = static_cast<uint32_t>(t);

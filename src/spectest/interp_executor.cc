@@ -58,6 +58,11 @@ Result<Value> to_value(const SpecValue& value) {
       out.bits = kNullRef;
       break;
     case ValType::kExternRef: out.bits = value.is_null ? kNullRef : extern_ref(value.bits()); break;
+    case ValType::kExnRef:
+      if (!value.is_null)
+        return Error{ErrorCode::kUnsupported, kNoOffset, "a script cannot pass a non-null exnref argument"};
+      out.bits = kNullRef;
+      break;
   }
   return out;
 }
@@ -86,6 +91,10 @@ SpecValue from_value(const Value& value) {
     case ValType::kExternRef:
       out.is_null = value.bits == kNullRef;
       if (!out.is_null) out.set_bits(ref_extern(value.bits));
+      break;
+    case ValType::kExnRef:
+      // Like a funcref: nothing a script could compare beyond null or not.
+      out.is_null = value.bits == kNullRef;
       break;
   }
   return out;

@@ -339,6 +339,11 @@ void ModuleBuilder::base_immediates(Cursor& c, FuncContext& f, const Token& name
       out.write_u8(lane);
       return;
     }
+    case Imm::kTag:
+      write_op(op, out);
+      out.write_uleb(index(c, Space::kTag));
+      return;
+    case Imm::kTryTable: Cursor::unexpected(name);  // a block: the instruction readers take it
   }
   Cursor::unexpected(name);
 }

@@ -41,7 +41,10 @@ void scan_bodies_for_malformed(const Module& module) {
       const Instr& instr = reader.next();
       switch (instr.op) {
         case Opcode::kBlock:
-        case Opcode::kLoop: open_ifs.push_back(0); break;
+        case Opcode::kLoop:
+        case Opcode::kTryTable:
+        case Opcode::kTry: open_ifs.push_back(0); break;
+        case Opcode::kDelegate: open_ifs.pop_back(); break;
         case Opcode::kIf: open_ifs.push_back(1); break;
         case Opcode::kElse:
           if (!open_ifs.back()) fail(ErrorCode::kMalformed, instr.offset, "END opcode expected");

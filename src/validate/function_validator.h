@@ -11,7 +11,8 @@
 
 namespace kiln::validate_detail {
 
-enum class FrameKind : uint8_t { kFunction, kBlock, kLoop, kIf, kElse };
+// kTry is a legacy try's body, kCatch / kCatchAll its handlers (what rethrow may name).
+enum class FrameKind : uint8_t { kFunction, kBlock, kLoop, kIf, kElse, kTry, kCatch, kCatchAll };
 
 struct ControlFrame {
   FrameKind kind = FrameKind::kBlock;
@@ -49,6 +50,16 @@ class FunctionValidator {
   void check_branch_table(const Instr& instr);
   const ControlFrame& label(uint64_t offset, uint32_t depth) const;
   void check_return_call(uint64_t offset, const FuncType& callee);
+
+  // validate_exceptions.cc: throw, throw_ref and try_table.
+  const FuncType& tag_type(uint64_t offset, uint32_t tag_index) const;
+  void check_throw(const Instr& instr);
+  void check_try_table(const Instr& instr);
+  void check_catch_label(uint64_t offset, const CatchClause& clause, const FuncType* payload);
+  // validate_legacy_exceptions.cc: try, catch, catch_all, delegate, rethrow.
+  void check_legacy_catch(const Instr& instr);
+  void check_delegate(const Instr& instr);
+  void check_rethrow(const Instr& instr);
 
   // validate_instr.cc: everything else.
   void check_generic(const Instr& instr, const OpSignature& sig);

@@ -9,8 +9,9 @@ namespace {
 
 // Storage for single-result block types, so a frame can always point at its
 // result types.
-constexpr ValType kSingleTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,      ValType::kF64,
-                                    ValType::kV128, ValType::kFuncRef, ValType::kExternRef};
+constexpr ValType kSingleTypes[] = {ValType::kI32,     ValType::kI64,       ValType::kF32,   ValType::kF64,
+                                    ValType::kV128,    ValType::kFuncRef,   ValType::kExternRef,
+                                    ValType::kExnRef};
 
 const ValType* single_type(ValType t) { return std::find(std::begin(kSingleTypes), std::end(kSingleTypes), t); }
 
@@ -136,6 +137,14 @@ void FunctionValidator::check_instruction(const Instr& instr) {
     case Opcode::kReturnCall:
     case Opcode::kReturnCallIndirect: return check_call(instr);
     case Opcode::kMemoryCopy: return check_memory_copy(instr);
+    case Opcode::kThrow:
+    case Opcode::kThrowRef: return check_throw(instr);
+    case Opcode::kTryTable: return check_try_table(instr);
+    case Opcode::kTry: return enter_block(instr, FrameKind::kTry);
+    case Opcode::kCatch:
+    case Opcode::kCatchAll: return check_legacy_catch(instr);
+    case Opcode::kDelegate: return check_delegate(instr);
+    case Opcode::kRethrow: return check_rethrow(instr);
     default:
       // Every "*" opcode of opcodes.def has a case above; a new one must get one.
       fail(ErrorCode::kUnsupported, instr.offset, std::string("validator has no rule for ") + opcode_name(instr.op));

@@ -39,6 +39,14 @@ void check_memory_type(const MemoryType& memory, uint64_t offset) {
     check_limits(memory.limits, kMaxPages32, "memory size must be at most 65536 pages (4GiB)", offset);
 }
 
+// An exception's tag names a function type whose parameters are its payload;
+// the results are reserved and must be empty.
+void check_tag_type(const Module& module, TypeIdx type, uint64_t offset) {
+  if (to_u32(type) >= module.types.size()) fail_unknown(offset, "type", to_u32(type));
+  const FuncType& func = module.types[to_u32(type)];
+  if (!func.results.empty()) fail_invalid(offset, "non-empty tag result type " + func_type_text(func));
+}
+
 void check_imports_and_definitions(const Module& module) {
   const uint64_t import_offset = section_offset(module, SectionId::kImport);
   for (const Import& import : module.imports) {
@@ -50,8 +58,11 @@ void check_imports_and_definitions(const Module& module) {
       case ExternKind::kTable: check_table_type(import.table, import_offset); break;
       case ExternKind::kMemory: check_memory_type(import.memory, import_offset); break;
       case ExternKind::kGlobal: break;
+      case ExternKind::kTag: check_tag_type(module, import.tag_type, import_offset); break;
     }
   }
+  const uint64_t tag_offset = section_offset(module, SectionId::kTag);
+  for (size_t i = module.imported_tags; i < module.tags.size(); ++i) check_tag_type(module, module.tags[i], tag_offset);
   const uint64_t function_offset = section_offset(module, SectionId::kFunction);
   for (size_t i = module.imported_funcs; i < module.func_types.size(); ++i) {
     const uint32_t type = to_u32(module.func_types[i]);
@@ -103,6 +114,7 @@ void check_exports(const Module& module) {
       case ExternKind::kTable: count = module.tables.size(); break;
       case ExternKind::kMemory: count = module.memories.size(); break;
       case ExternKind::kGlobal: count = module.global_types.size(); break;
+      case ExternKind::kTag: count = module.tags.size(); break;
     }
     if (e.index >= count) {
       const char* what = e.kind == ExternKind::kFunc ? "function" : extern_kind_name(e.kind);

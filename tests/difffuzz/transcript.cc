@@ -31,6 +31,7 @@ std::string value_text(const Value& value) {
       std::snprintf(text, sizeof text, "v128:0x%016" PRIx64 "%016" PRIx64, value.hi, value.bits);
       return text;
     case ValType::kExternRef: return value.bits == kNullRef ? "externref:null" : "externref:nonnull";
+    case ValType::kExnRef: return value.bits == kNullRef ? "exnref:null" : "exnref:nonnull";
     case ValType::kFuncRef: {
       if (value.bits == kNullRef) return "funcref:null";
       const FuncInstance* func = ref_func(value.bits);
@@ -63,6 +64,8 @@ const char* trap_class(const Trap& trap) {
     case TrapKind::kUnresolvedImport: return "import";
     case TrapKind::kHostError: return "host";
     case TrapKind::kExit: return "exit";
+    case TrapKind::kUncaughtException: return "exception";
+    case TrapKind::kNullExceptionReference: return "null";
   }
   return "unknown";
 }

@@ -23,6 +23,7 @@ std::string hex(uint64_t value) {
 std::string ref_text(ValType type, Ref ref) {
   if (ref == kNullRef) return std::string(val_type_name(type)) + ":null";
   if (type == ValType::kExternRef) return "externref:" + std::to_string(ref_extern(ref));
+  if (type == ValType::kExnRef) return "exnref:non-null";  // pre-initialization refuses these
   const FuncInstance* f = ref_func(ref);
   if (f->is_host()) return "funcref:import " + f->host_name;
   return "funcref:#" + std::to_string(f->index);
@@ -37,7 +38,8 @@ std::string value_text(const Value& v) {
     case ValType::kF64: return "f64:" + hex(v.bits);
     case ValType::kV128: return "v128:" + hex(v.hi) + ":" + hex(v.bits);
     case ValType::kFuncRef:
-    case ValType::kExternRef: return ref_text(v.type, v.bits);
+    case ValType::kExternRef:
+    case ValType::kExnRef: return ref_text(v.type, v.bits);
   }
   return "?";
 }

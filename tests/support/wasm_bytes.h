@@ -58,7 +58,7 @@ inline ByteVec cat(std::initializer_list<ByteVec> parts) {
 
 inline ByteVec name(std::string_view text) {
   ByteVec out = uleb(text.size());
-  out.insert(out.end(), text.begin(), text.end());
+  append(out, ByteVec(text.begin(), text.end()));  // not insert(): see append
   return out;
 }
 

@@ -22,10 +22,14 @@ struct Features {
   bool reference_types = true;
   bool bulk_memory = true;
   bool multi_value = true;
+  bool exceptions = false;  // WebAssembly 3.0 exception handling: tags, throw, throw_ref, try_table, exnref
+  // The encoding before 3.0 (try, catch, catch_all, rethrow, delegate) that LLVM up to 19 emits; tags too.
+  bool legacy_exceptions = false;
 
   static Features all() {
     Features f;
-    f.relaxed_simd = f.multi_memory = f.memory64 = f.tail_call = f.extended_const = true;
+    f.relaxed_simd = f.multi_memory = f.memory64 = f.tail_call = f.extended_const = f.exceptions =
+        f.legacy_exceptions = true;
     return f;
   }
 };
@@ -33,7 +37,11 @@ struct Features {
 // One switchable feature, for messages that say which one an input needs.
 enum class Feature : uint8_t {
   kSimd, kRelaxedSimd, kMultiMemory, kMemory64, kTailCall, kExtendedConst, kReferenceTypes, kBulkMemory, kMultiValue,
+  kExceptions, kLegacyExceptions,
 };
+
+// Tags (their section, imports and exports) belong to both exception encodings.
+inline bool has_tags(const Features& features) { return features.exceptions || features.legacy_exceptions; }
 
 bool is_enabled(const Features& features, Feature feature);
 // The command-line spelling, as set_feature takes it: "bulk-memory".
@@ -45,6 +53,10 @@ std::string feature_member(std::string_view name);
 // the wording of Wizer's validator ("bulk memory support is not enabled");
 // the Error's `feature` names it so the caller can say how to turn it on.
 [[noreturn]] void fail_disabled(Feature feature, uint64_t offset);
+// The same for bytes that the spec without `feature` calls malformed in its
+// own words ("malformed section id"): that wording stays, and the Error's
+// `feature` still names what would give the bytes a meaning.
+[[noreturn]] void fail_disabled(Feature feature, uint64_t offset, std::string message);
 
 // The message of an error that names a turned-off feature, followed by how to
 // turn it on (`how`: "--wasm-bulk-memory=true", "Options::features.bulk_memory").

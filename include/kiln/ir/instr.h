@@ -25,6 +25,16 @@ struct MemArg {
   uint64_t offset = 0;  // u64 with memory64, else < 2^32
 };
 
+// One clause of try_table. The kinds are the binary encodings.
+struct CatchClause {
+  enum class Kind : uint8_t { kCatch = 0, kCatchRef = 1, kCatchAll = 2, kCatchAllRef = 3 };
+  Kind kind = Kind::kCatch;
+  uint32_t tag = 0;  // kCatch and kCatchRef only
+  uint32_t label = 0;
+  bool takes_ref() const { return kind == Kind::kCatchRef || kind == Kind::kCatchAllRef; }
+  bool any_tag() const { return kind == Kind::kCatchAll || kind == Kind::kCatchAllRef; }
+};
+
 // Immediates live in plain fields; which ones are meaningful follows from
 // `opcode_info(op).imm`. Multi-index immediates use `index` then `index2`
 // in encoding order (call_indirect: type, table; memory.init: data, memory;
@@ -42,6 +52,7 @@ struct Instr {
   ValType type = ValType::kI32;        // ref.null's type, select's single type
   uint32_t select_arity = 0;           // number of types of `select t*`
   const std::vector<uint32_t>* labels = nullptr;  // br_table targets, default last
+  const std::vector<CatchClause>* catches = nullptr;  // try_table's clauses, in order (index: tag; block: its type)
 };
 
 // Decodes instructions one at a time. Structural errors (unknown opcode,
@@ -62,6 +73,8 @@ class InstrReader {
  private:
   void read_immediates(Instr& instr, Imm imm);
   void read_memarg(Instr& instr, unsigned natural_align_log2);
+  void read_block_type(Instr& instr);
+  void read_catches(Instr& instr);
   [[noreturn]] void fail_illegal(uint64_t at);
   void check_feature(OpFeature needed, uint64_t at) const;
   [[noreturn]] void fail_needing(Feature feature, uint64_t at, const char* message) const;
@@ -70,6 +83,7 @@ class InstrReader {
   Features features_;
   Instr instr_;
   std::vector<uint32_t> labels_;
+  std::vector<CatchClause> catches_;
 };
 
 ValType read_val_type(ByteReader& reader, const Features& features);

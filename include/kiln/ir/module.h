@@ -26,6 +26,7 @@ struct ByteRange {
 enum class SectionId : uint8_t {
   kCustom = 0, kType = 1, kImport = 2, kFunction = 3, kTable = 4, kMemory = 5, kGlobal = 6,
   kExport = 7, kStart = 8, kElement = 9, kCode = 10, kData = 11, kDataCount = 12,
+  kTag = 13,  // exception handling; sits between the memory and global sections
 };
 
 struct Section {
@@ -43,6 +44,7 @@ struct Import {
   TableType table;      // kTable
   MemoryType memory;    // kMemory
   GlobalType global;    // kGlobal
+  TypeIdx tag_type{};   // kTag: a function type with no results (the exception's payload)
 };
 
 struct Export {
@@ -118,6 +120,7 @@ struct Module {
   std::vector<MemoryType> memories; // memory index space: imports first
   std::vector<Global> globals;      // defined globals only
   std::vector<GlobalType> global_types;  // global index space: imports first
+  std::vector<TypeIdx> tags;        // tag index space: imports first; each a function type with no results
   std::vector<Export> exports;
   std::optional<FuncIdx> start;
   std::vector<ElemSegment> elems;
@@ -130,9 +133,11 @@ struct Module {
   uint32_t imported_tables = 0;
   uint32_t imported_memories = 0;
   uint32_t imported_globals = 0;
+  uint32_t imported_tags = 0;
 
   Bytes slice(ByteRange range) const { return Bytes(bytes).subspan(range.offset, range.size); }
   const FuncType& func_type(FuncIdx f) const { return types[to_u32(func_types[to_u32(f)])]; }
+  const FuncType& tag_type(TagIdx t) const { return types[to_u32(tags[to_u32(t)])]; }
   bool is_imported(FuncIdx f) const { return to_u32(f) < imported_funcs; }
   const FunctionBody& body(FuncIdx f) const { return codes[to_u32(f) - imported_funcs]; }
   const Export* find_export(std::string_view name) const;

@@ -15,10 +15,13 @@ enum class Imm : uint8_t {
   kMemArg1, kMemArg2, kMemArg4, kMemArg8, kMemArg16,
   kMemLane1, kMemLane2, kMemLane4, kMemLane8,
   kLane2, kLane4, kLane8, kLane16,
+  kTag,       // throw: a tag index
+  kTryTable,  // try_table: a block type, then a vector of catch clauses
 };
 
-// Which feature flag an opcode needs (the always-on core needs none).
-enum class OpFeature : uint8_t { kCore, kSimd, kRelaxedSimd, kTailCall, kBulkMemory, kReferenceTypes };
+// Which feature flag an opcode needs (the always-on core needs none); throw belongs to both exception encodings.
+enum class OpFeature : uint8_t { kCore, kSimd, kRelaxedSimd, kTailCall, kBulkMemory, kReferenceTypes, kExceptions,
+                                   kLegacyExceptions, kEitherExceptions };
 
 enum class Opcode : uint16_t {
 #define KILN_OP(ident, prefix, code, text, imm, params, results, feature) k##ident,

@@ -17,9 +17,12 @@ enum class ValType : uint8_t {
   kV128 = 0x7B,
   kFuncRef = 0x70,
   kExternRef = 0x6F,
+  kExnRef = 0x69,  // exception handling: a caught exception, rethrown with throw_ref
 };
 
-inline bool is_ref_type(ValType t) { return t == ValType::kFuncRef || t == ValType::kExternRef; }
+inline bool is_ref_type(ValType t) {
+  return t == ValType::kFuncRef || t == ValType::kExternRef || t == ValType::kExnRef;
+}
 inline bool is_num_type(ValType t) { return !is_ref_type(t) && t != ValType::kV128; }
 const char* val_type_name(ValType t);
 
@@ -32,6 +35,7 @@ enum class MemIdx : uint32_t {};
 enum class GlobalIdx : uint32_t {};
 enum class ElemIdx : uint32_t {};
 enum class DataIdx : uint32_t {};
+enum class TagIdx : uint32_t {};
 
 template <typename Idx>
 constexpr uint32_t to_u32(Idx idx) {
@@ -71,7 +75,7 @@ struct GlobalType {
   bool operator==(const GlobalType&) const = default;
 };
 
-enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3 };
+enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3, kTag = 4 };
 const char* extern_kind_name(ExternKind kind);
 
 inline constexpr uint64_t kPageSize = 65536;

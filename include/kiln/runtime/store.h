@@ -74,6 +74,26 @@ struct GlobalInstance {
   }
 };
 
+// An exception tag. Its identity is the object: two imports of one tag
+// catch each other's exceptions, two tags of the same type do not.
+struct TagInstance {
+  uint32_t type_id = 0;           // canonical id of the payload's function type
+  const FuncType* type = nullptr;
+  const Instance* instance = nullptr;  // the defining instance, for messages
+  uint32_t index = 0;                  // tag index inside the defining module
+};
+
+// A thrown exception: what an exnref points at. The payload is kept as
+// stack cells in parameter order (v128 takes two).
+struct ExceptionInstance {
+  TagInstance* tag = nullptr;
+  std::vector<uint64_t> payload;
+  Instance* owner = nullptr;  // the instance whose code threw it, which keeps it
+  // Set once a catch_ref / catch_all_ref clause hands out an exnref to it.
+  // Until then nothing but the throw refers to it, so once caught it can be reused.
+  bool referenced = false;
+};
+
 struct Instance {
   std::shared_ptr<const Module> module;
   std::shared_ptr<const ModuleInfo> info;
@@ -82,8 +102,14 @@ struct Instance {
   std::vector<TableInstance*> tables;
   std::vector<Memory*> memories;
   std::vector<GlobalInstance*> globals;
+  std::vector<TagInstance*> tags;
   std::vector<std::vector<Ref>> elems;  // element segments' references; emptied by elem.drop
   std::vector<uint8_t> data_dropped;    // 1 once data.drop ran (or an active segment was applied)
+  // Exceptions thrown by this instance's code. An exnref may outlive the call
+  // that caught it (in a global, a table, another instance), so they live as
+  // long as the instance does.
+  std::deque<std::unique_ptr<ExceptionInstance>> exceptions;
+  std::vector<ExceptionInstance*> free_exceptions;  // caught without a reference: reused by the next throw
 
   // The exported item named `name`, or nullptr.
   FuncInstance* export_func(std::string_view name) const;
@@ -97,6 +123,7 @@ struct Extern {
   TableInstance* table = nullptr;
   Memory* memory = nullptr;
   GlobalInstance* global = nullptr;
+  TagInstance* tag = nullptr;
 };
 
 Extern export_extern(const Instance& instance, const Export& e);
@@ -116,6 +143,7 @@ class Store {
   FuncInstance* add_func();
   TableInstance* add_table(const TableType& type);
   GlobalInstance* add_global(const GlobalType& type);
+  TagInstance* add_tag(const FuncType& type);
   Memory* add_memory(Memory memory);
   Instance* add_instance();
 
@@ -124,6 +152,7 @@ class Store {
   std::deque<std::unique_ptr<FuncInstance>> funcs_;
   std::deque<std::unique_ptr<TableInstance>> tables_;
   std::deque<std::unique_ptr<GlobalInstance>> globals_;
+  std::deque<std::unique_ptr<TagInstance>> tags_;
   std::deque<std::unique_ptr<Memory>> memories_;
   std::deque<std::unique_ptr<Instance>> instances_;
 };

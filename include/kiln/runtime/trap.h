@@ -22,13 +22,15 @@ enum class TrapKind : uint8_t {
   kUnresolvedImport,      // a call to an import nobody provided
   kHostError,             // a host function failed; details in Trap::detail
   kExit,                  // a host function asked to stop the program (proc_exit)
+  kUncaughtException,     // an exception left the called function; Trap::detail names its tag
+  kNullExceptionReference,  // throw_ref of a null exnref
 };
 
 // The message the spec suite expects ("integer divide by zero", ...).
 const char* trap_message(TrapKind kind);
 
 // Small and allocation-free on the hot path; `detail` is only filled by host
-// functions and unresolved imports.
+// functions, unresolved imports and uncaught exceptions.
 struct Trap {
   TrapKind kind = TrapKind::kUnreachable;
   uint32_t func = 0;          // function index in its module (defined functions only)

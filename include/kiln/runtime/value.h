@@ -34,15 +34,19 @@ struct V128 {
 };
 
 struct FuncInstance;
+struct ExceptionInstance;
 
 // References are one 64-bit cell: 0 is null. A funcref holds a FuncInstance
-// pointer; an externref holds the host's value plus one.
+// pointer; an externref holds the host's value plus one; an exnref holds an
+// ExceptionInstance pointer.
 using Ref = uint64_t;
 inline constexpr Ref kNullRef = 0;
 inline Ref func_ref(const FuncInstance* f) { return reinterpret_cast<uintptr_t>(f); }
 inline FuncInstance* ref_func(Ref r) { return reinterpret_cast<FuncInstance*>(static_cast<uintptr_t>(r)); }
 inline Ref extern_ref(uint64_t host_value) { return host_value + 1; }
 inline uint64_t ref_extern(Ref r) { return r - 1; }
+inline Ref exn_ref(const ExceptionInstance* e) { return reinterpret_cast<uintptr_t>(e); }
+inline ExceptionInstance* ref_exn(Ref r) { return reinterpret_cast<ExceptionInstance*>(static_cast<uintptr_t>(r)); }
 
 // A typed value: arguments, results, global contents, at API boundaries only
 // (the interpreter's stack is untyped 8-byte cells).
