@@ -54,8 +54,9 @@ kiln's own options:
                                operands are also capped at 256 MiB
       --max-output-size BYTES  refuse an output module larger than this (default none)
       --enable-FEATURE, --disable-FEATURE
-                               memory64, tail-call, extended-const, exceptions (off by
-                               default, as in Wizer), ...
+                               memory64, tail-call, extended-const, exceptions,
+                               function-references (these two off by default, as in
+                               Wizer), ...
       --stats                  print timings, sizes and counts to stderr
   -v, --verbose                print notes about choices made (such as a fallback init
                                function) to stderr; a successful run is otherwise silent
@@ -115,6 +116,8 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
   // enabled", and it has no switch for it): kiln's --enable-exceptions goes beyond it.
   o.features.exceptions = false;
   o.features.legacy_exceptions = false;
+  // Nor does it take typed function references ("function references support is not enabled").
+  o.features.function_references = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (arg.empty() || arg[0] != '-' || arg == "-") {

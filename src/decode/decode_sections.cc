@@ -76,7 +76,7 @@ TableType read_table_type(ByteReader& reader, Module& module) {
   const uint64_t at = reader.offset();
   if (!features.reference_types && !module.tables.empty()) fail_disabled(Feature::kReferenceTypes, at);
   TableType type;
-  type.elem = read_ref_type(reader);
+  type.elem = read_ref_type(reader, features);
   if (type.elem == ValType::kExnRef && !features.exceptions) fail_disabled(Feature::kExceptions, at);
   if (!features.reference_types && type.elem != ValType::kFuncRef) fail_disabled(Feature::kReferenceTypes, at);
   type.limits = read_limits(reader, false, features);
@@ -169,7 +169,11 @@ void decode_function_section(ByteReader& reader, Module& module) {
 
 void decode_table_section(ByteReader& reader, Module& module) {
   const uint32_t count = read_vec_count(reader, module.tables, 3);
-  for (uint32_t i = 0; i < count; ++i) module.tables.push_back(read_table_type(reader, module));
+  for (uint32_t i = 0; i < count; ++i) {
+    // 0x40 0x00 opens a table with an initializer expression (typed function references).
+    if (reader.peek_u8() == 0x40) refuse_function_references(module.features, reader.offset(), "table initializer");
+    module.tables.push_back(read_table_type(reader, module));
+  }
 }
 
 void decode_memory_section(ByteReader& reader, Module& module) {

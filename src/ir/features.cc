@@ -27,6 +27,8 @@ constexpr std::array kFeatures = {
     FeatureRow{Feature::kMultiValue, "multi-value", "multi-value", &Features::multi_value},
     FeatureRow{Feature::kExceptions, "exceptions", "exceptions", &Features::exceptions},
     FeatureRow{Feature::kLegacyExceptions, "legacy-exceptions", "legacy exceptions", &Features::legacy_exceptions},
+    FeatureRow{Feature::kFunctionReferences, "function-references", "function references",
+               &Features::function_references},
 };
 
 constexpr bool rows_follow_the_enum() {
@@ -83,7 +85,7 @@ bool set_feature(Features& features, std::string_view name, bool on) {
 
 std::string_view feature_names() {
   return "simd, relaxed-simd, multi-memory, memory64, tail-call, extended-const, reference-types, bulk-memory, "
-         "multi-value, exceptions, legacy-exceptions, all";
+         "multi-value, exceptions, legacy-exceptions, function-references, all";
 }
 
 }  // namespace kiln

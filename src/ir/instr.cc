@@ -5,9 +5,38 @@
 
 namespace kiln {
 
-ValType read_ref_type(ByteReader& reader) {
+void refuse_function_references(const Features& features, uint64_t at, const std::string& what) {
+  if (!features.function_references) fail_disabled(Feature::kFunctionReferences, at);
+  throw Failure{Error{ErrorCode::kUnsupported, at, "typed function references are not supported yet (" + what + ")"}};
+}
+
+namespace {
+
+// 0x63 (ref null ht) and 0x64 (ref ht) open a typed reference; the heap type follows as an s33.
+bool is_typed_reference_prefix(uint8_t byte) { return byte == 0x63 || byte == 0x64; }
+
+[[noreturn]] void refuse_typed_reference(ByteReader& reader, const Features& features, uint8_t byte) {
+  refuse_function_references(features, reader.offset() - 1, byte == 0x63 ? "(ref null ...)" : "(ref ...)");
+}
+
+// The instructions typed function references add, by their single-byte opcode.
+const char* function_reference_op_name(uint8_t byte) {
+  switch (byte) {
+    case 0x14: return "call_ref";
+    case 0x15: return "return_call_ref";
+    case 0xD4: return "ref.as_non_null";
+    case 0xD5: return "br_on_null";
+    case 0xD6: return "br_on_non_null";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+ValType read_ref_type(ByteReader& reader, const Features& features) {
   const uint8_t byte = reader.read_u8();
   if (byte == 0x70 || byte == 0x6F || byte == 0x69) return static_cast<ValType>(byte);
+  if (is_typed_reference_prefix(byte)) refuse_typed_reference(reader, features, byte);
   reader.fail_at(reader.offset() - 1, "malformed reference type");
 }
 
@@ -25,6 +54,8 @@ ValType read_val_type(ByteReader& reader, const Features& features) {
     case 0x69:
       if (features.exceptions) return ValType::kExnRef;
       fail_disabled(Feature::kExceptions, reader.offset() - 1);
+    case 0x63: case 0x64:
+      refuse_typed_reference(reader, features, byte);
     default:
       break;
   }
@@ -42,7 +73,10 @@ const Instr& InstrReader::next() {
   } else {
     op = opcode_from_byte(first);
   }
-  if (!op) [[unlikely]] fail_illegal(instr.offset);
+  if (!op) [[unlikely]] {
+    if (const char* name = function_reference_op_name(first)) refuse_function_references(features_, instr.offset, name);
+    fail_illegal(instr.offset);
+  }
   const OpcodeInfo& info = opcode_info(*op);
   if (info.feature != OpFeature::kCore) [[unlikely]] check_feature(info.feature, instr.offset);
   instr.op = *op;
@@ -226,7 +260,9 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
       break;
     }
     case Imm::kRefType:
-      instr.type = read_ref_type(reader_);
+      // A heap type below 0x40 is a non-negative s33: ref.null of a type index.
+      if (reader_.peek_u8() < 0x40) refuse_function_references(features_, reader_.offset(), "ref.null of a type index");
+      instr.type = read_ref_type(reader_, features_);
       if (instr.type == ValType::kExnRef && !features_.exceptions)
         fail_disabled(Feature::kExceptions, reader_.offset() - 1);
       break;

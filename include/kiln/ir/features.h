@@ -25,11 +25,14 @@ struct Features {
   bool exceptions = false;  // WebAssembly 3.0 exception handling: tags, throw, throw_ref, try_table, exnref
   // The encoding before 3.0 (try, catch, catch_all, rethrow, delegate) that LLVM up to 19 emits; tags too.
   bool legacy_exceptions = false;
+  // WebAssembly 3.0 typed function references: (ref null? $t) value types, call_ref, br_on_null, non-null locals.
+  // Only its encodings are known so far: an input using them is refused, naming the feature when it is off.
+  bool function_references = false;
 
   static Features all() {
     Features f;
     f.relaxed_simd = f.multi_memory = f.memory64 = f.tail_call = f.extended_const = f.exceptions =
-        f.legacy_exceptions = true;
+        f.legacy_exceptions = f.function_references = true;
     return f;
   }
 };
@@ -37,7 +40,7 @@ struct Features {
 // One switchable feature, for messages that say which one an input needs.
 enum class Feature : uint8_t {
   kSimd, kRelaxedSimd, kMultiMemory, kMemory64, kTailCall, kExtendedConst, kReferenceTypes, kBulkMemory, kMultiValue,
-  kExceptions, kLegacyExceptions,
+  kExceptions, kLegacyExceptions, kFunctionReferences,
 };
 
 // Tags (their section, imports and exports) belong to both exception encodings.
