@@ -55,8 +55,8 @@ kiln's own options:
       --max-output-size BYTES  refuse an output module larger than this (default none)
       --enable-FEATURE, --disable-FEATURE
                                memory64, tail-call, extended-const, exceptions,
-                               function-references (these two off by default, as in
-                               Wizer), ...
+                               legacy-exceptions, function-references (these three off
+                               by default, as in Wizer), ...
       --stats                  print timings, sizes and counts to stderr
   -v, --verbose                print notes about choices made (such as a fallback init
                                function) to stderr; a successful run is otherwise silent
