@@ -168,16 +168,17 @@ Status provide_imports(Store& store, Linker& linker, const Module& module, const
     auto bytes = read_module_file(path, options.features);
     if (!bytes) return Error{ErrorCode::kIo, kNoOffset, "preload " + name + "=" + path + ": " + bytes.error().message};
     // A preload's decoding or validation error, named as the preload's.
-    auto preload_error = [&](Error error) {
+    // (path is passed in: clang before 16 cannot capture a structured binding.)
+    auto preload_error = [&options](Error error, const std::string& file) {
       error = with_feature_hint(std::move(error), options.setting_names);
-      error.message = "preload '" + path + "': " + error.message;
+      error.message = "preload '" + file + "': " + error.message;
       return error;
     };
     auto decoded = decode_module(std::move(*bytes), options.features);
-    if (!decoded) return preload_error(std::move(decoded).error());
+    if (!decoded) return preload_error(std::move(decoded).error(), path);
     auto preload = std::make_shared<const Module>(std::move(decoded).value());
     auto info = validate_module(*preload);
-    if (!info) return preload_error(std::move(info).error());
+    if (!info) return preload_error(std::move(info).error(), path);
     InstantiateOptions inst;
     inst.stub_missing_func_imports = true;
     inst.max_memory_bytes = options.max_memory_bytes;
