@@ -27,7 +27,7 @@ struct BranchForms {
   IOp br_if = IOp::kInvalid;
   IOp br_if_loop = IOp::kInvalid;
   IOp br_unless = IOp::kInvalid;
-  uint32_t width = 0;  // words of the comparison being absorbed: 1, or 2 with a fused operand
+  uint32_t width = 0;  // words of the comparison being absorbed: 1, 2 with a fused operand, 3 with two
 };
 
 BranchForms branch_forms(IOp compare) {
@@ -37,7 +37,11 @@ BranchForms branch_forms(IOp compare) {
   case IOp::k##name##L:                                                                           \
     return {IOp::kBrIf##name##L, IOp::kBrIfLoop##name##L, IOp::kBrUnless##name##L, 2};            \
   case IOp::k##name##K:                                                                           \
-    return {IOp::kBrIf##name##K, IOp::kBrIfLoop##name##K, IOp::kBrUnless##name##K, 2};
+    return {IOp::kBrIf##name##K, IOp::kBrIfLoop##name##K, IOp::kBrUnless##name##K, 2};            \
+  case IOp::k##name##LL:                                                                          \
+    return {IOp::kBrIf##name##LL, IOp::kBrIfLoop##name##LL, IOp::kBrUnless##name##LL, 3};         \
+  case IOp::k##name##LK:                                                                          \
+    return {IOp::kBrIf##name##LK, IOp::kBrIfLoop##name##LK, IOp::kBrUnless##name##LK, 3};
     KILN_FUSED_COMPARES(KILN_CASE)
 #undef KILN_CASE
     default: return {};
@@ -54,6 +58,25 @@ LoadForms fused_load(IOp fast) {
 #define KILN_CASE(name, T, convert) \
   case IOp::k##name: return {IOp::k##name##L, IOp::k##name##LK};
     KILN_FUSED_LOADS(KILN_CASE)
+#undef KILN_CASE
+    default: return {};
+  }
+}
+
+// A fast store's fused forms: the value from a local or an immediate, with the
+// address on the stack or (LL, LK) from a local.
+struct StoreForms {
+  IOp local = IOp::kInvalid;
+  IOp imm = IOp::kInvalid;
+  IOp local_local = IOp::kInvalid;
+  IOp local_imm = IOp::kInvalid;
+};
+
+StoreForms fused_store(IOp fast) {
+  switch (fast) {
+#define KILN_CASE(name, T) \
+  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##K, IOp::k##name##LL, IOp::k##name##LK};
+    KILN_FUSED_STORES(KILN_CASE)
 #undef KILN_CASE
     default: return {};
   }
@@ -134,11 +157,10 @@ void Lowerer::emit_cond_branch(CondBranch kind, uint64_t wasm_offset) {
     return;
   }
   const BranchForms forms = branch_forms(previous);
-  uint64_t operand = 0;
-  if (forms.width != 0 && take_last(previous, forms.width, &operand)) {
+  if (forms.width != 0 && take_last(previous, forms.width, pending_operands_)) {
     const IOp fused[] = {forms.br_if, forms.br_if_loop, forms.br_unless};
     emit(fused[static_cast<int>(kind)], wasm_offset);
-    if (forms.width == 2) pending_operand_ = operand;
+    pending_count_ = forms.width - 1;
     return;
   }
   static constexpr IOp kPlain[] = {IOp::kBrIf, IOp::kBrIfLoop, IOp::kBrUnless};
@@ -159,6 +181,24 @@ bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
   } else {
     return false;
   }
+  word(offset);
+  return true;
+}
+
+bool Lowerer::emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset) {
+  const StoreForms forms = fused_store(fast);
+  if (forms.local == IOp::kInvalid) return false;
+  uint64_t value = 0;
+  const bool immediate = take_last(IOp::kConst, 2, &value);
+  if (!immediate && !take_last(IOp::kLocalGet, 2, &value)) return false;
+  uint64_t address = 0;
+  if (take_last(IOp::kLocalGet, 2, &address)) {
+    emit(immediate ? forms.local_imm : forms.local_local, wasm_offset);
+    word(address);
+  } else {
+    emit(immediate ? forms.imm : forms.local, wasm_offset);
+  }
+  word(value);
   word(offset);
   return true;
 }
