@@ -74,6 +74,17 @@ bool is_compare(const BinOp& op) { return op.wide ? op.opcode <= 0x5a : op.opcod
 const uint64_t kSamples[] = {0, 1, 5, 31, 32, 63, 0x7FFF'FFFF, 0x8000'0000, 0xFFFF'FFFF,
                              0x1'0000'0001, 0x8000'0000'0000'0000, ~uint64_t{0}};
 
+// (memory 1) (func (export "f") (param i32) (result i32) <code>)
+ByteVec memory_func_module(const ByteVec& code) {
+  return module({
+      section(1, vec({func_type({I32}, {I32})})),
+      section(3, vec({{0x00}})),
+      section(5, vec({{0x00, 0x01}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body({0x00}, code)})),
+  });
+}
+
 }  // namespace
 
 TEST_CASE("fused operand forms of every integer binop compute what the plain form does") {
@@ -251,13 +262,7 @@ TEST_CASE("nothing fuses across a branch target: a block's end, a loop's start, 
 TEST_CASE("a fused load traps at the load's own offset, and local copies keep their values") {
   // (memory 1) (func (param i32) (result i32) (i32.load offset=8 (local.get 0)))
   const ByteVec code = cat({local_get(0), {0x28, 0x02, 0x08, END}});
-  const ByteVec bytes = module({
-      section(1, vec({func_type({I32}, {I32})})),
-      section(3, vec({{0x00}})),
-      section(5, vec({{0x00, 0x01}})),
-      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
-      section(10, vec({body({0x00}, code)})),
-  });
+  const ByteVec bytes = memory_func_module(code);
   CHECK(run_f(bytes, {Value::i32(65532 - 8)}) == 0);
   uint64_t trap_at = 0;
   run_f(bytes, {Value::i32(65533 - 8)}, &trap_at);
@@ -266,17 +271,19 @@ TEST_CASE("a fused load traps at the load's own offset, and local copies keep th
   // (func (param i32) (result i32) (i32.load offset=8 (i32.add (local.get 0) (i32.const 8))))
   // The add wraps to 32 bits before the offset is added, as in the unfused sequence.
   const ByteVec indexed_code = cat({local_get(0), i32_const(8), {I32_ADD, 0x28, 0x02, 0x08, END}});
-  const ByteVec indexed = module({
-      section(1, vec({func_type({I32}, {I32})})),
-      section(3, vec({{0x00}})),
-      section(5, vec({{0x00, 0x01}})),
-      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
-      section(10, vec({body({0x00}, indexed_code)})),
-  });
+  const ByteVec indexed = memory_func_module(indexed_code);
   CHECK(run_f(indexed, {Value::i32(0xFFFF'FFF8u)}) == 0);  // address 0, + offset 8
   CHECK(run_f(indexed, {Value::i32(65532 - 16)}) == 0);
   run_f(indexed, {Value::i32(65533 - 16)}, &trap_at);
   CHECK(trap_at == indexed.size() - 4);  // the load
+
+  // The same with a computed address: (i32.load offset=8 (i32.add (i32.or (local.get 0) (i32.const 0)) (i32.const 8)))
+  const ByteVec computed_code = cat({computed(0, false), i32_const(8), {I32_ADD, 0x28, 0x02, 0x08, END}});
+  const ByteVec computed_indexed = memory_func_module(computed_code);
+  CHECK(run_f(computed_indexed, {Value::i32(0xFFFF'FFF8u)}) == 0);
+  CHECK(run_f(computed_indexed, {Value::i32(65532 - 16)}) == 0);
+  run_f(computed_indexed, {Value::i32(65533 - 16)}, &trap_at);
+  CHECK(trap_at == computed_indexed.size() - 4);
 
   // (func (param i32) (result i32) (local i32 i32)
   //   local.get 0 local.set 1  i32.const 9 local.set 2  local.get 1 local.get 2 i32.sub)

@@ -51,12 +51,13 @@ BranchForms branch_forms(IOp compare) {
 struct LoadForms {
   IOp local = IOp::kInvalid;
   IOp local_imm = IOp::kInvalid;
+  IOp imm = IOp::kInvalid;
 };
 
 LoadForms fused_load(IOp fast) {
   switch (fast) {
 #define KILN_CASE(name, T, convert) \
-  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##LK};
+  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##LK, IOp::k##name##K};
     KILN_FUSED_LOADS(KILN_CASE)
 #undef KILN_CASE
     default: return {};
@@ -178,6 +179,9 @@ bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
     emit(forms.local_imm, wasm_offset);
     word(operands[0]);
     word(operands[1]);
+  } else if (take_last(IOp::kI32AddK, 2, operands)) {
+    emit(forms.imm, wasm_offset);
+    word(operands[0]);
   } else {
     return false;
   }

@@ -56,7 +56,8 @@
 // X(name, T, convert): memory-0 fast loads that also fuse with what computes
 // their address: a local (<name>L local offset), or a local plus an immediate,
 // which is how compilers index a field or an array (<name>LK local imm offset,
-// absorbing `local.get; i32.const; i32.add`).
+// absorbing `local.get; i32.const; i32.add`), or a computed address plus an
+// immediate (<name>K imm offset, absorbing `i32.const; i32.add`).
 #define KILN_FUSED_LOADS(X)                                                            \
   X(Load32, uint32_t, KILN_ZX)                                                         \
   X(Load64, uint64_t, KILN_ZX)                                                         \
@@ -88,7 +89,7 @@
   X(BrIf##name) X(BrIf##name##L) X(BrIf##name##K) X(BrIfLoop##name) X(BrIfLoop##name##L) X(BrIfLoop##name##K) \
   X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K) X(BrIf##name##LL) X(BrIf##name##LK)       \
   X(BrIfLoop##name##LL) X(BrIfLoop##name##LK) X(BrUnless##name##LL) X(BrUnless##name##LK)
-#define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK)
+#define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK) X(name##K)
 #define KILN_FUSED_STORE_NAMES(name, T) X(name##L) X(name##K) X(name##LL) X(name##LK)
 #define KILN_FUSED_SET_NAMES(name, T, expr) X(name##LKSet) X(name##LKTee) X(name##LLSet) X(name##LLTee)
 #define KILN_INTERP_FUSED_OPS                       \
