@@ -117,7 +117,7 @@ TEST_CASE("fused operand forms of every integer binop compute what the plain for
   }
 }
 
-TEST_CASE("compare-and-branch: each i32 comparison and i32.eqz, in each operand form, with br_if, a loop and if") {
+TEST_CASE("compare-and-branch: each i32 comparison, i32.eqz and a bare value, in each operand form, with br_if, a loop and if") {
   // The comparison's operands: a computed left and a right that is computed, a local or an immediate, or
   // both from locals, or a local and an immediate.
   struct Form {
@@ -173,9 +173,15 @@ TEST_CASE("compare-and-branch: each i32 comparison and i32.eqz, in each operand 
         }
       }
     }
+    // i32.eqz and a bare value as the condition, computed or a local.
     for (uint32_t a : values) {
-      const ByteVec code = shapes[shape](cat({computed(0, false), {I32_EQZ}}));
-      CHECK(run_f(one_func_module({I32, I32}, {I32}, code, locals), {Value::i32(a), Value::i32(0)}) == (a == 0 ? 1u : 0u));
+      const auto run_condition = [&](const ByteVec& condition) {
+        return run_f(one_func_module({I32, I32}, {I32}, shapes[shape](condition), locals), {Value::i32(a), Value::i32(0)});
+      };
+      CHECK(run_condition(cat({computed(0, false), {I32_EQZ}})) == (a == 0 ? 1u : 0u));
+      CHECK(run_condition(cat({local_get(0), {I32_EQZ}})) == (a == 0 ? 1u : 0u));
+      CHECK(run_condition(computed(0, false)) == (a != 0 ? 1u : 0u));
+      CHECK(run_condition(local_get(0)) == (a != 0 ? 1u : 0u));
     }
   }
 }

@@ -151,10 +151,21 @@ void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
 // The caller writes the target next, then fused_operand_word().
 void Lowerer::emit_cond_branch(CondBranch kind, uint64_t wasm_offset) {
   const IOp previous = last_op();
+  // A condition that is a local, or a local tested with i32.eqz, is read from its cell.
+  const auto emit_tested = [&](const IOp* plain, const IOp* local) {
+    const int k = static_cast<int>(kind);
+    if (take_last(IOp::kLocalGet, 2, pending_operands_)) {
+      emit(local[k], wasm_offset);
+      pending_count_ = 1;
+    } else {
+      emit(plain[k], wasm_offset);
+    }
+  };
   if (previous == IOp::kI32Eqz && take_last(IOp::kI32Eqz, 1, nullptr)) {
     // Branching on "x == 0" is the opposite test of branching on x.
     static constexpr IOp kInverse[] = {IOp::kBrUnless, IOp::kBrUnlessLoop, IOp::kBrIf};
-    emit(kInverse[static_cast<int>(kind)], wasm_offset);
+    static constexpr IOp kInverseLocal[] = {IOp::kBrUnlessLocal, IOp::kBrUnlessLoopLocal, IOp::kBrIfLocal};
+    emit_tested(kInverse, kInverseLocal);
     return;
   }
   const BranchForms forms = branch_forms(previous);
@@ -165,7 +176,8 @@ void Lowerer::emit_cond_branch(CondBranch kind, uint64_t wasm_offset) {
     return;
   }
   static constexpr IOp kPlain[] = {IOp::kBrIf, IOp::kBrIfLoop, IOp::kBrUnless};
-  emit(kPlain[static_cast<int>(kind)], wasm_offset);
+  static constexpr IOp kLocal[] = {IOp::kBrIfLocal, IOp::kBrIfLoopLocal, IOp::kBrUnlessLocal};
+  emit_tested(kPlain, kLocal);
 }
 
 bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {

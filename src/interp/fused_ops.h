@@ -15,6 +15,8 @@
 // operands from locals or a local and an immediate (the `i < n` of a loop):
 //   BrIf<cmp>[L|K] target [operand]   BrIf<cmp>LL target l1 l2   BrIf<cmp>LK target l imm
 //   and the same for BrIfLoop<cmp>... and BrUnless<cmp>...
+// A branch on a local's value, or on i32.eqz of it, reads the local's cell:
+//   BrIfLocal / BrIfLoopLocal / BrUnlessLocal / BrUnlessLoopLocal target cell
 // A fused form only ever replaces instructions that follow each other with no
 // branch target in between, so it runs exactly the same steps.
 #pragma once
@@ -98,4 +100,4 @@
   KILN_FUSED_LOADS(KILN_FUSED_LOAD_NAMES)           \
   KILN_FUSED_STORES(KILN_FUSED_STORE_NAMES)         \
   KILN_FUSED_SET_BINOPS(KILN_FUSED_SET_NAMES)       \
-  X(BrUnlessLoop) X(LocalCopy) X(LocalSetK)
+  X(BrUnlessLoop) X(LocalCopy) X(LocalSetK) X(BrIfLocal) X(BrIfLoopLocal) X(BrUnlessLocal) X(BrUnlessLoopLocal)
