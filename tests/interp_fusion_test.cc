@@ -112,6 +112,18 @@ TEST_CASE("fused operand forms of every integer binop compute what the plain for
         const ByteVec local_imm = cat({local_get(0), constant(b), {op.opcode, END}});
         CHECK(run_f(one_func_module({t, t}, result, right_imm), args) == expected);
         CHECK(run_f(one_func_module({t, t}, result, local_imm), args) == expected);
+        // A computed left operand with the result going to a local: local.set, then local.tee (whose value
+        // stays on the stack: dropped, then the local read back).
+        const ByteVec locals = {0x01, 0x01, result[0]};
+        for (const ByteVec& right : {local_get(1), constant(b)}) {
+          const ByteVec set = cat({computed(0, op.wide), right, {op.opcode, LOCAL_SET, 0x02}, local_get(2), {END}});
+          const ByteVec tee =
+              cat({computed(0, op.wide), right, {op.opcode, LOCAL_TEE, 0x02, DROP}, local_get(2), {END}});
+          const ByteVec tee_value = cat({computed(0, op.wide), right, {op.opcode, LOCAL_TEE, 0x02, END}});
+          CHECK(run_f(one_func_module({t, t}, result, set, locals), args) == expected);
+          CHECK(run_f(one_func_module({t, t}, result, tee, locals), args) == expected);
+          CHECK(run_f(one_func_module({t, t}, result, tee_value, locals), args) == expected);
+        }
       }
     }
   }

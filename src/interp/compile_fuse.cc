@@ -87,14 +87,20 @@ StoreForms fused_store(IOp fast) {
 struct SetForms {
   IOp set = IOp::kInvalid;
   IOp tee = IOp::kInvalid;
+  uint32_t width = 0;  // words of the binop being absorbed
 };
 
 SetForms set_forms(IOp binop) {
   switch (binop) {
-#define KILN_CASE(name, T, expr)                                               \
-  case IOp::k##name##LK: return {IOp::k##name##LKSet, IOp::k##name##LKTee}; \
-  case IOp::k##name##LL: return {IOp::k##name##LLSet, IOp::k##name##LLTee};
+#define KILN_CASE(name, T, expr)                                                  \
+  case IOp::k##name##LK: return {IOp::k##name##LKSet, IOp::k##name##LKTee, 3}; \
+  case IOp::k##name##LL: return {IOp::k##name##LLSet, IOp::k##name##LLTee, 3};
     KILN_FUSED_SET_BINOPS(KILN_CASE)
+#undef KILN_CASE
+#define KILN_CASE(name, T, expr)                                                \
+  case IOp::k##name##K: return {IOp::k##name##KSet, IOp::k##name##KTee, 2};  \
+  case IOp::k##name##L: return {IOp::k##name##LSet, IOp::k##name##LTee, 2};
+    KILN_FUSED_BINOPS(KILN_CASE)
 #undef KILN_CASE
     default: return {};
   }
@@ -223,10 +229,9 @@ bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee, uint64_t wasm_offs
   const IOp previous = last_op();
   const SetForms forms = set_forms(previous);
   uint64_t operands[2] = {};
-  if (forms.set == IOp::kInvalid || !take_last(previous, 3, operands)) return false;
+  if (forms.set == IOp::kInvalid || !take_last(previous, forms.width, operands)) return false;
   emit(tee ? forms.tee : forms.set, wasm_offset);
-  word(operands[0]);
-  word(operands[1]);
+  for (uint32_t i = 0; i + 1 < forms.width; ++i) word(operands[i]);
   word(cell);
   return true;
 }

@@ -9,6 +9,9 @@
 //   <op>K  imm     a = top,       b = imm           (result replaces top)
 //   <op>LL l1 l2   a = local[l1], b = local[l2]     (result pushed)
 //   <op>LK l imm   a = local[l],  b = imm           (result pushed)
+// and the L and K forms also fuse with a following local.set or local.tee,
+// which takes the result instead of the stack (`x = (x >> 17) ^ y`):
+//   <op>KSet imm dst  <op>KTee imm dst  <op>LSet l dst  <op>LTee l dst
 // Each integer comparison also fuses with the conditional branch that
 // consumes it (br_if to a block, to a loop, and the `if` test), in its plain
 // form, with its right operand from a local or an immediate, and with both
@@ -86,7 +89,8 @@
   X(I64Add, uint64_t, a + b)
 
 // The fused internal opcodes, as X(name) for the enum and the label table (same order).
-#define KILN_FUSED_BINOP_NAMES(name, T, expr) X(name##L) X(name##K) X(name##LL) X(name##LK)
+#define KILN_FUSED_BINOP_NAMES(name, T, expr) \
+  X(name##L) X(name##K) X(name##LL) X(name##LK) X(name##KSet) X(name##KTee) X(name##LSet) X(name##LTee)
 #define KILN_FUSED_COMPARE_NAMES(name, T, expr) \
   X(BrIf##name) X(BrIf##name##L) X(BrIf##name##K) X(BrIfLoop##name) X(BrIfLoop##name##L) X(BrIfLoop##name##K) \
   X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K) X(BrIf##name##LL) X(BrIf##name##LK)       \
