@@ -74,6 +74,17 @@ bool is_compare(const BinOp& op) { return op.wide ? op.opcode <= 0x5a : op.opcod
 const uint64_t kSamples[] = {0, 1, 5, 31, 32, 63, 0x7FFF'FFFF, 0x8000'0000, 0xFFFF'FFFF,
                              0x1'0000'0001, 0x8000'0000'0000'0000, ~uint64_t{0}};
 
+// (memory 1) (func (export "f") (param i32) (result i32) <code>)
+ByteVec memory_func_module(const ByteVec& code) {
+  return module({
+      section(1, vec({func_type({I32}, {I32})})),
+      section(3, vec({{0x00}})),
+      section(5, vec({{0x00, 0x01}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body({0x00}, code)})),
+  });
+}
+
 }  // namespace
 
 TEST_CASE("fused operand forms of every integer binop compute what the plain form does") {
@@ -101,13 +112,26 @@ TEST_CASE("fused operand forms of every integer binop compute what the plain for
         const ByteVec local_imm = cat({local_get(0), constant(b), {op.opcode, END}});
         CHECK(run_f(one_func_module({t, t}, result, right_imm), args) == expected);
         CHECK(run_f(one_func_module({t, t}, result, local_imm), args) == expected);
+        // A computed left operand with the result going to a local: local.set, then local.tee (whose value
+        // stays on the stack: dropped, then the local read back).
+        const ByteVec locals = {0x01, 0x01, result[0]};
+        for (const ByteVec& right : {local_get(1), constant(b)}) {
+          const ByteVec set = cat({computed(0, op.wide), right, {op.opcode, LOCAL_SET, 0x02}, local_get(2), {END}});
+          const ByteVec tee =
+              cat({computed(0, op.wide), right, {op.opcode, LOCAL_TEE, 0x02, DROP}, local_get(2), {END}});
+          const ByteVec tee_value = cat({computed(0, op.wide), right, {op.opcode, LOCAL_TEE, 0x02, END}});
+          CHECK(run_f(one_func_module({t, t}, result, set, locals), args) == expected);
+          CHECK(run_f(one_func_module({t, t}, result, tee, locals), args) == expected);
+          CHECK(run_f(one_func_module({t, t}, result, tee_value, locals), args) == expected);
+        }
       }
     }
   }
 }
 
-TEST_CASE("compare-and-branch: each i32 comparison and i32.eqz, in each operand form, with br_if, a loop and if") {
-  // The comparison's operands: a computed left and a right that is computed, a local or an immediate.
+TEST_CASE("compare-and-branch: each i32 comparison, i32.eqz and a bare value, in each operand form, with br_if, a loop and if") {
+  // The comparison's operands: a computed left and a right that is computed, a local or an immediate, or
+  // both from locals, or a local and an immediate.
   struct Form {
     const char* name;
     std::function<ByteVec(uint32_t b)> operands;
@@ -116,6 +140,8 @@ TEST_CASE("compare-and-branch: each i32 comparison and i32.eqz, in each operand 
       {"stack", [](uint32_t) { return cat({local_get(0), computed(1, false)}); }},
       {"local", [](uint32_t) { return cat({computed(0, false), local_get(1)}); }},
       {"immediate", [](uint32_t b) { return cat({computed(0, false), i32_const(b)}); }},
+      {"two locals", [](uint32_t) { return cat({local_get(0), local_get(1)}); }},
+      {"local and immediate", [](uint32_t b) { return cat({local_get(0), i32_const(b)}); }},
   };
   // Each shape yields 1 when the condition held and 0 otherwise. Local 2 is scratch.
   const auto as_br_if = [](const ByteVec& condition) {
@@ -159,9 +185,54 @@ TEST_CASE("compare-and-branch: each i32 comparison and i32.eqz, in each operand 
         }
       }
     }
+    // i32.eqz and a bare value as the condition, computed or a local.
     for (uint32_t a : values) {
-      const ByteVec code = shapes[shape](cat({computed(0, false), {I32_EQZ}}));
-      CHECK(run_f(one_func_module({I32, I32}, {I32}, code, locals), {Value::i32(a), Value::i32(0)}) == (a == 0 ? 1u : 0u));
+      const auto run_condition = [&](const ByteVec& condition) {
+        return run_f(one_func_module({I32, I32}, {I32}, shapes[shape](condition), locals), {Value::i32(a), Value::i32(0)});
+      };
+      CHECK(run_condition(cat({computed(0, false), {I32_EQZ}})) == (a == 0 ? 1u : 0u));
+      CHECK(run_condition(cat({local_get(0), {I32_EQZ}})) == (a == 0 ? 1u : 0u));
+      CHECK(run_condition(computed(0, false)) == (a != 0 ? 1u : 0u));
+      CHECK(run_condition(local_get(0)) == (a != 0 ? 1u : 0u));
+    }
+  }
+}
+
+TEST_CASE("compare-and-branch: each i64 comparison, in each operand form, with br_if, a loop and if") {
+  const auto as_br_if = [](const ByteVec& condition) {
+    return cat({{BLOCK, I32}, i32_const(1), condition, {BR_IF, 0x00, DROP}, i32_const(0), {END, END}});
+  };
+  const auto as_loop = [](const ByteVec& condition) {
+    return cat({{BLOCK, I32, LOOP, EMPTY}, i32_const(1), local_get(2), {BR_IF, 0x01, DROP}, i32_const(1),
+                {LOCAL_SET, 0x02}, condition, {BR_IF, 0x00, END}, i32_const(0), {END, END}});
+  };
+  const auto as_if = [](const ByteVec& condition) {
+    return cat({condition, {IF, I32}, i32_const(1), {ELSE}, i32_const(0), {END, END}});
+  };
+  const std::function<ByteVec(const ByteVec&)> shapes[] = {as_br_if, as_loop, as_if};
+  const ByteVec locals = {0x01, 0x01, I32};  // local 2: as_loop's round marker
+  for (size_t shape = 0; shape < std::size(shapes); ++shape) {
+    CAPTURE(shape);
+    for (uint8_t cmp = 0x51; cmp <= 0x5a; ++cmp) {
+      CAPTURE(static_cast<int>(cmp));
+      for (uint64_t a : kSamples) {
+        for (uint64_t b : kSamples) {
+          CAPTURE(a);
+          CAPTURE(b);
+          const std::vector<Value> args = {Value::i64(a), Value::i64(b)};
+          // The comparison's value, computed without any branch fused to it.
+          const ByteVec value = cat({computed(0, true), computed(1, true), {cmp, END}});
+          const uint64_t expected = run_f(one_func_module({I64, I64}, {I32}, value), args);
+          const ByteVec operand_forms[] = {
+              cat({local_get(0), computed(1, true)}), cat({computed(0, true), local_get(1)}),
+              cat({computed(0, true), i64_const(b)}), cat({local_get(0), local_get(1)}),
+              cat({local_get(0), i64_const(b)})};
+          for (const ByteVec& operands : operand_forms) {
+            const ByteVec condition = cat({operands, {cmp}});
+            CHECK(run_f(one_func_module({I64, I64}, {I32}, shapes[shape](condition), locals), args) == expected);
+          }
+        }
+      }
     }
   }
 }
@@ -209,13 +280,7 @@ TEST_CASE("nothing fuses across a branch target: a block's end, a loop's start, 
 TEST_CASE("a fused load traps at the load's own offset, and local copies keep their values") {
   // (memory 1) (func (param i32) (result i32) (i32.load offset=8 (local.get 0)))
   const ByteVec code = cat({local_get(0), {0x28, 0x02, 0x08, END}});
-  const ByteVec bytes = module({
-      section(1, vec({func_type({I32}, {I32})})),
-      section(3, vec({{0x00}})),
-      section(5, vec({{0x00, 0x01}})),
-      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
-      section(10, vec({body({0x00}, code)})),
-  });
+  const ByteVec bytes = memory_func_module(code);
   CHECK(run_f(bytes, {Value::i32(65532 - 8)}) == 0);
   uint64_t trap_at = 0;
   run_f(bytes, {Value::i32(65533 - 8)}, &trap_at);
@@ -224,17 +289,19 @@ TEST_CASE("a fused load traps at the load's own offset, and local copies keep th
   // (func (param i32) (result i32) (i32.load offset=8 (i32.add (local.get 0) (i32.const 8))))
   // The add wraps to 32 bits before the offset is added, as in the unfused sequence.
   const ByteVec indexed_code = cat({local_get(0), i32_const(8), {I32_ADD, 0x28, 0x02, 0x08, END}});
-  const ByteVec indexed = module({
-      section(1, vec({func_type({I32}, {I32})})),
-      section(3, vec({{0x00}})),
-      section(5, vec({{0x00, 0x01}})),
-      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
-      section(10, vec({body({0x00}, indexed_code)})),
-  });
+  const ByteVec indexed = memory_func_module(indexed_code);
   CHECK(run_f(indexed, {Value::i32(0xFFFF'FFF8u)}) == 0);  // address 0, + offset 8
   CHECK(run_f(indexed, {Value::i32(65532 - 16)}) == 0);
   run_f(indexed, {Value::i32(65533 - 16)}, &trap_at);
   CHECK(trap_at == indexed.size() - 4);  // the load
+
+  // The same with a computed address: (i32.load offset=8 (i32.add (i32.or (local.get 0) (i32.const 0)) (i32.const 8)))
+  const ByteVec computed_code = cat({computed(0, false), i32_const(8), {I32_ADD, 0x28, 0x02, 0x08, END}});
+  const ByteVec computed_indexed = memory_func_module(computed_code);
+  CHECK(run_f(computed_indexed, {Value::i32(0xFFFF'FFF8u)}) == 0);
+  CHECK(run_f(computed_indexed, {Value::i32(65532 - 16)}) == 0);
+  run_f(computed_indexed, {Value::i32(65533 - 16)}, &trap_at);
+  CHECK(trap_at == computed_indexed.size() - 4);
 
   // (func (param i32) (result i32) (local i32 i32)
   //   local.get 0 local.set 1  i32.const 9 local.set 2  local.get 1 local.get 2 i32.sub)
@@ -274,6 +341,49 @@ TEST_CASE("an add or sub of a local and an immediate or two locals fuses with th
           CHECK(run_f(one_func_module({t, t}, {t}, set, locals), args) == result);
           CHECK(run_f(one_func_module({t, t}, {t}, tee, locals), args) == ((result * 2) & mask));
         }
+      }
+    }
+  }
+}
+
+TEST_CASE("a store whose value is a local or an immediate, and its address a local or computed, fuses") {
+  // (memory 1) (func (param i32 i64) (result i64) <store> then i64.load of the stored bytes at address 16)
+  struct Store {
+    uint8_t opcode;
+    uint8_t value_type;
+    uint64_t mask;  // the bytes it writes
+  };
+  const Store stores[] = {{0x36, I32, 0xFFFF'FFFFu}, {0x37, I64, ~uint64_t{0}}, {0x3a, I32, 0xFF},
+                          {0x3b, I32, 0xFFFF},       {0x3c, I64, 0xFF},         {0x3d, I64, 0xFFFF},
+                          {0x3e, I64, 0xFFFF'FFFFu}};
+  const uint64_t value = 0x8765'4321'DEAD'BEEFu;
+  for (const Store& store : stores) {
+    CAPTURE(static_cast<int>(store.opcode));
+    const bool wide = store.value_type == I64;
+    // Local 1 holds the i64 value; local 2 the same value as an i32.
+    const ByteVec value_local = local_get(wide ? 1 : 2);
+    const ByteVec value_imm = wide ? i64_const(value) : i32_const(static_cast<uint32_t>(value));
+    const ByteVec address_local = local_get(0);
+    const ByteVec address_computed = computed(0, false);
+    const ByteVec setup = cat({local_get(1), {0xa7, LOCAL_SET, 0x02}});  // i32.wrap_i64
+    for (const ByteVec& address : {address_local, address_computed}) {
+      for (const ByteVec& stored : {value_local, value_imm}) {
+        // The store has offset 6, so address 10 writes at 16.
+        const ByteVec code = cat({setup, address, stored, {store.opcode, 0x00, 0x06}, i32_const(16),
+                                  {0x29, 0x03, 0x00, END}});
+        const ByteVec bytes = module({
+            section(1, vec({func_type({I32, I64}, {I64})})),
+            section(3, vec({{0x00}})),
+            section(5, vec({{0x00, 0x01}})),
+            section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+            section(10, vec({body({0x01, 0x01, I32}, code)})),
+        });
+        CHECK(run_f(bytes, {Value::i32(10), Value::i64(value)}) == (value & store.mask));
+        // Out of bounds at the store's own offset: the store opcode sits before its two immediates,
+        // the trailing i32.const 16, the load and end.
+        uint64_t trap_at = 0;
+        run_f(bytes, {Value::i32(65536 - 6), Value::i64(value)}, &trap_at);
+        CHECK(trap_at == bytes.size() - 9);
       }
     }
   }

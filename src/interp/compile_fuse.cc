@@ -27,7 +27,7 @@ struct BranchForms {
   IOp br_if = IOp::kInvalid;
   IOp br_if_loop = IOp::kInvalid;
   IOp br_unless = IOp::kInvalid;
-  uint32_t width = 0;  // words of the comparison being absorbed: 1, or 2 with a fused operand
+  uint32_t width = 0;  // words of the comparison being absorbed: 1, 2 with a fused operand, 3 with two
 };
 
 BranchForms branch_forms(IOp compare) {
@@ -37,7 +37,11 @@ BranchForms branch_forms(IOp compare) {
   case IOp::k##name##L:                                                                           \
     return {IOp::kBrIf##name##L, IOp::kBrIfLoop##name##L, IOp::kBrUnless##name##L, 2};            \
   case IOp::k##name##K:                                                                           \
-    return {IOp::kBrIf##name##K, IOp::kBrIfLoop##name##K, IOp::kBrUnless##name##K, 2};
+    return {IOp::kBrIf##name##K, IOp::kBrIfLoop##name##K, IOp::kBrUnless##name##K, 2};            \
+  case IOp::k##name##LL:                                                                          \
+    return {IOp::kBrIf##name##LL, IOp::kBrIfLoop##name##LL, IOp::kBrUnless##name##LL, 3};         \
+  case IOp::k##name##LK:                                                                          \
+    return {IOp::kBrIf##name##LK, IOp::kBrIfLoop##name##LK, IOp::kBrUnless##name##LK, 3};
     KILN_FUSED_COMPARES(KILN_CASE)
 #undef KILN_CASE
     default: return {};
@@ -47,13 +51,33 @@ BranchForms branch_forms(IOp compare) {
 struct LoadForms {
   IOp local = IOp::kInvalid;
   IOp local_imm = IOp::kInvalid;
+  IOp imm = IOp::kInvalid;
 };
 
 LoadForms fused_load(IOp fast) {
   switch (fast) {
 #define KILN_CASE(name, T, convert) \
-  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##LK};
+  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##LK, IOp::k##name##K};
     KILN_FUSED_LOADS(KILN_CASE)
+#undef KILN_CASE
+    default: return {};
+  }
+}
+
+// A fast store's fused forms: the value from a local or an immediate, with the
+// address on the stack or (LL, LK) from a local.
+struct StoreForms {
+  IOp local = IOp::kInvalid;
+  IOp imm = IOp::kInvalid;
+  IOp local_local = IOp::kInvalid;
+  IOp local_imm = IOp::kInvalid;
+};
+
+StoreForms fused_store(IOp fast) {
+  switch (fast) {
+#define KILN_CASE(name, T) \
+  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##K, IOp::k##name##LL, IOp::k##name##LK};
+    KILN_FUSED_STORES(KILN_CASE)
 #undef KILN_CASE
     default: return {};
   }
@@ -63,14 +87,20 @@ LoadForms fused_load(IOp fast) {
 struct SetForms {
   IOp set = IOp::kInvalid;
   IOp tee = IOp::kInvalid;
+  uint32_t width = 0;  // words of the binop being absorbed
 };
 
 SetForms set_forms(IOp binop) {
   switch (binop) {
-#define KILN_CASE(name, T, expr)                                               \
-  case IOp::k##name##LK: return {IOp::k##name##LKSet, IOp::k##name##LKTee}; \
-  case IOp::k##name##LL: return {IOp::k##name##LLSet, IOp::k##name##LLTee};
+#define KILN_CASE(name, T, expr)                                                  \
+  case IOp::k##name##LK: return {IOp::k##name##LKSet, IOp::k##name##LKTee, 3}; \
+  case IOp::k##name##LL: return {IOp::k##name##LLSet, IOp::k##name##LLTee, 3};
     KILN_FUSED_SET_BINOPS(KILN_CASE)
+#undef KILN_CASE
+#define KILN_CASE(name, T, expr)                                                \
+  case IOp::k##name##K: return {IOp::k##name##KSet, IOp::k##name##KTee, 2};  \
+  case IOp::k##name##L: return {IOp::k##name##LSet, IOp::k##name##LTee, 2};
+    KILN_FUSED_BINOPS(KILN_CASE)
 #undef KILN_CASE
     default: return {};
   }
@@ -127,22 +157,33 @@ void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
 // The caller writes the target next, then fused_operand_word().
 void Lowerer::emit_cond_branch(CondBranch kind, uint64_t wasm_offset) {
   const IOp previous = last_op();
+  // A condition that is a local, or a local tested with i32.eqz, is read from its cell.
+  const auto emit_tested = [&](const IOp* plain, const IOp* local) {
+    const int k = static_cast<int>(kind);
+    if (take_last(IOp::kLocalGet, 2, pending_operands_)) {
+      emit(local[k], wasm_offset);
+      pending_count_ = 1;
+    } else {
+      emit(plain[k], wasm_offset);
+    }
+  };
   if (previous == IOp::kI32Eqz && take_last(IOp::kI32Eqz, 1, nullptr)) {
     // Branching on "x == 0" is the opposite test of branching on x.
     static constexpr IOp kInverse[] = {IOp::kBrUnless, IOp::kBrUnlessLoop, IOp::kBrIf};
-    emit(kInverse[static_cast<int>(kind)], wasm_offset);
+    static constexpr IOp kInverseLocal[] = {IOp::kBrUnlessLocal, IOp::kBrUnlessLoopLocal, IOp::kBrIfLocal};
+    emit_tested(kInverse, kInverseLocal);
     return;
   }
   const BranchForms forms = branch_forms(previous);
-  uint64_t operand = 0;
-  if (forms.width != 0 && take_last(previous, forms.width, &operand)) {
+  if (forms.width != 0 && take_last(previous, forms.width, pending_operands_)) {
     const IOp fused[] = {forms.br_if, forms.br_if_loop, forms.br_unless};
     emit(fused[static_cast<int>(kind)], wasm_offset);
-    if (forms.width == 2) pending_operand_ = operand;
+    pending_count_ = forms.width - 1;
     return;
   }
   static constexpr IOp kPlain[] = {IOp::kBrIf, IOp::kBrIfLoop, IOp::kBrUnless};
-  emit(kPlain[static_cast<int>(kind)], wasm_offset);
+  static constexpr IOp kLocal[] = {IOp::kBrIfLocal, IOp::kBrIfLoopLocal, IOp::kBrUnlessLocal};
+  emit_tested(kPlain, kLocal);
 }
 
 bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
@@ -156,9 +197,30 @@ bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
     emit(forms.local_imm, wasm_offset);
     word(operands[0]);
     word(operands[1]);
+  } else if (take_last(IOp::kI32AddK, 2, operands)) {
+    emit(forms.imm, wasm_offset);
+    word(operands[0]);
   } else {
     return false;
   }
+  word(offset);
+  return true;
+}
+
+bool Lowerer::emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset) {
+  const StoreForms forms = fused_store(fast);
+  if (forms.local == IOp::kInvalid) return false;
+  uint64_t value = 0;
+  const bool immediate = take_last(IOp::kConst, 2, &value);
+  if (!immediate && !take_last(IOp::kLocalGet, 2, &value)) return false;
+  uint64_t address = 0;
+  if (take_last(IOp::kLocalGet, 2, &address)) {
+    emit(immediate ? forms.local_imm : forms.local_local, wasm_offset);
+    word(address);
+  } else {
+    emit(immediate ? forms.imm : forms.local, wasm_offset);
+  }
+  word(value);
   word(offset);
   return true;
 }
@@ -167,10 +229,9 @@ bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee, uint64_t wasm_offs
   const IOp previous = last_op();
   const SetForms forms = set_forms(previous);
   uint64_t operands[2] = {};
-  if (forms.set == IOp::kInvalid || !take_last(previous, 3, operands)) return false;
+  if (forms.set == IOp::kInvalid || !take_last(previous, forms.width, operands)) return false;
   emit(tee ? forms.tee : forms.set, wasm_offset);
-  word(operands[0]);
-  word(operands[1]);
+  for (uint32_t i = 0; i + 1 < forms.width; ++i) word(operands[i]);
   word(cell);
   return true;
 }

@@ -170,7 +170,7 @@ void Lowerer::memory_access(const Instr& in, IOp fast, IOp general, bool lane) {
   Memory* memory = instance_.memories[in.mem.memory];
   apply_letters(in.op, address_type(in.mem.memory));
   if (fast != IOp::kInvalid && in.mem.memory == 0 && !memory->is_64()) {
-    if (emit_fused_load(fast, in.offset, in.mem.offset)) return;
+    if (emit_fused_load(fast, in.offset, in.mem.offset) || emit_fused_store(fast, in.offset, in.mem.offset)) return;
     emit(fast, in.offset);
     word(in.mem.offset);
     return;

@@ -246,8 +246,10 @@ do_return : {
   pc = fr->return_pc;
   fp = fr->fp;
   cf = fr->func;
-  // The callee may have grown a memory this function uses.
-  RELOAD_MEMORY();
+  // A callee sharing this function's memory 0 kept the cache current through
+  // its own memory.grow and host calls (both reload); only a callee with
+  // another memory 0 left the cache pointing at that one.
+  if (cf->memory0 != mem0) RELOAD_MEMORY();
   DISPATCH();
 }
 

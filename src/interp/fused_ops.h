@@ -9,10 +9,17 @@
 //   <op>K  imm     a = top,       b = imm           (result replaces top)
 //   <op>LL l1 l2   a = local[l1], b = local[l2]     (result pushed)
 //   <op>LK l imm   a = local[l],  b = imm           (result pushed)
-// Each i32 comparison also fuses with the conditional branch that consumes
-// it (br_if to a block, to a loop, and the `if` test), in its plain form and
-// with its right operand from a local or an immediate:
-//   BrIf<cmp>[L|K] target [operand]   BrIfLoop<cmp>[L|K] ...   BrUnless<cmp>[L|K] ...
+// and the L and K forms also fuse with a following local.set or local.tee,
+// which takes the result instead of the stack (`x = (x >> 17) ^ y`):
+//   <op>KSet imm dst  <op>KTee imm dst  <op>LSet l dst  <op>LTee l dst
+// Each integer comparison also fuses with the conditional branch that
+// consumes it (br_if to a block, to a loop, and the `if` test), in its plain
+// form, with its right operand from a local or an immediate, and with both
+// operands from locals or a local and an immediate (the `i < n` of a loop):
+//   BrIf<cmp>[L|K] target [operand]   BrIf<cmp>LL target l1 l2   BrIf<cmp>LK target l imm
+//   and the same for BrIfLoop<cmp>... and BrUnless<cmp>...
+// A branch on a local's value, or on i32.eqz of it, reads the local's cell:
+//   BrIfLocal / BrIfLoopLocal / BrUnlessLocal / BrUnlessLoopLocal target cell
 // A fused form only ever replaces instructions that follow each other with no
 // branch target in between, so it runs exactly the same steps.
 #pragma once
@@ -48,13 +55,14 @@
 #define KILN_FUSED_BINOPS(X) \
   KILN_INT_COMPARES(X, 32) KILN_INT_ARITHMETIC(X, 32) KILN_INT_COMPARES(X, 64) KILN_INT_ARITHMETIC(X, 64)
 
-// The i32 comparisons that fuse with a following conditional branch.
-#define KILN_FUSED_COMPARES(X) KILN_INT_COMPARES(X, 32)
+// The comparisons that fuse with a following conditional branch.
+#define KILN_FUSED_COMPARES(X) KILN_INT_COMPARES(X, 32) KILN_INT_COMPARES(X, 64)
 
 // X(name, T, convert): memory-0 fast loads that also fuse with what computes
 // their address: a local (<name>L local offset), or a local plus an immediate,
 // which is how compilers index a field or an array (<name>LK local imm offset,
-// absorbing `local.get; i32.const; i32.add`).
+// absorbing `local.get; i32.const; i32.add`), or a computed address plus an
+// immediate (<name>K imm offset, absorbing `i32.const; i32.add`).
 #define KILN_FUSED_LOADS(X)                                                            \
   X(Load32, uint32_t, KILN_ZX)                                                         \
   X(Load64, uint64_t, KILN_ZX)                                                         \
@@ -66,6 +74,12 @@
   X(I64Load16S, int16_t, KILN_SX64)                                                    \
   X(I64Load32S, int32_t, KILN_SX64)
 
+// X(name, T): memory-0 fast stores that fuse with the pushes of their
+// operands when the value is a local or an immediate (address on the stack),
+// or both operands are (address from a local):
+//   <name>L val offset   <name>K imm offset   <name>LL addr val offset   <name>LK addr imm offset
+#define KILN_FUSED_STORES(X) X(Store8, uint8_t) X(Store16, uint16_t) X(Store32, uint32_t) X(Store64, uint64_t)
+
 // X(name, T, expr): binops whose LK and LL forms also fuse with a following
 // local.set or local.tee, the `i = i + 1` / `p = p + n` of every loop:
 //   <op>LKSet l imm dst   <op>LKTee l imm dst   <op>LLSet l1 l2 dst   <op>LLTee l1 l2 dst
@@ -75,15 +89,19 @@
   X(I64Add, uint64_t, a + b)
 
 // The fused internal opcodes, as X(name) for the enum and the label table (same order).
-#define KILN_FUSED_BINOP_NAMES(name, T, expr) X(name##L) X(name##K) X(name##LL) X(name##LK)
+#define KILN_FUSED_BINOP_NAMES(name, T, expr) \
+  X(name##L) X(name##K) X(name##LL) X(name##LK) X(name##KSet) X(name##KTee) X(name##LSet) X(name##LTee)
 #define KILN_FUSED_COMPARE_NAMES(name, T, expr) \
   X(BrIf##name) X(BrIf##name##L) X(BrIf##name##K) X(BrIfLoop##name) X(BrIfLoop##name##L) X(BrIfLoop##name##K) \
-  X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K)
-#define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK)
+  X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K) X(BrIf##name##LL) X(BrIf##name##LK)       \
+  X(BrIfLoop##name##LL) X(BrIfLoop##name##LK) X(BrUnless##name##LL) X(BrUnless##name##LK)
+#define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK) X(name##K)
+#define KILN_FUSED_STORE_NAMES(name, T) X(name##L) X(name##K) X(name##LL) X(name##LK)
 #define KILN_FUSED_SET_NAMES(name, T, expr) X(name##LKSet) X(name##LKTee) X(name##LLSet) X(name##LLTee)
 #define KILN_INTERP_FUSED_OPS                       \
   KILN_FUSED_BINOPS(KILN_FUSED_BINOP_NAMES)         \
   KILN_FUSED_COMPARES(KILN_FUSED_COMPARE_NAMES)     \
   KILN_FUSED_LOADS(KILN_FUSED_LOAD_NAMES)           \
+  KILN_FUSED_STORES(KILN_FUSED_STORE_NAMES)         \
   KILN_FUSED_SET_BINOPS(KILN_FUSED_SET_NAMES)       \
-  X(BrUnlessLoop) X(LocalCopy) X(LocalSetK)
+  X(BrUnlessLoop) X(LocalCopy) X(LocalSetK) X(BrIfLocal) X(BrIfLoopLocal) X(BrUnlessLocal) X(BrUnlessLoopLocal)

@@ -82,10 +82,11 @@ class Lowerer {
   bool take_last(IOp op, uint32_t width, uint64_t* immediates);
   IOp last_op() const;
   void bind_target() { fusion_floor_ = here(); }
-  // Writes the right operand of a fused compare-and-branch after its target word.
+  bool emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset);
+  // Writes the fused operands of a compare-and-branch after its target word.
   void fused_operand_word() {
-    if (pending_operand_) word(*pending_operand_);
-    pending_operand_.reset();
+    for (uint32_t i = 0; i < pending_count_; ++i) word(pending_operands_[i]);
+    pending_count_ = 0;
   }
 
   // Emission.
@@ -120,7 +121,8 @@ class Lowerer {
   std::vector<ValType> local_type_;
   std::vector<IOp> ops_;        // the internal opcode of each entry of out_->instr_starts
   uint32_t fusion_floor_ = 0;
-  std::optional<uint64_t> pending_operand_;   // the last branch target: nothing before it fuses with what follows
+  uint64_t pending_operands_[2] = {};  // a fused compare-and-branch's operand words, written after its target
+  uint32_t pending_count_ = 0;   // the last branch target: nothing before it fuses with what follows
 };
 
 }  // namespace kiln::interp
