@@ -85,6 +85,25 @@ ByteVec memory_func_module(const ByteVec& code) {
   });
 }
 
+// The three ways a condition steers control, each yielding 1 when the condition held and 0 otherwise:
+// br_if out of a block, br_if back to a loop's start (local 2 marks the second round), and if/else.
+const std::vector<std::function<ByteVec(const ByteVec&)>>& branch_shapes() {
+  static const std::vector<std::function<ByteVec(const ByteVec&)>> shapes = {
+      [](const ByteVec& condition) {
+        return cat({{BLOCK, I32}, i32_const(1), condition, {BR_IF, 0x00, DROP}, i32_const(0), {END, END}});
+      },
+      [](const ByteVec& condition) {
+        // Round one marks local 2 and loops back if the condition holds; round two leaves with 1.
+        return cat({{BLOCK, I32, LOOP, EMPTY}, i32_const(1), local_get(2), {BR_IF, 0x01, DROP}, i32_const(1),
+                    {LOCAL_SET, 0x02}, condition, {BR_IF, 0x00, END}, i32_const(0), {END, END}});
+      },
+      [](const ByteVec& condition) {
+        return cat({condition, {IF, I32}, i32_const(1), {ELSE}, i32_const(0), {END, END}});
+      },
+  };
+  return shapes;
+}
+
 }  // namespace
 
 TEST_CASE("fused operand forms of every integer binop compute what the plain form does") {
@@ -143,19 +162,7 @@ TEST_CASE("compare-and-branch: each i32 comparison, i32.eqz and a bare value, in
       {"two locals", [](uint32_t) { return cat({local_get(0), local_get(1)}); }},
       {"local and immediate", [](uint32_t b) { return cat({local_get(0), i32_const(b)}); }},
   };
-  // Each shape yields 1 when the condition held and 0 otherwise. Local 2 is scratch.
-  const auto as_br_if = [](const ByteVec& condition) {
-    return cat({{BLOCK, I32}, i32_const(1), condition, {BR_IF, 0x00, DROP}, i32_const(0), {END, END}});
-  };
-  const auto as_loop = [](const ByteVec& condition) {
-    // Round one marks local 2 and loops back if the condition holds; round two leaves with 1.
-    return cat({{BLOCK, I32, LOOP, EMPTY}, i32_const(1), local_get(2), {BR_IF, 0x01, DROP}, i32_const(1),
-                {LOCAL_SET, 0x02}, condition, {BR_IF, 0x00, END}, i32_const(0), {END, END}});
-  };
-  const auto as_if = [](const ByteVec& condition) {
-    return cat({condition, {IF, I32}, i32_const(1), {ELSE}, i32_const(0), {END, END}});
-  };
-  const std::function<ByteVec(const ByteVec&)> shapes[] = {as_br_if, as_loop, as_if};
+  const auto& shapes = branch_shapes();  // local 2 is as_loop's scratch
   const uint32_t values[] = {0, 1, 5, 0x7FFF'FFFF, 0x8000'0000, 0xFFFF'FFFF};
   const std::function<bool(uint32_t, uint32_t)> truth[] = {
       [](uint32_t a, uint32_t b) { return a == b; },
@@ -199,17 +206,7 @@ TEST_CASE("compare-and-branch: each i32 comparison, i32.eqz and a bare value, in
 }
 
 TEST_CASE("compare-and-branch: each i64 comparison, in each operand form, with br_if, a loop and if") {
-  const auto as_br_if = [](const ByteVec& condition) {
-    return cat({{BLOCK, I32}, i32_const(1), condition, {BR_IF, 0x00, DROP}, i32_const(0), {END, END}});
-  };
-  const auto as_loop = [](const ByteVec& condition) {
-    return cat({{BLOCK, I32, LOOP, EMPTY}, i32_const(1), local_get(2), {BR_IF, 0x01, DROP}, i32_const(1),
-                {LOCAL_SET, 0x02}, condition, {BR_IF, 0x00, END}, i32_const(0), {END, END}});
-  };
-  const auto as_if = [](const ByteVec& condition) {
-    return cat({condition, {IF, I32}, i32_const(1), {ELSE}, i32_const(0), {END, END}});
-  };
-  const std::function<ByteVec(const ByteVec&)> shapes[] = {as_br_if, as_loop, as_if};
+  const auto& shapes = branch_shapes();
   const ByteVec locals = {0x01, 0x01, I32};  // local 2: as_loop's round marker
   for (size_t shape = 0; shape < std::size(shapes); ++shape) {
     CAPTURE(shape);
