@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 
@@ -183,14 +184,33 @@ namespace {
 constexpr size_t kBodyBytesPerThread = size_t{1} << 20;  // below this a thread costs more than it saves
 constexpr unsigned kMaxThreads = 8;
 
-unsigned body_threads(const Module& module, unsigned max_threads) {
+size_t code_bytes(const Module& module) {
+  size_t bytes = 0;
+  for (const FunctionBody& body : module.codes) bytes += body.code.size;
+  return bytes;
+}
+
+unsigned body_threads(const Module& module, size_t bytes, unsigned max_threads) {
   const size_t count = std::max<size_t>(1, module.codes.size());
   if (max_threads) return static_cast<unsigned>(std::min<size_t>(max_threads, count));
-  size_t code_bytes = 0;
-  for (const FunctionBody& body : module.codes) code_bytes += body.code.size;
   const unsigned cap = std::min(kMaxThreads, std::max(1u, std::thread::hardware_concurrency()));
-  const size_t useful = std::max<size_t>(1, code_bytes / kBodyBytesPerThread);
+  const size_t useful = std::max<size_t>(1, bytes / kBodyBytesPerThread);
   return static_cast<unsigned>(std::min<size_t>({cap, useful, count}));
+}
+
+// starts[t] is range t's first body: the first after t/threads of the code
+// bytes, so each thread gets a similar share; starts[threads] is the end.
+std::vector<uint32_t> range_starts(const Module& module, size_t bytes, unsigned threads) {
+  const uint32_t count = static_cast<uint32_t>(module.codes.size());
+  std::vector<uint32_t> starts(threads + 1, count);
+  starts[0] = 0;
+  size_t seen = 0;
+  unsigned t = 1;
+  for (uint32_t i = 0; i < count && t < threads; ++i) {
+    seen += module.codes[i].code.size;
+    while (t < threads && seen * threads >= bytes * t) starts[t++] = i + 1;
+  }
+  return starts;
 }
 
 // What one range of bodies ended with: nothing, a validation failure, or any
@@ -218,27 +238,22 @@ ModuleInfo validate_everything(const Module& module, unsigned max_threads) {
   ModuleInfo info;
   const uint32_t count = static_cast<uint32_t>(module.codes.size());
   info.funcs.resize(count);
-  const unsigned threads = body_threads(module, max_threads);
+  const size_t bytes = code_bytes(module);
+  const unsigned threads = body_threads(module, bytes, max_threads);
+  const std::vector<uint32_t> starts = range_starts(module, bytes, threads);
   std::vector<RangeOutcome> outcomes(threads);
-  // Range t starts at the first body after t/threads of the code bytes, so each thread gets a similar share.
-  std::vector<uint32_t> starts(threads + 1, count);
-  starts[0] = 0;
-  {
-    size_t total = 0, seen = 0;
-    for (const FunctionBody& body : module.codes) total += body.code.size;
-    unsigned t = 1;
-    for (uint32_t i = 0; i < count && t < threads; ++i) {
-      seen += module.codes[i].code.size;
-      while (t < threads && seen * threads >= total * t) starts[t++] = i + 1;
-    }
-  }
-  auto range_start = [&](unsigned t) { return starts[t]; };
   {
     std::vector<std::jthread> workers;
-    for (unsigned t = 1; t < threads; ++t)
-      workers.emplace_back(validate_range, std::cref(context), range_start(t), range_start(t + 1), std::ref(info),
-                           std::ref(outcomes[t]));
-    validate_range(context, 0, range_start(1), info, outcomes[0]);
+    workers.reserve(threads);  // so that emplace_back fails only for want of a thread
+    for (unsigned t = 1; t < threads; ++t) {
+      try {
+        workers.emplace_back(validate_range, std::cref(context), starts[t], starts[t + 1], std::ref(info),
+                             std::ref(outcomes[t]));
+      } catch (const std::system_error&) {  // no thread to be had: this one types the range
+        validate_range(context, starts[t], starts[t + 1], info, outcomes[t]);
+      }
+    }
+    validate_range(context, 0, starts[1], info, outcomes[0]);
   }  // joined
   for (RangeOutcome& outcome : outcomes) {
     if (outcome.exception) std::rethrow_exception(outcome.exception);
