@@ -209,7 +209,7 @@ TEST_CASE("globals: unknown indices and immutable globals") {
   // (global i32 (i32.const 0)) (global (mut i64) (i64.const 0)) (func i64.const 1 global.set 1)
   CHECK(outcome(funcs_module({globals}, {{0x42, 0x01, 0x24, 0x01, 0x0b}})) == "ok");
   // ... (func i32.const 1 global.set 0)
-  CHECK_OUTCOME(outcome(funcs_module({globals}, {{0x41, 0x01, 0x24, 0x00, 0x0b}})), "invalid: global is immutable");
+  CHECK_OUTCOME(outcome(funcs_module({globals}, {{0x41, 0x01, 0x24, 0x00, 0x0b}})), "invalid: immutable global 0");
   // ... (func global.get 2 drop)
   CHECK_OUTCOME(outcome(funcs_module({globals}, {{0x23, 0x02, 0x1a, 0x0b}})), "invalid: unknown global 2");
 }
