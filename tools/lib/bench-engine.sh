@@ -91,6 +91,7 @@ for a in "\$@"; do case \$a in -o=*) cp "$output" "\${a#-o=}" ;; esac; done
 REPLAY
   chmod +x "$dir/replay-$tool"
   rm -rf "$check" && mkdir -p "$check"
+  ln -s "$project/node_modules" "$check/node_modules"  # the transpiled component imports jco's WASI shim
   (cd "$project" && rm -f roman.component.wasm && KILN=$dir/replay-$tool node build.mjs &&
     mv roman.component.wasm "$check/" && cp roman.js "$check/" &&
     node_modules/.bin/jco transpile "$check/roman.component.wasm" -o "$check/out" --no-namespaced-exports) \
