@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "kiln/snapshot/segment_header.h"
+
 #include "rewrite_sections.h"
 
 namespace kiln {
@@ -44,6 +46,14 @@ DataLayout plan_data(const Module& module, const Snapshot& snapshot, const Rewri
   return layout;
 }
 
+// The header shape of the segments for defined memory `m` (snapshot.memories[m]).
+ScanOptions segment_shape(const Module& module, size_t m) {
+  ScanOptions shape;
+  shape.memory_index = static_cast<uint32_t>(module.imported_memories + m);
+  shape.memory64 = module.memories[shape.memory_index].limits.is_64;
+  return shape;
+}
+
 // The data section: original segments as passive ones (emptied when already
 // applied or dropped) when kept, then one active segment per snapshot run.
 // Its size is computed first so the payload streams from linear memory
@@ -65,10 +75,8 @@ Status write_data_section(SectionWriter& w, const Module& module, const Snapshot
   }
   uint64_t payload = head.size();
   for (size_t m = 0; m < snapshot.memories.size(); ++m) {
-    ScanOptions scan;
-    scan.memory_index = static_cast<uint32_t>(module.imported_memories + m);
-    scan.memory64 = module.memories[module.imported_memories + m].limits.is_64;
-    for (const DataRun& run : snapshot.memories[m].runs) payload += segment_header_size(run, scan) + run.size;
+    const ScanOptions shape = segment_shape(module, m);
+    for (const DataRun& run : snapshot.memories[m].runs) payload += segment_header_size(run, shape) + run.size;
   }
   ByteWriter section_header;
   section_header.write_u8(static_cast<uint8_t>(SectionId::kData));
@@ -76,22 +84,9 @@ Status write_data_section(SectionWriter& w, const Module& module, const Snapshot
   KILN_TRY(w.raw(section_header.bytes()));
   KILN_TRY(w.raw(head.bytes()));
   for (size_t m = 0; m < snapshot.memories.size(); ++m) {
-    const uint32_t memory_index = static_cast<uint32_t>(module.imported_memories + m);
-    const bool is_64 = module.memories[memory_index].limits.is_64;
+    const ScanOptions shape = segment_shape(module, m);
     for (const DataRun& run : snapshot.memories[m].runs) {
-      ByteWriter seg;
-      if (memory_index == 0) {
-        seg.write_u8(0x00);
-      } else {
-        seg.write_u8(0x02);
-        seg.write_uleb(memory_index);
-      }
-      seg.write_u8(is_64 ? 0x42 : 0x41);
-      if (is_64) seg.write_sleb(static_cast<int64_t>(run.offset));
-      else seg.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(run.offset)));
-      seg.write_u8(0x0B);
-      seg.write_uleb(run.size);
-      KILN_TRY(w.raw(seg.bytes()));
+      KILN_TRY(w.raw(SegmentHeader(run, shape).bytes()));
       KILN_TRY(w.raw(snapshot.memories[m].bytes.subspan(run.offset, run.size)));
     }
   }
