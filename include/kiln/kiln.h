@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kiln/base/result.h"
-#include "kiln/encode/rewrite.h"
+#include "kiln/rewrite/rewrite.h"
 #include "kiln/interp/interp.h"
 #include "kiln/ir/features.h"
 #include "kiln/runtime/store.h"

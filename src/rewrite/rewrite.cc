@@ -1,5 +1,5 @@
 // The rewrite driver: walks the original sections in order and streams the pre-initialized module.
-#include "kiln/encode/rewrite.h"
+#include "kiln/rewrite/rewrite.h"
 
 #include <algorithm>
 
