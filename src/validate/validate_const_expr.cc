@@ -1,4 +1,5 @@
 // Constant expressions: which instructions are constant, and the type of what they produce.
+#include <algorithm>
 #include <optional>
 
 #include "const_expr.h"
@@ -35,7 +36,13 @@ void collect_const_expr_refs(const Module& module, const ConstExpr& expr, std::v
   }
 }
 
-void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, ValType expected) {
+size_t visible_globals(const Module& module, size_t defined_global) {
+  if (!module.features.function_references) return module.imported_globals;
+  return std::min(module.global_types.size(), module.imported_globals + defined_global);
+}
+
+void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, ValType expected,
+                         size_t visible_globals) {
   const Module& module = context.module;
   InstrReader reader(module.slice(expr.code), expr.code.offset, module.features);
   // The spec first asks whether every instruction is constant, then types the
@@ -47,7 +54,7 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
   auto pop = [&](uint64_t offset, ValType t) {
     const ValType actual = stack.empty() ? kUnknownType : stack.back();
     if (!stack.empty()) stack.pop_back();
-    if (actual != t && !type_error) type_error = TypeError{offset, t, actual};
+    if (!context.is_subtype(actual, t) && !type_error) type_error = TypeError{offset, t, actual};
   };
   bool ended = false;
   while (!ended) {
@@ -59,15 +66,17 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
       case Opcode::kF32Const: stack.push_back(ValType::kF32); break;
       case Opcode::kF64Const: stack.push_back(ValType::kF64); break;
       case Opcode::kV128Const: stack.push_back(ValType::kV128); break;
-      case Opcode::kRefNull: stack.push_back(instr.type); break;
+      case Opcode::kRefNull:
+        context.check_val_type(instr.offset, instr.type);
+        stack.push_back(instr.type);
+        break;
       case Opcode::kRefFunc:
         if (instr.index >= module.func_types.size()) fail_unknown(instr.offset, "function", instr.index);
-        stack.push_back(ValType::kFuncRef);
+        stack.push_back(ValType::func_ref(to_u32(module.func_types[instr.index]), false));
         break;
       case Opcode::kGlobalGet: {
-        // Only imported globals are visible here: defined globals are not
-        // initialized yet when constant expressions run.
-        if (instr.index >= module.imported_globals || instr.index >= module.global_types.size())
+        // Globals initialized later are not visible: their values do not exist yet.
+        if (instr.index >= visible_globals || instr.index >= module.global_types.size())
           fail_unknown(instr.offset, "global", instr.index);
         const GlobalType& global = module.global_types[instr.index];
         if (global.is_mutable)
@@ -95,7 +104,7 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
     fail_invalid(end_offset, "type mismatch: a constant expression must produce exactly one value, got " +
                                  std::to_string(stack.size()));
   }
-  if (stack[0] != expected) fail_type_mismatch(end_offset, expected, stack[0]);
+  if (!context.is_subtype(stack[0], expected)) fail_type_mismatch(end_offset, expected, stack[0]);
 }
 
 }  // namespace kiln::validate_detail

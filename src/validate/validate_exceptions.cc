@@ -36,7 +36,7 @@ void FunctionValidator::check_throw(const Instr& instr) {
   bool fits = available == count || frames_.back().unreachable;
   for (size_t i = 0; fits && i < available; ++i) {
     const ValType want = payload.params[count - available + i];
-    fits = top[i] == want || top[i] == kUnknownType;
+    fits = context_.is_subtype(top[i], want);
   }
   if (!fits)
     fail_invalid(instr.offset, "type mismatch: instruction requires " + types_text(payload.params.data(), count) +
@@ -54,7 +54,7 @@ void FunctionValidator::check_catch_label(uint64_t offset, const CatchClause& cl
   if (clause.takes_ref()) carried.push_back(ValType::kExnRef);
   const uint32_t count = target.label_count();
   const ValType* types = target.label_types();
-  if (count == carried.size() && std::equal(carried.begin(), carried.end(), types)) return;
+  if (results_match(carried.data(), static_cast<uint32_t>(carried.size()), types, count)) return;
   fail_invalid(offset, "type mismatch: catch clause carries " + types_text(carried.data(), carried.size()) +
                            " to a label that takes " + types_text(types, count));
 }
