@@ -272,6 +272,9 @@ TEST_CASE("function references: a table with an initializer starts out holding i
   CHECK(run.call("get", {Value::i32(2)}).results == std::vector<Value>{Value::i32(7)});
   // Without its initializer, a table of non-null references is invalid.
   CHECK(invalid_because(R"((module (type $t (func)) (table 1 (ref $t))))").starts_with("type mismatch"));
+  // Tables come before the defined globals: an initializer cannot read one.
+  CHECK(invalid_because(R"((module (global $g funcref (ref.null func)) (table 1 funcref (global.get $g))))")
+            .starts_with("unknown global"));
 }
 
 TEST_CASE("function references: pre-initialization re-encodes typed reference globals and tables") {

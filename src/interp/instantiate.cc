@@ -119,7 +119,7 @@ Status create_objects(Store& store, const Module& m, const InstantiateOptions& o
     global->set(eval_const_expr(m, g.init, g.type.type, inst));
     inst.globals.push_back(global);
   }
-  // A table's initializer (typed function references) may read those globals.
+  // Tables with an initializer expression (typed function references) take its value.
   for (size_t i = m.imported_tables; i < m.tables.size(); ++i) {
     const size_t defined = i - m.imported_tables;
     if (defined >= m.table_inits.size() || !m.table_inits[defined]) continue;

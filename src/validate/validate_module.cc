@@ -174,16 +174,16 @@ void check_elems(const ModuleContext& context) {
 }
 
 // A table's elements start as its initializer's value, or null: a table of
-// non-null references must have an initializer.
+// non-null references must have an initializer. Tables come before the
+// defined globals, so an initializer reads imported globals only.
 void check_table_inits(const ModuleContext& context) {
   const Module& module = context.module;
-  const size_t all_globals = visible_globals(module, module.globals.size());
   const uint64_t offset = section_offset(module, SectionId::kTable);
   for (size_t i = module.imported_tables; i < module.tables.size(); ++i) {
     const ValType elem = module.tables[i].elem;
     const size_t defined = i - module.imported_tables;
     const bool has_init = defined < module.table_inits.size() && module.table_inits[defined];
-    if (has_init) validate_const_expr(context, *module.table_inits[defined], elem, all_globals);
+    if (has_init) validate_const_expr(context, *module.table_inits[defined], elem, module.imported_globals);
     else if (!is_defaultable(elem))
       fail_invalid(offset, "type mismatch: a table of " + type_text(elem) + " needs an initializer expression");
   }
