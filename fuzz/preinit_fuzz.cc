@@ -31,7 +31,7 @@ std::vector<std::string> pick_inits(const Module& module) {
 // Function references compare by what they denote: the same defined function
 // index (the rewrite keeps the function index space) or the same import.
 bool same_ref(ValType type, Ref a, Ref b) {
-  if (type == ValType::kExternRef || a == kNullRef || b == kNullRef) return a == b;
+  if (type.code != TypeCode::kFuncRef || a == kNullRef || b == kNullRef) return a == b;
   const FuncInstance* fa = ref_func(a);
   const FuncInstance* fb = ref_func(b);
   if (fa->is_host() || fb->is_host()) return fa->is_host() && fb->is_host() && fa->host_name == fb->host_name;

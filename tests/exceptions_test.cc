@@ -13,19 +13,13 @@
 #include "kiln/validate/validate.h"
 #include "support/cli_refusal.h"
 #include "support/preinit_oracle.h"
+#include "support/running.h"
 #include "support/wasm_bytes.h"
 
 using namespace kiln;
 using namespace kiln::test;
 
 namespace {
-
-// The error's message, or nothing: doctest evaluates a message even for a
-// passing check when it reports successes (-s).
-template <typename T>
-std::string why(const Result<T>& result) {
-  return result.ok() ? std::string() : result.error().message;
-}
 
 Features with_exceptions() {
   Features f;
@@ -39,28 +33,10 @@ std::vector<uint8_t> assemble(const std::string& wat) {
   return std::move(bytes).value();
 }
 
-// An instance of `wat` in its own store, ready to call.
-struct Running {
-  Store store;
-  Instance* instance = nullptr;
-
+// An instance of `wat` (or of its binary) in its own store, ready to call.
+struct Running : RunningModule {
   explicit Running(const std::string& wat) : Running(assemble(wat)) {}
-  explicit Running(std::vector<uint8_t> wasm) {
-    auto module = decode_module(std::move(wasm), with_exceptions());
-    REQUIRE_MESSAGE(module.ok(), why(module));
-    auto info = validate_module(*module);
-    REQUIRE_MESSAGE(info.ok(), why(info));
-    auto made = instantiate(store, std::make_shared<const Module>(std::move(module).value()),
-                            std::make_shared<const ModuleInfo>(std::move(info).value()), Linker{});
-    REQUIRE_MESSAGE(made.ok(), why(made));
-    instance = *made;
-  }
-
-  CallOutcome call(const std::string& name, std::vector<Value> args = {}) {
-    FuncInstance* f = instance->export_func(name);
-    REQUIRE(f != nullptr);
-    return call_function(*f, args);
-  }
+  explicit Running(std::vector<uint8_t> wasm) : RunningModule(std::move(wasm), with_exceptions()) {}
 };
 
 // (type (func (param i32))) (tag (type 0))

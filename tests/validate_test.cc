@@ -341,7 +341,7 @@ TEST_CASE("calls: direct, indirect and tail calls") {
 
 TEST_CASE("constant expressions") {
   auto global_module = [](const ByteVec& imports, ValType type, const ByteVec& init) {
-    return module({imports, section(6, vec({cat({{static_cast<uint8_t>(type), 0x00}, init})}))});
+    return module({imports, section(6, vec({cat({{type.byte(), 0x00}, init})}))});
   };
   // (global i32 (i32.const 0) nop)
   CHECK_OUTCOME(outcome(global_module({}, ValType::kI32, {0x41, 0x00, 0x01, 0x0b})),

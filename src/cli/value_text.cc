@@ -79,20 +79,20 @@ std::string format_float(Bits bits) {
 }  // namespace
 
 std::optional<Value> parse_value(ValType type, std::string_view text) {
-  switch (type) {
-    case ValType::kI32:
+  switch (type.code) {
+    case TypeCode::kI32:
       if (auto v = parse_integer(text, 32)) return Value::i32(static_cast<uint32_t>(*v));
       return std::nullopt;
-    case ValType::kI64:
+    case TypeCode::kI64:
       if (auto v = parse_integer(text, 64)) return Value::i64(*v);
       return std::nullopt;
-    case ValType::kF32:
+    case TypeCode::kF32:
       if (auto v = parse_float<float, uint32_t>(text)) return Value::f32_bits(*v);
       return std::nullopt;
-    case ValType::kF64:
+    case TypeCode::kF64:
       if (auto v = parse_float<double, uint64_t>(text)) return Value::f64_bits(*v);
       return std::nullopt;
-    case ValType::kV128: {
+    case TypeCode::kV128: {
       if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
       if (text.size() != 32) return std::nullopt;
       auto hi = parse_integer("0x" + std::string(text.substr(0, 16)), 64);
@@ -100,11 +100,11 @@ std::optional<Value> parse_value(ValType type, std::string_view text) {
       if (!hi || !lo) return std::nullopt;
       return Value{ValType::kV128, *lo, *hi};
     }
-    case ValType::kFuncRef:
-    case ValType::kExternRef:
-    case ValType::kExnRef:
-      if (text == "null" || text == "ref.null") return Value::ref(type, kNullRef);
-      if (type == ValType::kExternRef)
+    case TypeCode::kFuncRef:
+    case TypeCode::kExternRef:
+    case TypeCode::kExnRef:
+      if ((text == "null" || text == "ref.null") && type.nullable) return Value::ref(type, kNullRef);
+      if (type.code == TypeCode::kExternRef)
         if (auto v = parse_integer(text, 63)) return Value::ref(type, extern_ref(*v));
       return std::nullopt;
   }
@@ -112,21 +112,21 @@ std::optional<Value> parse_value(ValType type, std::string_view text) {
 }
 
 std::string format_value(const Value& value) {
-  switch (value.type) {
-    case ValType::kI32: return std::to_string(static_cast<int32_t>(static_cast<uint32_t>(value.bits)));
-    case ValType::kI64: return std::to_string(static_cast<int64_t>(value.bits));
-    case ValType::kF32: return format_float<float, uint32_t>(static_cast<uint32_t>(value.bits));
-    case ValType::kF64: return format_float<double, uint64_t>(value.bits);
-    case ValType::kV128: {
+  switch (value.type.code) {
+    case TypeCode::kI32: return std::to_string(static_cast<int32_t>(static_cast<uint32_t>(value.bits)));
+    case TypeCode::kI64: return std::to_string(static_cast<int64_t>(value.bits));
+    case TypeCode::kF32: return format_float<float, uint32_t>(static_cast<uint32_t>(value.bits));
+    case TypeCode::kF64: return format_float<double, uint64_t>(value.bits);
+    case TypeCode::kV128: {
       char hex[40];
       std::snprintf(hex, sizeof hex, "0x%016llx%016llx", static_cast<unsigned long long>(value.hi),
                     static_cast<unsigned long long>(value.bits));
       return hex;
     }
-    case ValType::kFuncRef: return value.bits == kNullRef ? "ref.null func" : "ref.func";
-    case ValType::kExternRef:
+    case TypeCode::kFuncRef: return value.bits == kNullRef ? "ref.null func" : "ref.func";
+    case TypeCode::kExternRef:
       return value.bits == kNullRef ? "ref.null extern" : "ref.extern " + std::to_string(ref_extern(value.bits));
-    case ValType::kExnRef: return value.bits == kNullRef ? "ref.null exn" : "ref.exn";
+    case TypeCode::kExnRef: return value.bits == kNullRef ? "ref.null exn" : "ref.exn";
   }
   return "?";
 }

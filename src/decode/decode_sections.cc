@@ -80,7 +80,7 @@ TableType read_table_type(ByteReader& reader, Module& module) {
   if (!features.reference_types && !module.tables.empty()) fail_disabled(Feature::kReferenceTypes, at);
   TableType type;
   type.elem = read_ref_type(reader, features);
-  if (type.elem == ValType::kExnRef && !features.exceptions) fail_disabled(Feature::kExceptions, at);
+  if (type.elem.code == TypeCode::kExnRef && !features.exceptions) fail_disabled(Feature::kExceptions, at);
   if (!features.reference_types && type.elem != ValType::kFuncRef) fail_disabled(Feature::kReferenceTypes, at);
   type.limits = read_limits(reader, false, features);
   return type;
@@ -174,8 +174,16 @@ void decode_table_section(ByteReader& reader, Module& module) {
   const uint32_t count = read_vec_count(reader, module.tables, 3);
   for (uint32_t i = 0; i < count; ++i) {
     // 0x40 0x00 opens a table with an initializer expression (typed function references).
-    if (reader.peek_u8() == 0x40) refuse_function_references(module.features, reader.offset(), "table initializer");
+    const uint64_t at = reader.offset();
+    const bool has_init = reader.peek_u8() == 0x40;
+    if (has_init) {
+      reader.read_u8();
+      if (!module.features.function_references) fail_disabled(Feature::kFunctionReferences, at);
+      if (reader.read_u8() != 0x00) reader.fail_at(reader.offset() - 1, "malformed table");
+    }
     module.tables.push_back(read_table_type(reader, module));
+    if (has_init) module.table_inits.emplace_back(read_const_expr(reader, module.features));
+    else module.table_inits.emplace_back(std::nullopt);
   }
 }
 

@@ -12,17 +12,28 @@ void write_limits(ByteWriter& out, uint64_t min, const Limits& limits) {
   if (limits.max) out.write_uleb(*limits.max);
 }
 
+void write_heap_type(ByteWriter& out, ValType type) {
+  if (type.heap == ValType::kTopHeap) out.write_u8(type.byte());  // as an s33 the code is one negative byte
+  else out.write_sleb(type.heap);
+}
+
+void write_val_type(ByteWriter& out, ValType type) {
+  if (type.has_short_form()) return out.write_u8(type.byte());
+  out.write_u8(type.nullable ? 0x63 : 0x64);
+  write_heap_type(out, type);
+}
+
 namespace {
 
 void write_limits(ByteWriter& out, const Limits& limits) { write_limits(out, limits.min, limits); }
 
 void write_table_type(ByteWriter& out, const TableType& table) {
-  out.write_u8(static_cast<uint8_t>(table.elem));
+  write_val_type(out, table.elem);
   write_limits(out, table.limits);
 }
 
 void write_global_type(ByteWriter& out, const GlobalType& global) {
-  out.write_u8(static_cast<uint8_t>(global.type));
+  write_val_type(out, global.type);
   out.write_u8(global.is_mutable ? 1 : 0);
 }
 
@@ -35,9 +46,9 @@ void write_types(ByteWriter& out, const Module& module) {
   for (const FuncType& type : module.types) {
     out.write_u8(0x60);
     out.write_uleb(type.params.size());
-    for (ValType t : type.params) out.write_u8(static_cast<uint8_t>(t));
+    for (ValType t : type.params) write_val_type(out, t);
     out.write_uleb(type.results.size());
-    for (ValType t : type.results) out.write_u8(static_cast<uint8_t>(t));
+    for (ValType t : type.results) write_val_type(out, t);
   }
 }
 
@@ -78,7 +89,7 @@ void write_elements(ByteWriter& out, const Module& module) {
       write_expr(out, module, seg.offset);
     }
     if (!compact_active) {
-      if (seg.uses_exprs) out.write_u8(static_cast<uint8_t>(seg.type));
+      if (seg.uses_exprs) write_val_type(out, seg.type);
       else out.write_u8(0x00);  // elemkind funcref
     }
     if (seg.uses_exprs) {
@@ -99,7 +110,7 @@ void write_code(ByteWriter& out, const Module& module) {
     body.write_uleb(code.locals.size());
     for (const LocalRun& run : code.locals) {
       body.write_uleb(run.count);
-      body.write_u8(static_cast<uint8_t>(run.type));
+      write_val_type(body, run.type);
     }
     body.write_bytes(module.slice(code.code));
     out.write_uleb(body.size());
@@ -147,7 +158,16 @@ std::vector<uint8_t> encode_section_payload(const Module& module, const Section&
       break;
     case SectionId::kTable:
       out.write_uleb(module.tables.size() - module.imported_tables);
-      for (size_t i = module.imported_tables; i < module.tables.size(); ++i) write_table_type(out, module.tables[i]);
+      for (size_t i = module.imported_tables; i < module.tables.size(); ++i) {
+        const size_t defined = i - module.imported_tables;
+        const bool has_init = defined < module.table_inits.size() && module.table_inits[defined];
+        if (has_init) {  // the form with an initializer expression
+          out.write_u8(0x40);
+          out.write_u8(0x00);
+        }
+        write_table_type(out, module.tables[i]);
+        if (has_init) write_expr(out, module, *module.table_inits[defined]);
+      }
       break;
     case SectionId::kMemory:
       out.write_uleb(module.memories.size() - module.imported_memories);

@@ -182,6 +182,10 @@ void Lowerer::enter_block(const Instr& in, Ctrl::Kind kind) {
       break;
     case BlockType::Kind::kValue:
       c.results = single_type(in.block.value);
+      if (c.results == std::end(kSingleTypes)) {
+        block_types_.push_back(in.block.value);
+        c.results = &block_types_.back();
+      }
       c.result_count = 1;
       break;
     case BlockType::Kind::kTypeIndex: {
@@ -337,6 +341,39 @@ void Lowerer::call_indirect(const Instr& in, bool tail) {
   push_types(type.results.data(), type.results.size());
 }
 
+void Lowerer::call_ref(const Instr& in, bool tail) {
+  const FuncType& type = module_.types[in.index];
+  pop();  // the reference
+  pop_n(type.params.size());
+  emit(tail ? IOp::kReturnCallRef : IOp::kCallRef, in.offset);
+  push_types(type.results.data(), type.results.size());
+}
+
+// A branch's stack adjustment in BrTable's packing; a function's end returns
+// whatever lies below its results, so it needs none.
+uint64_t Lowerer::packed_adjustment(const Ctrl& t) const {
+  if (t.kind == Ctrl::Kind::kFunction) return 0;
+  const uint64_t keep = t.label_cells;
+  const uint64_t drop = cells_ - t.base_cells - keep;
+  const uint64_t loop = t.kind == Ctrl::Kind::kLoop ? 1 : 0;
+  return loop << 63 | drop << 32 | keep;
+}
+
+// br_on_null branches without the reference; br_on_non_null branches with it
+// (it is the label's last value) and drops a null.
+void Lowerer::branch_on_null(const Instr& in) {
+  const bool on_null = in.op == Opcode::kBrOnNull;
+  const ValType ref = pop();
+  Ctrl& t = label(in.index);
+  if (!on_null) push(ref);
+  const uint64_t packed = packed_adjustment(t);
+  emit(on_null ? IOp::kBrOnNull : IOp::kBrOnNonNull, in.offset);
+  target(t);
+  word(packed);
+  if (on_null) push(ref.with_nullable(false));
+  else pop();
+}
+
 bool Lowerer::lower_control(const Instr& in) {
   switch (in.op) {
     case Opcode::kNop: return true;
@@ -370,6 +407,18 @@ bool Lowerer::lower_control(const Instr& in) {
       mark_unreachable();
       return true;
     case Opcode::kCall: call(in, false); return true;
+    case Opcode::kCallRef: call_ref(in, false); return true;
+    case Opcode::kReturnCallRef:
+      call_ref(in, true);
+      mark_unreachable();
+      return true;
+    case Opcode::kBrOnNull: case Opcode::kBrOnNonNull: branch_on_null(in); return true;
+    case Opcode::kRefAsNonNull: {
+      const ValType t = pop();
+      push(t.with_nullable(false));
+      emit(IOp::kRefAsNonNull, in.offset);
+      return true;
+    }
     case Opcode::kCallIndirect: call_indirect(in, false); return true;
     case Opcode::kReturnCall:
       call(in, true);

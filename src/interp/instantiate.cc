@@ -1,8 +1,10 @@
 // Instantiation in spec order: link imports, create objects, apply active segments, run the start function.
+#include <algorithm>
 #include <string>
 
 #include "kiln/base/failure.h"
 #include "kiln/interp/interp.h"
+#include "kiln/ir/type_equivalence.h"
 
 namespace kiln {
 namespace {
@@ -33,6 +35,28 @@ Error trap_error(const CallOutcome& outcome) {
 
 Error segment_trap(TrapKind kind, uint64_t offset) {
   return Error{ErrorCode::kTrap, offset, trap_message(kind)};
+}
+
+// call_indirect compares interned types. Types naming two equivalent types
+// by different indices are the same type, so each index is replaced by its
+// canonical one before interning.
+void intern_types(Store& store, const Module& m, Instance& inst) {
+  auto typed = [](const std::vector<ValType>& list) {
+    return std::any_of(list.begin(), list.end(), [](ValType t) { return t.is_concrete(); });
+  };
+  std::vector<uint32_t> canonical;
+  for (const FuncType& type : m.types) {
+    if (!typed(type.params) && !typed(type.results)) {
+      inst.type_ids.push_back(store.intern_type(type));
+      continue;
+    }
+    if (canonical.empty()) canonical = canonical_type_ids(m);
+    FuncType interned = type;
+    for (std::vector<ValType>* list : {&interned.params, &interned.results})
+      for (ValType& t : *list)
+        if (t.is_concrete() && t.heap < canonical.size()) t.heap = canonical[t.heap];
+    inst.type_ids.push_back(store.intern_type(interned));
+  }
 }
 
 Status link_imports(Store& store, const Module& m, const Linker& linker, const InstantiateOptions& options,
@@ -97,6 +121,13 @@ Status create_objects(Store& store, const Module& m, const InstantiateOptions& o
     global->set(eval_const_expr(m, g.init, g.type.type, inst));
     inst.globals.push_back(global);
   }
+  // Tables with an initializer expression (typed function references) take its value.
+  for (size_t i = m.imported_tables; i < m.tables.size(); ++i) {
+    const size_t defined = i - m.imported_tables;
+    if (defined >= m.table_inits.size() || !m.table_inits[defined]) continue;
+    const Ref init = eval_const_expr(m, *m.table_inits[defined], m.tables[i].elem, inst).bits;
+    std::fill(inst.tables[i]->elements.begin(), inst.tables[i]->elements.end(), init);
+  }
   inst.elems.resize(m.elems.size());
   for (size_t i = 0; i < m.elems.size(); ++i) {
     const ElemSegment& seg = m.elems[i];
@@ -152,7 +183,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
   Instance* inst = store.add_instance();
   inst->module = std::move(module);
   inst->info = std::move(info);
-  for (const FuncType& type : m.types) inst->type_ids.push_back(store.intern_type(type));
+  intern_types(store, m, *inst);
 
   KILN_TRY(link_imports(store, m, linker, options, *inst));
   // Constant expressions of a validated module cannot fail; should one

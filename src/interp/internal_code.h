@@ -22,7 +22,8 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 //   Br/BrLoop/BrIf/BrIfLoop/BrUnless/Jump target | *Adj target (drop << 32 | keep)
 //   BrTable n {target, drop << 32 | keep | loop << 63} x (n + 1)
 //   Call FuncInstance* | CallCompiled CompiledFunc* | CallIndirect TableInstance* type_id FuncType*
-//   ReturnOne, ReturnNone: a return whose result is one cell, or nothing
+//   CallRef (the reference on the stack) | ReturnOne, ReturnNone: a return whose result is one cell, or nothing
+//   BrOnNull/BrOnNonNull target (loop << 63 | drop << 32 | keep), as a BrTable entry
 //   Throw TagInstance* payload_cells | ThrowRef (no immediates)
 //   TryTable end_of_clauses n {TagInstance* (null: any tag), target, packed (kClause*)} x n | Rethrow cell
 //   LoadX/StoreX offset (memory 0, 32-bit, cached base) | LoadXM/StoreXM offset Memory* address_mask
@@ -34,6 +35,7 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
   X(Br) X(BrAdj) X(BrLoop) X(BrLoopAdj) X(BrIf) X(BrIfAdj) X(BrIfLoop) X(BrIfLoopAdj) X(BrUnless) X(BrTable)  \
   X(Call) X(CallCompiled) X(CallIndirect) X(ReturnCall) X(ReturnCallIndirect) X(ReturnOne) X(ReturnNone)      \
   X(Throw) X(TryTable) X(Rethrow)                                                                             \
+  X(CallRef) X(ReturnCallRef) X(BrOnNull) X(BrOnNonNull)                                                      \
   X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop)        \
   X(MemorySize) X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop)                           \
   X(Load32) X(Load64) X(Load8U) X(Load16U) X(I32Load8S) X(I32Load16S) X(I64Load8S) X(I64Load16S)             \
@@ -88,6 +90,7 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 #define KILN_IMM_NONE_kLane16(yes, no) no
 #define KILN_IMM_NONE_kTag(yes, no) no
 #define KILN_IMM_NONE_kTryTable(yes, no) no
+#define KILN_IMM_NONE_kType(yes, no) no
 
 // KILN_SIMD_<feature>(x): x only for SIMD and relaxed-SIMD instructions.
 #define KILN_SIMD_kCore(x)
@@ -97,6 +100,7 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 #define KILN_SIMD_kEitherExceptions(x)
 #define KILN_SIMD_kBulkMemory(x)
 #define KILN_SIMD_kReferenceTypes(x)
+#define KILN_SIMD_kFunctionReferences(x)
 #define KILN_SIMD_kSimd(x) x
 #define KILN_SIMD_kRelaxedSimd(x) x
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -71,6 +72,10 @@ class Lowerer {
   uint32_t handlers_at(uint32_t depth) const;
   void memory_access(const Instr& in, IOp fast, IOp general, bool lane);
   void apply_letters(Opcode op, ValType address);
+  // compile.cc: typed function references.
+  void call_ref(const Instr& in, bool tail);
+  void branch_on_null(const Instr& in);
+  uint64_t packed_adjustment(const Ctrl& t) const;
 
   // Superinstructions (compile_fuse.cc): each takes back the instructions
   // just emitted that it absorbs, when no branch target lies between them.
@@ -114,6 +119,7 @@ class Lowerer {
   std::unique_ptr<CompiledFunc> out_;
   std::vector<uint32_t> relocations_;  // words holding code indices, turned into pointers at the end
   std::vector<ValType> types_;
+  std::deque<ValType> block_types_;  // single block results with no static storage (typed references)
   uint32_t cells_ = 0;
   uint32_t max_cells_ = 0;
   std::vector<Ctrl> ctrls_;

@@ -25,6 +25,7 @@ const char* trap_message(TrapKind kind) {
     case TrapKind::kExit: return "exit";
     case TrapKind::kUncaughtException: return "uncaught exception";
     case TrapKind::kNullExceptionReference: return "null exception reference";
+    case TrapKind::kNullFunctionReference: return "null function reference";
   }
   return "unknown trap";
 }

@@ -5,61 +5,82 @@
 
 namespace kiln {
 
-void refuse_function_references(const Features& features, uint64_t at, const std::string& what) {
-  if (!features.function_references) fail_disabled(Feature::kFunctionReferences, at);
-  throw Failure{Error{ErrorCode::kUnsupported, at, "typed function references are not supported yet (" + what + ")"}};
-}
-
 namespace {
 
 // 0x63 (ref null ht) and 0x64 (ref ht) open a typed reference; the heap type follows as an s33.
 bool is_typed_reference_prefix(uint8_t byte) { return byte == 0x63 || byte == 0x64; }
 
-[[noreturn]] void refuse_typed_reference(ByteReader& reader, const Features& features, uint8_t byte) {
-  refuse_function_references(features, reader.offset() - 1, byte == 0x63 ? "(ref null ...)" : "(ref ...)");
+// The abstract heap types kiln knows (the tops of their hierarchies), by
+// their one-byte s33 codes. GC's any, eq, i31, struct, array and bottom
+// types have codes too; they are refused as unsupported by name.
+bool is_gc_heap_code(uint8_t byte) { return (byte >= 0x6A && byte <= 0x6E) || (byte >= 0x71 && byte <= 0x74); }
+
+void check_top_enabled(TypeCode top, const Features& features, uint64_t at) {
+  if (top == TypeCode::kExnRef && !features.exceptions) fail_disabled(Feature::kExceptions, at);
+  if (top != TypeCode::kFuncRef && !features.reference_types) fail_disabled(Feature::kReferenceTypes, at);
 }
 
-// The instructions typed function references add, by their single-byte opcode.
-const char* function_reference_op_name(uint8_t byte) {
-  switch (byte) {
-    case 0x14: return "call_ref";
-    case 0x15: return "return_call_ref";
-    case 0xD4: return "ref.as_non_null";
-    case 0xD5: return "br_on_null";
-    case 0xD6: return "br_on_non_null";
-    default: return nullptr;
+}  // namespace
+
+ValType read_heap_type(ByteReader& reader, const Features& features, bool nullable) {
+  const uint64_t at = reader.offset();
+  const uint8_t byte = reader.peek_u8();
+  if (byte == 0x70 || byte == 0x6F || byte == 0x69) {
+    reader.read_u8();
+    const auto top = static_cast<TypeCode>(byte);
+    check_top_enabled(top, features, at);
+    return ValType::ref(top, nullable);
   }
+  if (is_gc_heap_code(byte)) {
+    throw Failure{Error{ErrorCode::kUnsupported, at, "GC heap types are not supported (heap type code 0x" +
+                                                         std::string(1, "0123456789abcdef"[byte >> 4]) +
+                                                         std::string(1, "0123456789abcdef"[byte & 15]) + ")"}};
+  }
+  const int64_t index = reader.read_s33();
+  if (index < 0) reader.fail_at(at, "malformed reference type");
+  if (!features.function_references) fail_disabled(Feature::kFunctionReferences, at);
+  return ValType::func_ref(static_cast<uint32_t>(index), nullable);
+}
+
+namespace {
+
+// After a 0x63/0x64 prefix byte at `at`.
+ValType read_typed_reference(ByteReader& reader, const Features& features, uint8_t prefix, uint64_t at) {
+  if (!features.function_references) fail_disabled(Feature::kFunctionReferences, at);
+  return read_heap_type(reader, features, prefix == 0x63);
 }
 
 }  // namespace
 
 ValType read_ref_type(ByteReader& reader, const Features& features) {
+  const uint64_t at = reader.offset();
   const uint8_t byte = reader.read_u8();
-  if (byte == 0x70 || byte == 0x6F || byte == 0x69) return static_cast<ValType>(byte);
-  if (is_typed_reference_prefix(byte)) refuse_typed_reference(reader, features, byte);
-  reader.fail_at(reader.offset() - 1, "malformed reference type");
+  if (byte == 0x70 || byte == 0x6F || byte == 0x69) return ValType::from_code(byte);
+  if (is_typed_reference_prefix(byte)) return read_typed_reference(reader, features, byte, at);
+  reader.fail_at(at, "malformed reference type");
 }
 
 ValType read_val_type(ByteReader& reader, const Features& features) {
+  const uint64_t at = reader.offset();
   const uint8_t byte = reader.read_u8();
   switch (byte) {
     case 0x7F: case 0x7E: case 0x7D: case 0x7C:
-      return static_cast<ValType>(byte);
+      return ValType::from_code(byte);
     case 0x70: case 0x6F:
-      if (!features.reference_types) fail_disabled(Feature::kReferenceTypes, reader.offset() - 1);
-      return static_cast<ValType>(byte);
+      if (!features.reference_types) fail_disabled(Feature::kReferenceTypes, at);
+      return ValType::from_code(byte);
     case 0x7B:
       if (features.simd) return ValType::kV128;
-      fail_disabled(Feature::kSimd, reader.offset() - 1);
+      fail_disabled(Feature::kSimd, at);
     case 0x69:
       if (features.exceptions) return ValType::kExnRef;
-      fail_disabled(Feature::kExceptions, reader.offset() - 1);
+      fail_disabled(Feature::kExceptions, at);
     case 0x63: case 0x64:
-      refuse_typed_reference(reader, features, byte);
+      return read_typed_reference(reader, features, byte, at);
     default:
       break;
   }
-  reader.fail_at(reader.offset() - 1, "malformed value type");
+  reader.fail_at(at, "malformed value type");
 }
 
 const Instr& InstrReader::next() {
@@ -73,10 +94,7 @@ const Instr& InstrReader::next() {
   } else {
     op = opcode_from_byte(first);
   }
-  if (!op) [[unlikely]] {
-    if (const char* name = function_reference_op_name(first)) refuse_function_references(features_, instr.offset, name);
-    fail_illegal(instr.offset);
-  }
+  if (!op) [[unlikely]] fail_illegal(instr.offset);
   const OpcodeInfo& info = opcode_info(*op);
   if (info.feature != OpFeature::kCore) [[unlikely]] check_feature(info.feature, instr.offset);
   instr.op = *op;
@@ -103,6 +121,9 @@ void InstrReader::check_feature(OpFeature needed, uint64_t at) const {
     case OpFeature::kReferenceTypes: if (!features_.reference_types) fail_disabled(Feature::kReferenceTypes, at); return;
     case OpFeature::kExceptions: if (!features_.exceptions) fail_disabled(Feature::kExceptions, at); return;
     case OpFeature::kEitherExceptions: if (!has_tags(features_)) fail_disabled(Feature::kExceptions, at); return;
+    case OpFeature::kFunctionReferences:
+      if (!features_.function_references) fail_disabled(Feature::kFunctionReferences, at);
+      return;
     case OpFeature::kLegacyExceptions:
       if (!features_.legacy_exceptions) fail_disabled(Feature::kLegacyExceptions, at);
       return;
@@ -259,12 +280,11 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
       for (size_t i = 0; i < 16; ++i) instr.bytes16[i] = raw[i];
       break;
     }
-    case Imm::kRefType:
-      // A heap type below 0x40 is a non-negative s33: ref.null of a type index.
-      if (reader_.peek_u8() < 0x40) refuse_function_references(features_, reader_.offset(), "ref.null of a type index");
-      instr.type = read_ref_type(reader_, features_);
-      if (instr.type == ValType::kExnRef && !features_.exceptions)
-        fail_disabled(Feature::kExceptions, reader_.offset() - 1);
+    case Imm::kRefType:  // ref.null's heap type
+      instr.type = read_heap_type(reader_, features_, true);
+      break;
+    case Imm::kType:
+      instr.index = reader_.read_u32();
       break;
     case Imm::kMemArg1: case Imm::kMemArg2: case Imm::kMemArg4: case Imm::kMemArg8: case Imm::kMemArg16:
       read_memarg(instr, natural_alignment_log2(imm));

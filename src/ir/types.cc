@@ -3,16 +3,33 @@
 
 namespace kiln {
 
-const char* val_type_name(ValType t) {
-  switch (t) {
-    case ValType::kI32: return "i32";
-    case ValType::kI64: return "i64";
-    case ValType::kF32: return "f32";
-    case ValType::kF64: return "f64";
-    case ValType::kV128: return "v128";
-    case ValType::kFuncRef: return "funcref";
-    case ValType::kExternRef: return "externref";
-    case ValType::kExnRef: return "exnref";
+namespace {
+
+const char* heap_top_name(TypeCode code) {
+  switch (code) {
+    case TypeCode::kFuncRef: return "func";
+    case TypeCode::kExternRef: return "extern";
+    case TypeCode::kExnRef: return "exn";
+    default: return "?";
+  }
+}
+
+}  // namespace
+
+std::string val_type_name(ValType t) {
+  switch (t.code) {
+    case TypeCode::kI32: return "i32";
+    case TypeCode::kI64: return "i64";
+    case TypeCode::kF32: return "f32";
+    case TypeCode::kF64: return "f64";
+    case TypeCode::kV128: return "v128";
+    case TypeCode::kFuncRef:
+    case TypeCode::kExternRef:
+    case TypeCode::kExnRef: {
+      if (t.has_short_form()) return std::string(heap_top_name(t.code)) + "ref";
+      const std::string heap = t.heap == ValType::kTopHeap ? heap_top_name(t.code) : std::to_string(t.heap);
+      return std::string(t.nullable ? "(ref null " : "(ref ") + heap + ")";
+    }
   }
   return "?";
 }

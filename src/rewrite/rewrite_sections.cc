@@ -10,35 +10,35 @@ namespace kiln::rewrite {
 namespace {
 
 void write_const(ByteWriter& out, const GlobalSnapshot& g) {
-  switch (g.type) {
-    case ValType::kI32:
+  switch (g.type.code) {
+    case TypeCode::kI32:
       out.write_u8(0x41);
       out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(g.bits)));
       break;
-    case ValType::kI64:
+    case TypeCode::kI64:
       out.write_u8(0x42);
       out.write_sleb(static_cast<int64_t>(g.bits));
       break;
-    case ValType::kF32:
+    case TypeCode::kF32:
       out.write_u8(0x43);
       out.write_u32_fixed(static_cast<uint32_t>(g.bits));
       break;
-    case ValType::kF64:
+    case TypeCode::kF64:
       out.write_u8(0x44);
       out.write_u64_fixed(g.bits);
       break;
-    case ValType::kV128:
+    case TypeCode::kV128:
       out.write_u8(0xFD);
       out.write_uleb(12);  // v128.const
       out.write_u64_fixed(g.bits);
       out.write_u64_fixed(g.hi);
       break;
-    case ValType::kFuncRef:
-    case ValType::kExternRef:
-    case ValType::kExnRef:
+    case TypeCode::kFuncRef:
+    case TypeCode::kExternRef:
+    case TypeCode::kExnRef:
       if (g.is_null) {
         out.write_u8(0xD0);
-        out.write_u8(static_cast<uint8_t>(g.type));
+        write_heap_type(out, g.type);
       } else {
         out.write_u8(0xD2);
         out.write_uleb(g.bits);
@@ -55,7 +55,7 @@ std::vector<uint8_t> globals_payload(const Module& module, const Snapshot& snaps
   out.write_uleb(module.globals.size());
   for (size_t i = 0; i < module.globals.size(); ++i) {
     const Global& g = module.globals[i];
-    out.write_u8(static_cast<uint8_t>(g.type.type));
+    write_val_type(out, g.type.type);
     out.write_u8(g.type.is_mutable ? 1 : 0);
     // Immutable globals cannot have changed: keep their expression verbatim.
     if (g.type.is_mutable) write_const(out, snapshot.globals[i]);
@@ -80,10 +80,32 @@ std::vector<uint8_t> tables_payload(const Module& module, const Snapshot& snapsh
   for (size_t i = module.imported_tables; i < module.tables.size(); ++i) {
     const TableType& type = module.tables[i];
     uint64_t min = type.limits.min;
-    for (const TableSnapshot& t : snapshot.changed_tables)
-      if (t.table_index == i) min = t.size;
-    out.write_u8(static_cast<uint8_t>(type.elem));
+    bool changed = false;
+    for (const TableSnapshot& t : snapshot.changed_tables) {
+      if (t.table_index != i) continue;
+      min = t.size;
+      changed = true;
+    }
+    const size_t defined = i - module.imported_tables;
+    const bool has_init = defined < module.table_inits.size() && module.table_inits[defined];
+    if (has_init) {  // the form with an initializer expression
+      out.write_u8(0x40);
+      out.write_u8(0x00);
+    }
+    write_val_type(out, type.elem);
     write_limits(out, min, type.limits);
+    if (!has_init) continue;
+    // A changed table gets its non-null entries back from element segments;
+    // every other entry must start null, so a nullable table's initializer
+    // becomes ref.null. A non-nullable table has no null entry: the segments
+    // cover it all and the initializer can stay.
+    if (changed && type.elem.nullable) {
+      out.write_u8(0xD0);  // ref.null ht end
+      write_heap_type(out, type.elem);
+      out.write_u8(0x0B);
+    } else {
+      out.write_bytes(module.slice(module.table_inits[defined]->code));
+    }
   }
   return out.take();
 }
@@ -170,7 +192,10 @@ std::vector<uint8_t> elements_payload(const Module& module, const Snapshot& snap
       if (!compact) out.write_uleb(to_u32(seg.table));
       out.write_bytes(module.slice(seg.offset.code));
     }
-    if (!compact) out.write_u8(seg.uses_exprs ? static_cast<uint8_t>(seg.type) : 0x00);
+    if (!compact) {
+      if (seg.uses_exprs) write_val_type(out, seg.type);
+      else out.write_u8(0x00);  // elemkind funcref
+    }
     if (seg.uses_exprs) {
       out.write_uleb(seg.exprs.size());
       for (const ConstExpr& x : seg.exprs) out.write_bytes(module.slice(x.code));
@@ -180,20 +205,33 @@ std::vector<uint8_t> elements_payload(const Module& module, const Snapshot& snap
     }
   }
   for (const Run& run : runs) {
-    const bool is_64 = module.tables[run.table].limits.is_64;
-    if (run.table == 0) {
+    const TableType& table = module.tables[run.table];
+    // The index forms (flags 0 and 2) mean funcref; a table of typed
+    // references needs its own element type, so it gets expressions (flags 6).
+    const bool typed = table.elem != ValType::kFuncRef;
+    if (run.table == 0 && !typed) {
       out.write_u8(0);
     } else {
-      out.write_u8(2);
+      out.write_u8(typed ? 6 : 2);
       out.write_uleb(run.table);
     }
+    const bool is_64 = table.limits.is_64;
     out.write_u8(is_64 ? 0x42 : 0x41);
     if (is_64) out.write_sleb(static_cast<int64_t>(run.offset));
     else out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(run.offset)));
     out.write_u8(0x0B);
-    if (run.table != 0) out.write_u8(0x00);
+    if (typed) write_val_type(out, table.elem);
+    else if (run.table != 0) out.write_u8(0x00);
     out.write_uleb(run.funcs.size());
-    for (uint32_t f : run.funcs) out.write_uleb(f);
+    for (uint32_t f : run.funcs) {
+      if (!typed) {
+        out.write_uleb(f);
+        continue;
+      }
+      out.write_u8(0xD2);  // ref.func f end
+      out.write_uleb(f);
+      out.write_u8(0x0B);
+    }
   }
   return out.take();
 }

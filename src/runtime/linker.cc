@@ -1,6 +1,8 @@
 // Import resolution by module/name and the spec's import-matching rules.
 #include "kiln/runtime/linker.h"
 
+#include "kiln/ir/type_equivalence.h"
+
 namespace kiln {
 namespace {
 
@@ -11,6 +13,18 @@ bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const
   if (!wanted.max) return true;
   return actual_max && *actual_max <= *wanted.max;
 }
+
+// A function's type against the import's: by the indices of each side's own
+// module when typed references make them matter (a host function has none).
+bool func_matches(const Store& store, const Module& module, TypeIdx wanted, const FuncInstance& func) {
+  if (!func.instance || !func.instance->module) return store.type(func.type_id) == module.types[to_u32(wanted)];
+  const Module& own = *func.instance->module;
+  return types_equivalent(own, to_u32(own.func_types[func.index]), module, to_u32(wanted));
+}
+
+// Tables and globals keep no module of their own: a concrete type index
+// matches the same index (what one module linking against itself needs).
+bool same_index(uint32_t a, uint32_t b) { return a == b; }
 
 }  // namespace
 
@@ -39,7 +53,7 @@ bool import_matches(const Store& store, const Module& module, const Import& impo
   if (import.kind != value.kind) return false;
   switch (import.kind) {
     case ExternKind::kFunc:
-      return store.type(value.func->type_id) == module.types[to_u32(import.func_type)];
+      return func_matches(store, module, import.func_type, *value.func);
     case ExternKind::kTable: {
       const TableInstance& t = *value.table;
       if (t.type.elem != import.table.elem || t.type.limits.is_64 != import.table.limits.is_64) return false;
@@ -51,7 +65,11 @@ bool import_matches(const Store& store, const Module& module, const Import& impo
       return limits_match(m.pages(), m.type().limits.max, import.memory.limits);
     }
     case ExternKind::kGlobal:
-      return value.global->type == import.global;
+      // An immutable global may hold a subtype of what the import reads; a
+      // mutable one is read and written, so its type must be the same.
+      if (value.global->type.is_mutable != import.global.is_mutable) return false;
+      if (import.global.is_mutable) return value.global->type == import.global;
+      return is_subtype(value.global->type.type, import.global.type, same_index);
     case ExternKind::kTag:
       return store.type(value.tag->type_id) == module.types[to_u32(import.tag_type)];
   }

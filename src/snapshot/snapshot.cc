@@ -40,10 +40,10 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     GlobalSnapshot out{global.type.type, global.lo, global.hi, false};
     if (is_ref_type(out.type)) {
       out.is_null = global.lo == kNullRef;
-      if (!out.is_null && out.type == ValType::kExternRef)
+      if (!out.is_null && out.type.code == TypeCode::kExternRef)
         return unsupported("global " + std::to_string(g) + " holds a non-null externref after init");
       // A caught exception has no constant expression that could recreate it.
-      if (!out.is_null && out.type == ValType::kExnRef)
+      if (!out.is_null && out.type.code == TypeCode::kExnRef)
         return unsupported("global " + std::to_string(g) + " holds a non-null exnref (a caught exception) after init");
       if (!out.is_null) {
         const auto index = index_of(global.lo);
@@ -79,12 +79,12 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     const TableInstance& table = *instance.tables[t];
     const size_t defined = t - m.imported_tables;
     if (defined < initial.size() && initial[defined] == table.elements) continue;
-    if (table.type.elem == ValType::kExternRef) {
+    if (table.type.elem.code == TypeCode::kExternRef) {
       for (Ref r : table.elements)
         if (r != kNullRef) return unsupported("table " + std::to_string(t) + " holds a non-null externref after init");
       // An all-null externref table changed only in size.
     }
-    if (table.type.elem == ValType::kExnRef) {
+    if (table.type.elem.code == TypeCode::kExnRef) {
       for (Ref r : table.elements)
         if (r != kNullRef)
           return unsupported("table " + std::to_string(t) + " holds a non-null exnref (a caught exception) after init");

@@ -40,25 +40,25 @@ ExecOptions spec_exec_options() {
 Result<Value> to_value(const SpecValue& value) {
   Value out;
   out.type = value.type;
-  switch (value.type) {
-    case ValType::kI32:
-    case ValType::kI64:
-    case ValType::kF32:
-    case ValType::kF64: out.bits = value.bits() & scalar_mask(value.type); break;
-    case ValType::kV128: {
+  switch (value.type.code) {
+    case TypeCode::kI32:
+    case TypeCode::kI64:
+    case TypeCode::kF32:
+    case TypeCode::kF64: out.bits = value.bits() & scalar_mask(value.type); break;
+    case TypeCode::kV128: {
       V128 v;
       std::copy(value.bytes.begin(), value.bytes.end(), v.bytes);
       out.bits = v.lo();
       out.hi = v.hi();
       break;
     }
-    case ValType::kFuncRef:
+    case TypeCode::kFuncRef:
       if (!value.is_null)
         return Error{ErrorCode::kUnsupported, kNoOffset, "a script cannot pass a non-null funcref argument"};
       out.bits = kNullRef;
       break;
-    case ValType::kExternRef: out.bits = value.is_null ? kNullRef : extern_ref(value.bits()); break;
-    case ValType::kExnRef:
+    case TypeCode::kExternRef: out.bits = value.is_null ? kNullRef : extern_ref(value.bits()); break;
+    case TypeCode::kExnRef:
       if (!value.is_null)
         return Error{ErrorCode::kUnsupported, kNoOffset, "a script cannot pass a non-null exnref argument"};
       out.bits = kNullRef;
@@ -70,12 +70,12 @@ Result<Value> to_value(const SpecValue& value) {
 SpecValue from_value(const Value& value) {
   SpecValue out;
   out.type = value.type;
-  switch (value.type) {
-    case ValType::kI32:
-    case ValType::kI64:
-    case ValType::kF32:
-    case ValType::kF64: out.set_bits(value.bits & scalar_mask(value.type)); break;
-    case ValType::kV128: {
+  switch (value.type.code) {
+    case TypeCode::kI32:
+    case TypeCode::kI64:
+    case TypeCode::kF32:
+    case TypeCode::kF64: out.set_bits(value.bits & scalar_mask(value.type)); break;
+    case TypeCode::kV128: {
       // The lane shape only affects how a mismatch is printed: the runner
       // compares bytes, and reads float lanes in the expected shape.
       out.lane_type = LaneType::kI32;
@@ -83,16 +83,16 @@ SpecValue from_value(const Value& value) {
       std::copy(std::begin(v.bytes), std::end(v.bytes), out.bytes.begin());
       break;
     }
-    case ValType::kFuncRef:
+    case TypeCode::kFuncRef:
       // A function reference has no number a script could compare; any
       // non-null one matches. Keep the cell zero so printing stays stable.
       out.is_null = value.bits == kNullRef;
       break;
-    case ValType::kExternRef:
+    case TypeCode::kExternRef:
       out.is_null = value.bits == kNullRef;
       if (!out.is_null) out.set_bits(ref_extern(value.bits));
       break;
-    case ValType::kExnRef:
+    case TypeCode::kExnRef:
       // Like a funcref: nothing a script could compare beyond null or not.
       out.is_null = value.bits == kNullRef;
       break;
@@ -152,12 +152,20 @@ Result<std::vector<SpecValue>> InterpExecutor::invoke(std::string_view module, s
   std::vector<Value> values;
   values.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].type != params[i])
+    // A reference argument fits a parameter of its hierarchy; a null of an
+    // indexed heap type (which the script cannot resolve) fits any nullable one.
+    if (args[i].ref_kind == RefKind::kNull && params[i].is_ref() && params[i].nullable) {
+      values.push_back(Value::ref(params[i], kNullRef));
+      continue;
+    }
+    const bool same_hierarchy = args[i].type.is_ref() && params[i].is_ref() && args[i].type.code == params[i].code;
+    if (args[i].type != params[i] && !same_hierarchy)
       return Error{ErrorCode::kUsage, kNoOffset,
                    "argument " + std::to_string(i) + " of " + quoted(field) + " is " + val_type_name(params[i]) +
                        ", the script gave " + val_type_name(args[i].type)};
     auto value = to_value(args[i]);
     if (!value.ok()) return std::move(value).error();
+    value->type = params[i];
     values.push_back(*value);
   }
 

@@ -343,6 +343,10 @@ void ModuleBuilder::base_immediates(Cursor& c, FuncContext& f, const Token& name
       write_op(op, out);
       out.write_uleb(index(c, Space::kTag));
       return;
+    case Imm::kType:
+      write_op(op, out);
+      out.write_uleb(index(c, Space::kType));
+      return;
     case Imm::kTryTable: Cursor::unexpected(name);  // a block: the instruction readers take it
   }
   Cursor::unexpected(name);

@@ -7,7 +7,7 @@ void fail_unknown(uint64_t offset, const char* what, uint64_t index) {
   fail_invalid(offset, std::string("unknown ") + what + " " + std::to_string(index));
 }
 
-const char* type_text(ValType t) {
+std::string type_text(ValType t) {
   if (t == kUnknownType) return "nothing";
   return val_type_name(t);
 }
@@ -27,6 +27,10 @@ void fail_type_mismatch(uint64_t offset, ValType expected, ValType actual) {
   message += ", got ";
   message += type_text(actual);
   fail_invalid(offset, std::move(message));
+}
+
+void ModuleContext::check_val_type(uint64_t offset, ValType t) const {
+  if (t.is_concrete() && t.heap >= module.types.size()) fail_unknown(offset, "type", t.heap);
 }
 
 uint64_t section_offset(const Module& module, SectionId id) {

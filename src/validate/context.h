@@ -7,12 +7,13 @@
 
 #include "kiln/base/failure.h"
 #include "kiln/ir/module.h"
+#include "kiln/ir/type_equivalence.h"
 
 namespace kiln::validate_detail {
 
 // The bottom type of the polymorphic stack after unreachable/br/return: it
 // matches every value type. 0 is no ValType encoding.
-inline constexpr ValType kUnknownType = static_cast<ValType>(0);
+inline constexpr ValType kUnknownType = ValType::from_code(0);
 
 // Facts about the whole module that function bodies and constant expressions
 // are checked against; built once, before any body.
@@ -23,9 +24,31 @@ struct ModuleContext {
   std::vector<uint8_t> declared_funcs;
   // Scratch for constant expressions, kept to avoid one allocation each.
   mutable std::vector<ValType> const_stack;
+  // Per type index, the lowest index of an equivalent type (typed references compare by these).
+  std::vector<uint32_t> canonical_types;
 
-  explicit ModuleContext(const Module& m) : module(m) {}
+  explicit ModuleContext(const Module& m) : module(m), canonical_types(canonical_type_ids(m)) {}
+
+  // Subtyping; kUnknownType (the bottom of unreachable code) matches either side.
+  bool is_subtype(ValType sub, ValType super) const {
+    if (sub == kUnknownType || super == kUnknownType) return true;
+    return kiln::is_subtype(sub, super, [this](uint32_t a, uint32_t b) {
+      return a < canonical_types.size() && b < canonical_types.size() && canonical_types[a] == canonical_types[b];
+    });
+  }
+
+  // A typed reference must name a type the module declares ("unknown type").
+  void check_val_type(uint64_t offset, ValType t) const;
 };
+
+// A segment of function indices holds (ref func): none of them can be null.
+inline ValType segment_type(const ElemSegment& segment) {
+  return segment.uses_exprs ? segment.type : ValType::ref(TypeCode::kFuncRef, false);
+}
+
+// References without a null (ref ht) have no default value: locals of such a
+// type must be set before use, and a table of them needs an initializer.
+inline bool is_defaultable(ValType t) { return !t.is_ref() || t.nullable; }
 
 [[noreturn]] inline void fail_invalid(uint64_t offset, std::string message) {
   fail(ErrorCode::kInvalid, offset, std::move(message));
@@ -37,7 +60,7 @@ struct ModuleContext {
 // "type mismatch: expected i32, got f64"; either side may be kUnknownType.
 [[noreturn]] void fail_type_mismatch(uint64_t offset, ValType expected, ValType actual);
 
-const char* type_text(ValType t);
+std::string type_text(ValType t);
 std::string types_text(const ValType* types, size_t count);  // "[i32 i64]", as the reference interpreter lists them
 
 // Where a section's payload starts, for errors about items that keep no

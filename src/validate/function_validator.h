@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <unordered_set>
 #include <vector>
 
 #include "context.h"
@@ -23,6 +25,7 @@ struct ControlFrame {
   const ValType* results = nullptr;
   uint32_t height = 0;  // operand stack height when the frame was entered
   uint32_t block = 0;   // index into FuncInfo::blocks; unused for kFunction
+  uint32_t init_height = 0;  // set_locals_ size on entry: locals set inside are unset again at its end
 
   // A branch to a loop restarts it; to anything else, leaves it.
   const ValType* label_types() const { return kind == FrameKind::kLoop ? params : results; }
@@ -79,6 +82,16 @@ class FunctionValidator {
   void check_memory_copy(const Instr& instr);
   void check_table_copy(const Instr& instr);
   void pop_copy_operands(uint64_t offset, ValType destination, ValType source);
+  // validate_func_refs.cc: typed function references.
+  void check_func_ref_op(const Instr& instr);
+  void check_call_ref(const Instr& instr);
+  const ValType* block_value_type(uint64_t offset, ValType t);
+  bool results_match(const ValType* sub, uint32_t sub_count, const ValType* super, uint32_t super_count) const;
+  // Local initialization: a local without a default must be set before it is read, in the same block or an
+  // enclosing one.
+  void note_local_set(uint32_t index, ValType t);
+  void check_local_get(uint64_t offset, uint32_t index, ValType t) const;
+  void unset_locals_to(uint32_t height);
 
   // The maxima are taken once per instruction, in validate(): within one
   // instruction pushes follow pops, so its peak is where it ends.
@@ -99,8 +112,7 @@ class FunctionValidator {
 
   ValType pop_expect(uint64_t offset, ValType expected) {
     const ValType actual = pop(offset, expected);
-    if (actual != expected && actual != kUnknownType && expected != kUnknownType)
-      fail_type_mismatch(offset, expected, actual);
+    if (actual != expected && !context_.is_subtype(actual, expected)) fail_type_mismatch(offset, expected, actual);
     return actual;
   }
 
@@ -155,6 +167,12 @@ class FunctionValidator {
   std::vector<ControlFrame> frames_;
   std::vector<LocalSpan> locals_;
   std::vector<ValType> flat_locals_;
+  // Block result types that have no storage of their own (typed references); a deque keeps them in place.
+  std::deque<ValType> block_types_;
+  uint32_t param_count_ = 0;
+  bool has_non_defaultable_locals_ = false;
+  std::unordered_set<uint32_t> set_locals_;  // non-defaultable locals set so far on this path
+  std::vector<uint32_t> set_log_;            // the order they were set in, unwound by block ends
   size_t frame_height_ = 0;  // frames_.back().height, read by every pop
   uint32_t cells_ = 0;
   uint32_t max_values_ = 0;

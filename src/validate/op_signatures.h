@@ -11,7 +11,7 @@ namespace kiln::validate_detail {
 
 // Stands for the address type of the instruction's memory (i32, or i64 for a
 // memory64 memory); resolved per instruction. 1 is no ValType encoding.
-inline constexpr ValType kAddressType = static_cast<ValType>(1);
+inline constexpr ValType kAddressType = ValType::from_code(1);
 
 struct OpSignature {
   bool manual = false;  // "*" in the table: typed by hand in the validator

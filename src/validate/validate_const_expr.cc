@@ -26,15 +26,6 @@ bool is_extended_const_op(Opcode op) {
   }
 }
 
-// WebAssembly 3.0 lets a constant expression read any immutable global
-// defined before it, not only imported ones. The change came with the typed
-// reference proposals, so kiln allows it with function references, the
-// switch the 3.0 type system starts from; without it the 2.0 rule holds.
-uint32_t readable_globals(const Module& module, uint32_t globals_before) {
-  const uint32_t all = static_cast<uint32_t>(module.global_types.size());
-  if (!module.features.function_references) return std::min(module.imported_globals, all);
-  return std::min(globals_before, all);
-}
 
 }  // namespace
 
@@ -46,10 +37,14 @@ void collect_const_expr_refs(const Module& module, const ConstExpr& expr, std::v
   }
 }
 
+size_t visible_globals(const Module& module, size_t defined_global) {
+  if (!module.features.function_references) return module.imported_globals;
+  return std::min(module.global_types.size(), module.imported_globals + defined_global);
+}
+
 void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, ValType expected,
-                         uint32_t globals_before) {
+                         size_t visible_globals) {
   const Module& module = context.module;
-  const uint32_t readable = readable_globals(module, globals_before);
   InstrReader reader(module.slice(expr.code), expr.code.offset, module.features);
   // The spec first asks whether every instruction is constant, then types the
   // sequence; a type error is therefore only reported once the whole
@@ -60,7 +55,7 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
   auto pop = [&](uint64_t offset, ValType t) {
     const ValType actual = stack.empty() ? kUnknownType : stack.back();
     if (!stack.empty()) stack.pop_back();
-    if (actual != t && !type_error) type_error = TypeError{offset, t, actual};
+    if (!context.is_subtype(actual, t) && !type_error) type_error = TypeError{offset, t, actual};
   };
   bool ended = false;
   while (!ended) {
@@ -72,14 +67,18 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
       case Opcode::kF32Const: stack.push_back(ValType::kF32); break;
       case Opcode::kF64Const: stack.push_back(ValType::kF64); break;
       case Opcode::kV128Const: stack.push_back(ValType::kV128); break;
-      case Opcode::kRefNull: stack.push_back(instr.type); break;
+      case Opcode::kRefNull:
+        context.check_val_type(instr.offset, instr.type);
+        stack.push_back(instr.type);
+        break;
       case Opcode::kRefFunc:
         if (instr.index >= module.func_types.size()) fail_unknown(instr.offset, "function", instr.index);
-        stack.push_back(ValType::kFuncRef);
+        stack.push_back(ValType::func_ref(to_u32(module.func_types[instr.index]), false));
         break;
       case Opcode::kGlobalGet: {
-        // A global defined later is not initialized yet when this expression runs.
-        if (instr.index >= readable) fail_unknown(instr.offset, "global", instr.index);
+        // Globals initialized later are not visible: their values do not exist yet.
+        if (instr.index >= visible_globals || instr.index >= module.global_types.size())
+          fail_unknown(instr.offset, "global", instr.index);
         const GlobalType& global = module.global_types[instr.index];
         if (global.is_mutable)
           fail_invalid(instr.offset, "constant expression required: global.get of a mutable global");
@@ -106,7 +105,7 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
     fail_invalid(end_offset, "type mismatch: a constant expression must produce exactly one value, got " +
                                  std::to_string(stack.size()));
   }
-  if (stack[0] != expected) fail_type_mismatch(end_offset, expected, stack[0]);
+  if (!context.is_subtype(stack[0], expected)) fail_type_mismatch(end_offset, expected, stack[0]);
 }
 
 }  // namespace kiln::validate_detail

@@ -53,7 +53,7 @@ bool same_reencoded_facts(const Module& derived, const Module& original, bool bo
   auto same_memory = [](const MemoryType& a, const MemoryType& b) {
     return a.limits.is_64 == b.limits.is_64 && a.limits.shared == b.limits.shared;
   };
-  auto same_elem = [](const ElemSegment& a, const ElemSegment& b) { return a.type == b.type; };
+  auto same_elem = [](const ElemSegment& a, const ElemSegment& b) { return segment_type(a) == segment_type(b); };
   return std::ranges::equal(derived.tables, original.tables, same_table) &&
          std::ranges::equal(derived.memories, original.memories, same_memory) &&
          derived.global_types == original.global_types &&

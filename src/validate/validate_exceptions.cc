@@ -29,7 +29,7 @@ void FunctionValidator::check_catch_label(uint64_t offset, const CatchClause& cl
   if (clause.takes_ref()) carried.push_back(ValType::kExnRef);
   const uint32_t count = target.label_count();
   const ValType* types = target.label_types();
-  if (count == carried.size() && std::equal(carried.begin(), carried.end(), types)) return;
+  if (results_match(carried.data(), static_cast<uint32_t>(carried.size()), types, count)) return;
   fail_invalid(offset, "type mismatch: catch clause carries " + types_text(carried.data(), carried.size()) +
                            " to a label that takes " + types_text(types, count));
 }

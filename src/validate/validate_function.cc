@@ -7,18 +7,6 @@
 namespace kiln::validate_detail {
 namespace {
 
-// Storage for single-result block types, so a frame can always point at its
-// result types.
-constexpr ValType kSingleTypes[] = {ValType::kI32,     ValType::kI64,       ValType::kF32,   ValType::kF64,
-                                    ValType::kV128,    ValType::kFuncRef,   ValType::kExternRef,
-                                    ValType::kExnRef};
-
-const ValType* single_type(ValType t) { return std::find(std::begin(kSingleTypes), std::end(kSingleTypes), t); }
-
-bool same_types(const ValType* a, uint32_t a_count, const ValType* b, uint32_t b_count) {
-  return a_count == b_count && std::equal(a, a + a_count, b);
-}
-
 // How many locals per body byte get a direct-index slot: plenty for real
 // code, and bounded by the input's size for hostile code.
 constexpr uint64_t kFlatLocalsPerByte = 4;
@@ -37,7 +25,13 @@ void FunctionValidator::set_up_locals(const FuncType& type, const FunctionBody& 
       locals_.push_back({end, t});
   };
   for (ValType t : type.params) add(1, t);
-  for (const LocalRun& run : body.locals) add(run.count, run.type);
+  param_count_ = static_cast<uint32_t>(type.params.size());
+  has_non_defaultable_locals_ = false;
+  for (const LocalRun& run : body.locals) {
+    context_.check_val_type(body.whole.offset, run.type);
+    if (run.count != 0 && !is_defaultable(run.type)) has_non_defaultable_locals_ = true;
+    add(run.count, run.type);
+  }
 
   const uint64_t flat_size = std::min<uint64_t>(end, kFlatLocalsPerByte * body.whole.size + type.params.size());
   flat_locals_.clear();
@@ -68,6 +62,9 @@ void FunctionValidator::validate(uint32_t defined_index, FuncInfo& info) {
 
   values_.clear();
   frames_.clear();
+  block_types_.clear();
+  set_locals_.clear();
+  set_log_.clear();
   cells_ = max_values_ = max_cells_ = 0;
   code_offset_ = body.code.offset;
   frames_.push_back({FrameKind::kFunction, false, 0, static_cast<uint32_t>(func_type_->results.size()), nullptr,
@@ -132,6 +129,11 @@ void FunctionValidator::check_instruction(const Instr& instr) {
     case Opcode::kRefNull:
     case Opcode::kRefIsNull:
     case Opcode::kRefFunc: return check_reference(instr);
+    case Opcode::kRefAsNonNull:
+    case Opcode::kBrOnNull:
+    case Opcode::kBrOnNonNull: return check_func_ref_op(instr);
+    case Opcode::kCallRef:
+    case Opcode::kReturnCallRef: return check_call_ref(instr);
     case Opcode::kCall:
     case Opcode::kCallIndirect:
     case Opcode::kReturnCall:
@@ -158,7 +160,7 @@ void FunctionValidator::enter_block(const Instr& instr, FrameKind kind) {
   switch (instr.block.kind) {
     case BlockType::Kind::kEmpty: break;
     case BlockType::Kind::kValue:
-      frame.results = single_type(instr.block.value);
+      frame.results = block_value_type(instr.offset, instr.block.value);
       frame.result_count = 1;
       break;
     case BlockType::Kind::kTypeIndex: {
@@ -174,6 +176,7 @@ void FunctionValidator::enter_block(const Instr& instr, FrameKind kind) {
   pop_types(instr.offset, frame.params, frame.param_count);
   frame.height = static_cast<uint32_t>(values_.size());
   frame.block = static_cast<uint32_t>(info_->blocks.size());
+  frame.init_height = static_cast<uint32_t>(set_log_.size());
   info_->blocks.push_back({static_cast<uint32_t>(instr.offset - code_offset_), 0, 0});
   frames_.push_back(frame);
   frame_height_ = frame.height;
@@ -187,7 +190,7 @@ void FunctionValidator::pop_required(uint64_t offset, const ValType* types, uint
   bool fits = available == count || frames_.back().unreachable;
   for (size_t i = 0; fits && i < available; ++i) {
     const ValType want = types[count - available + i];
-    fits = top[i] == want || top[i] == kUnknownType;
+    fits = context_.is_subtype(top[i], want);
   }
   if (!fits)
     fail_invalid(offset, "type mismatch: instruction requires " + types_text(types, count) + " but stack has " +
@@ -214,6 +217,7 @@ void FunctionValidator::check_else(const Instr& instr) {
   pop_frame_results(instr.offset, frame);
   frame.kind = FrameKind::kElse;
   frame.unreachable = false;
+  unset_locals_to(frame.init_height);
   info_->blocks[frame.block].else_pos = static_cast<uint32_t>(instr.offset - code_offset_);
   push_types(frame.params, frame.param_count);
 }
@@ -223,8 +227,9 @@ void FunctionValidator::check_end(const Instr& instr) {
   pop_frame_results(instr.offset, frame);
   // An `if` without `else` has an empty else branch, which must turn the
   // block's parameters into its results unchanged.
-  if (frame.kind == FrameKind::kIf && !same_types(frame.params, frame.param_count, frame.results, frame.result_count))
+  if (frame.kind == FrameKind::kIf && !results_match(frame.params, frame.param_count, frame.results, frame.result_count))
     fail_invalid(instr.offset, "type mismatch: if without else must leave its parameters as results");
+  unset_locals_to(frame.init_height);
   if (frame.kind != FrameKind::kFunction)
     info_->blocks[frame.block].end = static_cast<uint32_t>(instr.offset - code_offset_);
   frames_.pop_back();
@@ -258,7 +263,7 @@ void FunctionValidator::check_branch_table(const Instr& instr) {
         continue;
       }
       const ValType actual = values_[values_.size() - from_top];
-      if (actual != expected && actual != kUnknownType) fail_type_mismatch(instr.offset, expected, actual);
+      if (!context_.is_subtype(actual, expected)) fail_type_mismatch(instr.offset, expected, actual);
     }
   }
   pop_types(instr.offset, fallback.label_types(), arity);
@@ -266,7 +271,8 @@ void FunctionValidator::check_branch_table(const Instr& instr) {
 }
 
 void FunctionValidator::check_return_call(uint64_t offset, const FuncType& callee) {
-  if (callee.results != func_type_->results)
+  if (!results_match(callee.results.data(), static_cast<uint32_t>(callee.results.size()), func_type_->results.data(),
+                     static_cast<uint32_t>(func_type_->results.size())))
     fail_invalid(offset, "type mismatch: tail call results " + func_type_text(callee) + " differ from the caller's");
   pop_types(offset, callee.params.data(), static_cast<uint32_t>(callee.params.size()));
   mark_unreachable();

@@ -80,14 +80,15 @@ ValType FunctionValidator::check_immediates(const Instr& instr, const OpSignatur
       const TableType& target = table(instr.offset, instr.index2);
       address = address_type_of(target.limits);
       check_elem_index(instr.offset, instr.index);
-      const ValType elem = context_.module.elems[instr.index].type;
-      if (elem != target.elem) fail_type_mismatch(instr.offset, target.elem, elem);
+      const ValType elem = segment_type(context_.module.elems[instr.index]);
+      if (!context_.is_subtype(elem, target.elem)) fail_type_mismatch(instr.offset, target.elem, elem);
       break;
     }
     case Imm::kTableTable: {  // table.copy: destination, then source
       const TableType& destination = table(instr.offset, instr.index);
       const TableType& source = table(instr.offset, instr.index2);
-      if (source.elem != destination.elem) fail_type_mismatch(instr.offset, destination.elem, source.elem);
+      if (!context_.is_subtype(source.elem, destination.elem))
+        fail_type_mismatch(instr.offset, destination.elem, source.elem);
       break;
     }
     default: break;
@@ -106,11 +107,20 @@ void FunctionValidator::check_generic(const Instr& instr, const OpSignature& sig
 void FunctionValidator::check_variable(const Instr& instr) {
   const Module& module = context_.module;
   switch (instr.op) {
-    case Opcode::kLocalGet: return push(local_type(instr.offset, instr.index));
-    case Opcode::kLocalSet: pop_expect(instr.offset, local_type(instr.offset, instr.index)); return;
+    case Opcode::kLocalGet: {
+      const ValType t = local_type(instr.offset, instr.index);
+      check_local_get(instr.offset, instr.index, t);
+      return push(t);
+    }
+    case Opcode::kLocalSet: {
+      const ValType t = local_type(instr.offset, instr.index);
+      pop_expect(instr.offset, t);
+      return note_local_set(instr.index, t);
+    }
     case Opcode::kLocalTee: {
       const ValType t = local_type(instr.offset, instr.index);
       pop_expect(instr.offset, t);
+      note_local_set(instr.index, t);
       return push(t);
     }
     case Opcode::kGlobalGet:
@@ -129,6 +139,7 @@ void FunctionValidator::check_variable(const Instr& instr) {
 void FunctionValidator::check_select(const Instr& instr) {
   if (instr.op == Opcode::kSelectT) {
     if (instr.select_arity != 1) fail_invalid(instr.offset, "invalid result arity");
+    context_.check_val_type(instr.offset, instr.type);
     pop_expect(instr.offset, ValType::kI32);
     pop_expect(instr.offset, instr.type);
     pop_expect(instr.offset, instr.type);
@@ -148,7 +159,9 @@ void FunctionValidator::check_select(const Instr& instr) {
 
 void FunctionValidator::check_reference(const Instr& instr) {
   switch (instr.op) {
-    case Opcode::kRefNull: return push(instr.type);
+    case Opcode::kRefNull:
+      context_.check_val_type(instr.offset, instr.type);
+      return push(instr.type);
     case Opcode::kRefIsNull: {
       const ValType t = pop(instr.offset, kUnknownType);
       if (t != kUnknownType && !is_ref_type(t))
@@ -159,7 +172,8 @@ void FunctionValidator::check_reference(const Instr& instr) {
       func_type_of(instr.offset, instr.index);
       if (!context_.declared_funcs[instr.index])
         fail_invalid(instr.offset, "undeclared function reference " + std::to_string(instr.index));
-      return push(ValType::kFuncRef);
+      // The function's own type: (ref $t), a subtype of funcref.
+      return push(ValType::func_ref(to_u32(context_.module.func_types[instr.index]), false));
     default: return;
   }
 }
@@ -193,7 +207,8 @@ void FunctionValidator::check_call(const Instr& instr) {
   if (indirect) {  // type index, then table index
     const TableType& target = table(instr.offset, instr.index2);
     callee = &type_at(instr.offset, instr.index);
-    if (target.elem != ValType::kFuncRef) fail_type_mismatch(instr.offset, ValType::kFuncRef, target.elem);
+    if (!context_.is_subtype(target.elem, ValType::kFuncRef))
+      fail_type_mismatch(instr.offset, ValType::kFuncRef, target.elem);
     pop_expect(instr.offset, address_type_of(target.limits));
   } else {
     callee = &func_type_of(instr.offset, instr.index);

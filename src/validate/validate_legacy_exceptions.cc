@@ -15,6 +15,7 @@ void FunctionValidator::check_legacy_catch(const Instr& instr) {
   pop_frame_results(instr.offset, frame);
   frame.kind = instr.op == Opcode::kCatch ? FrameKind::kCatch : FrameKind::kCatchAll;
   frame.unreachable = false;
+  unset_locals_to(frame.init_height);  // a handler may run however little of the try body did
   if (payload) push_types(payload->params.data(), static_cast<uint32_t>(payload->params.size()));
 }
 

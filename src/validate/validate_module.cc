@@ -50,7 +50,20 @@ void check_tag_type(const Module& module, TypeIdx type, uint64_t offset) {
   if (!func.results.empty()) fail_invalid(offset, "non-empty tag result type " + func_type_text(func));
 }
 
-void check_imports_and_definitions(const Module& module) {
+// A type may name itself and the types before it.
+void check_type_section(const ModuleContext& context) {
+  const Module& module = context.module;
+  const uint64_t offset = section_offset(module, SectionId::kType);
+  for (uint32_t i = 0; i < module.types.size(); ++i) {
+    for (const std::vector<ValType>* list : {&module.types[i].params, &module.types[i].results})
+      for (ValType t : *list)
+        if (t.is_concrete() && t.heap > i) fail_unknown(offset, "type", t.heap);
+  }
+}
+
+void check_imports_and_definitions(const ModuleContext& context) {
+  const Module& module = context.module;
+  check_type_section(context);
   const uint64_t import_offset = section_offset(module, SectionId::kImport);
   for (const Import& import : module.imports) {
     switch (import.kind) {
@@ -58,9 +71,12 @@ void check_imports_and_definitions(const Module& module) {
         if (to_u32(import.func_type) >= module.types.size())
           fail_unknown(import_offset, "type", to_u32(import.func_type));
         break;
-      case ExternKind::kTable: check_table_type(import.table, import_offset); break;
+      case ExternKind::kTable:
+        context.check_val_type(import_offset, import.table.elem);
+        check_table_type(import.table, import_offset);
+        break;
       case ExternKind::kMemory: check_memory_type(import.memory, import_offset); break;
-      case ExternKind::kGlobal: break;
+      case ExternKind::kGlobal: context.check_val_type(import_offset, import.global.type); break;
       case ExternKind::kTag: check_tag_type(module, import.tag_type, import_offset); break;
     }
   }
@@ -76,8 +92,10 @@ void check_imports_and_definitions(const Module& module) {
          "function and code section have inconsistent lengths");
 
   const uint64_t table_offset = section_offset(module, SectionId::kTable);
-  for (size_t i = module.imported_tables; i < module.tables.size(); ++i)
+  for (size_t i = module.imported_tables; i < module.tables.size(); ++i) {
+    context.check_val_type(table_offset, module.tables[i].elem);
     check_table_type(module.tables[i], table_offset);
+  }
 
   const uint64_t memory_offset = section_offset(module, SectionId::kMemory);
   // The spec's wording, with the feature named so front ends can say how to turn it on.
@@ -96,6 +114,8 @@ void collect_declared_funcs(ModuleContext& context) {
   for (const Export& e : module.exports)
     if (e.kind == ExternKind::kFunc && e.index < declared.size()) declared[e.index] = 1;
   for (const Global& global : module.globals) collect_const_expr_refs(module, global.init, declared);
+  for (const std::optional<ConstExpr>& init : module.table_inits)
+    if (init) collect_const_expr_refs(module, *init, declared);
   for (const ElemSegment& elem : module.elems) {
     for (FuncIdx f : elem.funcs)
       if (to_u32(f) < declared.size()) declared[to_u32(f)] = 1;
@@ -138,27 +158,47 @@ void check_start(const Module& module) {
 
 void check_elems(const ModuleContext& context) {
   const Module& module = context.module;
+  const size_t all_globals = visible_globals(module, module.globals.size());
   for (const ElemSegment& elem : module.elems) {
+    context.check_val_type(elem.file_offset, elem.type);
     if (elem.mode == SegmentMode::kActive) {
       const uint32_t table = to_u32(elem.table);
       if (table >= module.tables.size()) fail_unknown(elem.file_offset, "table", table);
       const ValType table_elem = module.tables[table].elem;
-      if (table_elem != elem.type) fail_type_mismatch(elem.file_offset, table_elem, elem.type);
-      validate_const_expr(context, elem.offset, address_type_of(module.tables[table].limits));
+      const ValType type = segment_type(elem);
+      if (!context.is_subtype(type, table_elem)) fail_type_mismatch(elem.file_offset, table_elem, type);
+      validate_const_expr(context, elem.offset, address_type_of(module.tables[table].limits), all_globals);
     }
     for (FuncIdx f : elem.funcs)
       if (to_u32(f) >= module.func_types.size()) fail_unknown(elem.file_offset, "function", to_u32(f));
-    for (const ConstExpr& expr : elem.exprs) validate_const_expr(context, expr, elem.type);
+    for (const ConstExpr& expr : elem.exprs) validate_const_expr(context, expr, elem.type, all_globals);
+  }
+}
+
+// A table's elements start as its initializer's value, or null: a table of
+// non-null references must have an initializer. Tables come before the
+// defined globals, so an initializer reads imported globals only.
+void check_table_inits(const ModuleContext& context) {
+  const Module& module = context.module;
+  const uint64_t offset = section_offset(module, SectionId::kTable);
+  for (size_t i = module.imported_tables; i < module.tables.size(); ++i) {
+    const ValType elem = module.tables[i].elem;
+    const size_t defined = i - module.imported_tables;
+    const bool has_init = defined < module.table_inits.size() && module.table_inits[defined];
+    if (has_init) validate_const_expr(context, *module.table_inits[defined], elem, module.imported_globals);
+    else if (!is_defaultable(elem))
+      fail_invalid(offset, "type mismatch: a table of " + type_text(elem) + " needs an initializer expression");
   }
 }
 
 void check_datas(const ModuleContext& context) {
   const Module& module = context.module;
+  const size_t all_globals = visible_globals(module, module.globals.size());
   for (const DataSegment& data : module.datas) {
     if (data.mode != SegmentMode::kActive) continue;
     const uint32_t memory = to_u32(data.memory);
     if (memory >= module.memories.size()) fail_unknown(data.file_offset, "memory", memory);
-    validate_const_expr(context, data.offset, address_type_of(module.memories[memory].limits));
+    validate_const_expr(context, data.offset, address_type_of(module.memories[memory].limits), all_globals);
   }
 }
 
@@ -166,11 +206,14 @@ void check_datas(const ModuleContext& context) {
 
 void check_module_level(ModuleContext& context) {
   const Module& module = context.module;
-  check_imports_and_definitions(module);
+  check_imports_and_definitions(context);
   collect_declared_funcs(context);
+  check_table_inits(context);
+  const uint64_t global_offset = section_offset(module, SectionId::kGlobal);
   for (size_t i = 0; i < module.globals.size(); ++i) {
     const Global& global = module.globals[i];
-    validate_const_expr(context, global.init, global.type.type, module.imported_globals + static_cast<uint32_t>(i));
+    context.check_val_type(global_offset, global.type.type);
+    validate_const_expr(context, global.init, global.type.type, visible_globals(module, i));
   }
   check_exports(module);
   check_start(module);

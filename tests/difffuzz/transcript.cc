@@ -14,25 +14,25 @@ void emit(const std::string& line) {
 
 std::string value_text(const Value& value) {
   char text[64];
-  switch (value.type) {
-    case ValType::kI32:
+  switch (value.type.code) {
+    case TypeCode::kI32:
       std::snprintf(text, sizeof text, "i32:%" PRId32, static_cast<int32_t>(static_cast<uint32_t>(value.bits)));
       return text;
-    case ValType::kI64:
+    case TypeCode::kI64:
       std::snprintf(text, sizeof text, "i64:%" PRId64, static_cast<int64_t>(value.bits));
       return text;
-    case ValType::kF32:
+    case TypeCode::kF32:
       std::snprintf(text, sizeof text, "f32:0x%08" PRIx32, static_cast<uint32_t>(value.bits));
       return text;
-    case ValType::kF64:
+    case TypeCode::kF64:
       std::snprintf(text, sizeof text, "f64:0x%016" PRIx64, value.bits);
       return text;
-    case ValType::kV128:
+    case TypeCode::kV128:
       std::snprintf(text, sizeof text, "v128:0x%016" PRIx64 "%016" PRIx64, value.hi, value.bits);
       return text;
-    case ValType::kExternRef: return value.bits == kNullRef ? "externref:null" : "externref:nonnull";
-    case ValType::kExnRef: return value.bits == kNullRef ? "exnref:null" : "exnref:nonnull";
-    case ValType::kFuncRef: {
+    case TypeCode::kExternRef: return value.bits == kNullRef ? "externref:null" : "externref:nonnull";
+    case TypeCode::kExnRef: return value.bits == kNullRef ? "exnref:null" : "exnref:nonnull";
+    case TypeCode::kFuncRef: {
       if (value.bits == kNullRef) return "funcref:null";
       const FuncInstance* func = ref_func(value.bits);
       // V8 names an exported Wasm function by its index in the module; a
@@ -66,6 +66,7 @@ const char* trap_class(const Trap& trap) {
     case TrapKind::kExit: return "exit";
     case TrapKind::kUncaughtException: return "exception";
     case TrapKind::kNullExceptionReference: return "null";
+    case TrapKind::kNullFunctionReference: return "null";
   }
   return "unknown";
 }
@@ -122,11 +123,11 @@ std::vector<Value> call_args(const std::vector<ValType>& params, int round) {
     Value v;
     v.type = params[i];
     if (round != 0) {
-      switch (params[i]) {
-        case ValType::kI32: v.bits = even ? 1u : 0xffffffffu; break;
-        case ValType::kI64: v.bits = even ? 1u : ~uint64_t{0}; break;
-        case ValType::kF32: v.bits = std::bit_cast<uint32_t>(even ? 1.5f : -0.0f); break;
-        case ValType::kF64: v.bits = std::bit_cast<uint64_t>(even ? -2.5 : 1e300); break;
+      switch (params[i].code) {
+        case TypeCode::kI32: v.bits = even ? 1u : 0xffffffffu; break;
+        case TypeCode::kI64: v.bits = even ? 1u : ~uint64_t{0}; break;
+        case TypeCode::kF32: v.bits = std::bit_cast<uint32_t>(even ? 1.5f : -0.0f); break;
+        case TypeCode::kF64: v.bits = std::bit_cast<uint64_t>(even ? -2.5 : 1e300); break;
         default: break;  // references stay null, v128 is never called
       }
     }

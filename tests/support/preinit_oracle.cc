@@ -31,15 +31,15 @@ std::string ref_text(ValType type, Ref ref) {
 
 // Exact bits: a NaN payload that changed is a difference.
 std::string value_text(const Value& v) {
-  switch (v.type) {
-    case ValType::kI32: return "i32:" + std::to_string(static_cast<uint32_t>(v.bits));
-    case ValType::kI64: return "i64:" + std::to_string(v.bits);
-    case ValType::kF32: return "f32:" + hex(static_cast<uint32_t>(v.bits));
-    case ValType::kF64: return "f64:" + hex(v.bits);
-    case ValType::kV128: return "v128:" + hex(v.hi) + ":" + hex(v.bits);
-    case ValType::kFuncRef:
-    case ValType::kExternRef:
-    case ValType::kExnRef: return ref_text(v.type, v.bits);
+  switch (v.type.code) {
+    case TypeCode::kI32: return "i32:" + std::to_string(static_cast<uint32_t>(v.bits));
+    case TypeCode::kI64: return "i64:" + std::to_string(v.bits);
+    case TypeCode::kF32: return "f32:" + hex(static_cast<uint32_t>(v.bits));
+    case TypeCode::kF64: return "f64:" + hex(v.bits);
+    case TypeCode::kV128: return "v128:" + hex(v.hi) + ":" + hex(v.bits);
+    case TypeCode::kFuncRef:
+    case TypeCode::kExternRef:
+    case TypeCode::kExnRef: return ref_text(v.type, v.bits);
   }
   return "?";
 }

@@ -37,11 +37,11 @@ std::string json_string(const std::string& text) {
 // An argument as check_output.mjs reads it: decimal integers, float bit patterns in hex.
 std::string json_arg(const Value& v) {
   char bits[24];
-  switch (v.type) {
-    case ValType::kI32: return "[\"i32\", \"" + std::to_string(static_cast<uint32_t>(v.bits)) + "\"]";
-    case ValType::kI64: return "[\"i64\", \"" + std::to_string(v.bits) + "\"]";
-    case ValType::kF32:
-    case ValType::kF64:
+  switch (v.type.code) {
+    case TypeCode::kI32: return "[\"i32\", \"" + std::to_string(static_cast<uint32_t>(v.bits)) + "\"]";
+    case TypeCode::kI64: return "[\"i64\", \"" + std::to_string(v.bits) + "\"]";
+    case TypeCode::kF32:
+    case TypeCode::kF64:
       std::snprintf(bits, sizeof bits, "0x%" PRIx64, v.bits);
       return std::string("[\"") + val_type_name(v.type) + "\", \"" + bits + "\"]";
     default: return std::string("[\"") + val_type_name(v.type) + "\", \"0\"]";

@@ -19,6 +19,11 @@ std::vector<uint8_t> encode_module(const Module& module, EncodeMode mode = Encod
 // Limits with an explicit minimum (the rewriter raises minimums to the snapshot's sizes).
 void write_limits(ByteWriter& out, uint64_t min, const Limits& limits);
 
+// A value type in its shortest binary form: one byte, or 0x63/0x64 and the heap type.
+void write_val_type(ByteWriter& out, ValType type);
+// The heap type of a reference as an s33: a type index or an abstract heap type's code.
+void write_heap_type(ByteWriter& out, ValType type);
+
 // Section payload writers from the parsed Module, for the rewriter.
 void write_section(ByteWriter& out, SectionId id, const std::vector<uint8_t>& payload);
 std::vector<uint8_t> encode_section_payload(const Module& module, const Section& section);

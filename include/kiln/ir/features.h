@@ -25,8 +25,8 @@ struct Features {
   bool exceptions = false;  // WebAssembly 3.0 exception handling: tags, throw, throw_ref, try_table, exnref
   // The encoding before 3.0 (try, catch, catch_all, rethrow, delegate) that LLVM up to 19 emits; tags too.
   bool legacy_exceptions = false;
-  // WebAssembly 3.0 typed function references: (ref null? $t) value types, call_ref, br_on_null, non-null locals.
-  // Only its encodings are known so far: an input using them is refused, naming the feature when it is off.
+  // WebAssembly 3.0 typed function references: (ref null? $t) value types, call_ref, br_on_null, non-null locals,
+  // tables with an initializer expression. Without GC: its heap types are refused as unsupported.
   bool function_references = false;
 
   static Features all() {

@@ -87,10 +87,9 @@ class InstrReader {
 };
 
 ValType read_val_type(ByteReader& reader, const Features& features);
-// Reads funcref, externref or exnref; a typed reference (0x63, 0x64) is refused by refuse_function_references.
+// Reads funcref, externref, exnref or a typed reference (0x63/0x64 and a heap type).
 ValType read_ref_type(ByteReader& reader, const Features& features);
-// Typed function references are known by their encodings but not run: refused at `at`, naming the feature when
-// it is off, else as unsupported (`what`: the construct, "call_ref").
-[[noreturn]] void refuse_function_references(const Features& features, uint64_t at, const std::string& what);
+// Reads a heap type (an s33: an abstract type's code or a type index) as a reference type.
+ValType read_heap_type(ByteReader& reader, const Features& features, bool nullable);
 
 }  // namespace kiln

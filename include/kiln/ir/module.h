@@ -117,6 +117,9 @@ struct Module {
   std::vector<Import> imports;
   std::vector<TypeIdx> func_types;  // function index space: imports first
   std::vector<TableType> tables;    // table index space: imports first
+  // One per defined table: the initializer expression of the 0x40 0x00 form
+  // (typed function references); without one a table starts out null.
+  std::vector<std::optional<ConstExpr>> table_inits;
   std::vector<MemoryType> memories; // memory index space: imports first
   std::vector<Global> globals;      // defined globals only
   std::vector<GlobalType> global_types;  // global index space: imports first

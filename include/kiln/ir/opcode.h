@@ -17,11 +17,12 @@ enum class Imm : uint8_t {
   kLane2, kLane4, kLane8, kLane16,
   kTag,       // throw: a tag index
   kTryTable,  // try_table: a block type, then a vector of catch clauses
+  kType,      // call_ref: a type index
 };
 
 // Which feature flag an opcode needs (the always-on core needs none); throw belongs to both exception encodings.
 enum class OpFeature : uint8_t { kCore, kSimd, kRelaxedSimd, kTailCall, kBulkMemory, kReferenceTypes, kExceptions,
-                                   kLegacyExceptions, kEitherExceptions };
+                                   kLegacyExceptions, kEitherExceptions, kFunctionReferences };
 
 enum class Opcode : uint16_t {
 #define KILN_OP(ident, prefix, code, text, imm, params, results, feature) k##ident,

@@ -8,8 +8,10 @@
 
 namespace kiln {
 
-// Values are the binary encodings, so decoding a type is a range check.
-enum class ValType : uint8_t {
+// The one-byte binary codes of the value types. For a reference the code
+// names the top of its hierarchy (func, extern, exn), so code alone decides
+// how a value is represented and which family of references it belongs to.
+enum class TypeCode : uint8_t {
   kI32 = 0x7F,
   kI64 = 0x7E,
   kF32 = 0x7D,
@@ -20,11 +22,70 @@ enum class ValType : uint8_t {
   kExnRef = 0x69,  // exception handling: a caught exception, rethrown with throw_ref
 };
 
-inline bool is_ref_type(ValType t) {
-  return t == ValType::kFuncRef || t == ValType::kExternRef || t == ValType::kExnRef;
+// A value type: a number or vector type, or a reference type (ref null? ht).
+// The heap type ht is either the abstract top of the code's hierarchy
+// (kTopHeap: func, extern, exn) or a concrete type index. Further abstract
+// heap types (GC's none, nofunc, eq, i31, ...) take sentinel values above the
+// largest type index a module can declare. Eight bytes, compared member-wise;
+// funcref and (ref null func) are one and the same value.
+struct ValType {
+  static constexpr uint32_t kTopHeap = 0xFFFF'FFFF;
+
+  TypeCode code = TypeCode::kI32;
+  bool nullable = false;  // references only; false for every number type
+  uint32_t heap = kTopHeap;
+
+  static const ValType kI32, kI64, kF32, kF64, kV128, kFuncRef, kExternRef, kExnRef;
+
+  // Any code, including the validator's private non-codes (0, 1).
+  static constexpr ValType from_code(uint8_t code) {
+    const bool ref = code == 0x70 || code == 0x6F || code == 0x69;
+    return ValType{static_cast<TypeCode>(code), ref, kTopHeap};
+  }
+  // (ref null? ht) with an abstract top heap type.
+  static constexpr ValType ref(TypeCode top, bool nullable) { return ValType{top, nullable, kTopHeap}; }
+  // (ref null? $index): a concrete function type.
+  static constexpr ValType func_ref(uint32_t type_index, bool nullable) {
+    return ValType{TypeCode::kFuncRef, nullable, type_index};
+  }
+
+  constexpr bool is_ref() const {
+    return code == TypeCode::kFuncRef || code == TypeCode::kExternRef || code == TypeCode::kExnRef;
+  }
+  constexpr bool is_concrete() const { return is_ref() && heap != kTopHeap; }
+  // The same reference type, nullable or not.
+  constexpr ValType with_nullable(bool n) const { return ValType{code, n, heap}; }
+  // Whether the binary one-byte form (funcref, externref, exnref, numbers) spells this type.
+  constexpr bool has_short_form() const { return !is_ref() || (nullable && heap == kTopHeap); }
+  constexpr uint8_t byte() const { return static_cast<uint8_t>(code); }
+  constexpr bool operator==(const ValType&) const = default;
+};
+
+inline constexpr ValType ValType::kI32 = from_code(0x7F);
+inline constexpr ValType ValType::kI64 = from_code(0x7E);
+inline constexpr ValType ValType::kF32 = from_code(0x7D);
+inline constexpr ValType ValType::kF64 = from_code(0x7C);
+inline constexpr ValType ValType::kV128 = from_code(0x7B);
+inline constexpr ValType ValType::kFuncRef = from_code(0x70);
+inline constexpr ValType ValType::kExternRef = from_code(0x6F);
+inline constexpr ValType ValType::kExnRef = from_code(0x69);
+
+inline bool is_ref_type(ValType t) { return t.is_ref(); }
+inline bool is_num_type(ValType t) { return !t.is_ref() && t.code != TypeCode::kV128; }
+// "i32", "funcref", "(ref func)", "(ref null 3)".
+std::string val_type_name(ValType t);
+
+// Reference subtyping without GC: (ref ht) <= (ref null ht), a concrete
+// function type <= func, and a type index <= another when the module's types
+// behind them are equal (decided by the caller through same_type_index).
+template <typename SameIndex>
+bool is_subtype(ValType sub, ValType super, SameIndex same_type_index) {
+  if (!sub.is_ref() || !super.is_ref()) return sub == super;
+  if (sub.code != super.code) return false;
+  if (sub.nullable && !super.nullable) return false;
+  if (super.heap == ValType::kTopHeap) return true;
+  return sub.heap != ValType::kTopHeap && same_type_index(sub.heap, super.heap);
 }
-inline bool is_num_type(ValType t) { return !is_ref_type(t) && t != ValType::kV128; }
-const char* val_type_name(ValType t);
 
 // Index spaces are distinct types so a function index cannot be passed where
 // a global index is expected.

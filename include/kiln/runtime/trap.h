@@ -24,6 +24,7 @@ enum class TrapKind : uint8_t {
   kExit,                  // a host function asked to stop the program (proc_exit)
   kUncaughtException,     // an exception left the called function; Trap::detail names its tag
   kNullExceptionReference,  // throw_ref of a null exnref
+  kNullFunctionReference,   // call_ref / return_call_ref of a null reference
 };
 
 // The message the spec suite expects ("integer divide by zero", ...).
