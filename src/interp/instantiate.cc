@@ -150,6 +150,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
   Instance* inst = store.add_instance();
   inst->module = std::move(module);
   inst->info = std::move(info);
+  inst->check_body = options.check_body;
   for (const FuncType& type : m.types) inst->type_ids.push_back(store.intern_type(type));
 
   KILN_TRY(link_imports(store, m, linker, options, *inst));
