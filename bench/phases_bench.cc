@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kiln/decode/decode.h"
-#include "kiln/encode/rewrite.h"
+#include "kiln/rewrite/rewrite.h"
 #include "kiln/interp/interp.h"
 #include "kiln/snapshot/snapshot.h"
 #include "kiln/validate/validate.h"

@@ -310,7 +310,16 @@ TEST_CASE("limits flags follow WebAssembly 2.0, memory64 and threads") {
   CHECK_FALSE(wide.memories[1].limits.is_64);
   CHECK(error_of(module({section(5, vec({{0x08, 0x00}}))}), m64) == "malformed limits flags@11");
   CHECK(error_of(module({section(5, vec({{0x81, 0x00}}))}), m64) == "malformed limits flags@11");
-  CHECK(error_of(module({section(4, vec({{0x70, 0x04, 0x00}}))}), m64) == "malformed limits flags@12");
+  // table64: tables take the same address-type bit and u64 sizes.
+  const Module tables = decode_ok(
+      module({section(4, vec({cat({{0x70, 0x05}, uleb(uint64_t{1} << 40), uleb(uint64_t{1} << 41)}), {0x70, 0x00, 0x01}}))}),
+      m64);
+  CHECK(tables.tables[0].limits.is_64);
+  CHECK(tables.tables[0].limits.min == uint64_t{1} << 40);
+  CHECK(tables.tables[0].limits.max == uint64_t{1} << 41);
+  CHECK_FALSE(tables.tables[1].limits.is_64);
+  CHECK(error_of(module({section(4, vec({{0x70, 0x08, 0x00}}))}), m64) == "malformed limits flags@12");
+  CHECK(error_of(module({section(4, vec({{0x70, 0x04, 0x00}}))})) == "integer too large@12");  // memory64 off
   CHECK(leb_error_at(module({section(5, vec({cat({{0x00}, uleb(uint64_t{1} << 33)})}))}), "integer too large", 16));
 }
 

@@ -118,6 +118,13 @@ std::vector<HostileCase> malformed_cases() {
                        ": malformed section id (this needs exceptions: turn it on with --enable-exceptions)"});
   cases.push_back({"a tag section claiming 2^32-1 entries", huge_tags, "KILN --enable-exceptions IN -o OUT",
                    "kiln: error: IN:" + hex(header().size() + 2) + ": length out of bounds"});
+  // A 64-bit table may declare 2^64-1 elements: refused by name before
+  // anything is allocated, not an allocation of that size.
+  const ByteVec table64 = section(4, vec({cat({{0x70, 0x04}, uleb(~uint64_t{0})})}));
+  cases.push_back({"a 64-bit table of 2^64-1 elements",
+                   module({kTypes, kFuncs, table64, exports_named(name("wizer-initialize")), kCode}), kiln,
+                   "kiln: error: IN: instantiation failed: table 0 of 18446744073709551615 elements exceeds the "
+                   "table limit of 10000000 elements"});
   const std::pair<const char*, ByteVec> bad_utf8[] = {{"a stray continuation byte", {0x80}},
                                                       {"a truncated sequence", {0xc3}},
                                                       {"an over-long encoding", {0xc0, 0x80}},

@@ -1,7 +1,9 @@
 // The shape of the pre-initialized module: which original data segments stay, custom section order, and a silent CLI.
 #include <doctest/doctest.h>
 
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kiln/decode/decode.h"
@@ -122,6 +124,20 @@ TEST_CASE("custom sections keep the input's order, the name section included") {
   const Module m = decoded(*out);
   CHECK(section_order(m) == section_order(in));
   CHECK(m.names.module_name == "orderly");
+}
+
+TEST_CASE("preinitialize given the input's vector takes its bytes and writes what the span form writes") {
+  for (const char* name : {"scattered", "data_named", "tables"}) {
+    INFO(name);
+    std::vector<uint8_t> input = read_corpus(name);
+    const auto copied = preinitialize(std::span<const uint8_t>(input), all_features());
+    REQUIRE(copied.ok());
+    REQUIRE_FALSE(input.empty());  // the span form leaves the caller's bytes alone
+    const auto taken = preinitialize(std::move(input), all_features());
+    REQUIRE(taken.ok());
+    CHECK(*taken == *copied);
+    CHECK(input.empty());  // the module held them, not a copy
+  }
 }
 
 TEST_CASE("a successful run prints nothing; --verbose reports the fallback init function") {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kiln/snapshot/scan.h"
+#include "kiln/snapshot/segment_header.h"
 
 using namespace kiln;
 
@@ -38,6 +39,31 @@ TEST_CASE("runs have exact edges, including the first and last byte") {
   CHECK(runs[0] == DataRun{0, 1});
   CHECK(runs[1] == DataRun{1000, 8});  // a 5-byte zero gap is cheaper than a second header
   CHECK(runs[2] == DataRun{8191, 1});
+}
+
+TEST_CASE("a segment header is encoded in exactly the bytes its size counts") {
+  using Bytes = std::vector<uint8_t>;
+  auto encoded = [](const DataRun& run, const ScanOptions& options) {
+    const SegmentHeader header(run, options);
+    const auto bytes = header.bytes();
+    CHECK(bytes.size() == segment_header_size(run, options));
+    return Bytes(bytes.begin(), bytes.end());
+  };
+  ScanOptions memory0;
+  CHECK(encoded(DataRun{10, 1}, memory0) == Bytes{0x00, 0x41, 10, 0x0B, 1});
+  // i32.const is signed: 2 GiB is the negative 0x80000000; a 200-byte length takes two bytes.
+  CHECK(encoded(DataRun{0x80000000u, 200}, memory0) == Bytes{0x00, 0x41, 0x80, 0x80, 0x80, 0x80, 0x78, 0x0B, 0xC8, 0x01});
+  ScanOptions memory300;
+  memory300.memory_index = 300;
+  CHECK(encoded(DataRun{64, 2}, memory300) == Bytes{0x02, 0xAC, 0x02, 0x41, 0xC0, 0x00, 0x0B, 2});
+  ScanOptions wide;
+  wide.memory64 = true;
+  CHECK(encoded(DataRun{0x80000000u, 1}, wide) == Bytes{0x00, 0x42, 0x80, 0x80, 0x80, 0x80, 0x08, 0x0B, 1});
+  // The longest header fits the stack buffer.
+  ScanOptions widest;
+  widest.memory_index = UINT32_MAX;
+  widest.memory64 = true;
+  CHECK(encoded(DataRun{uint64_t{1} << 63, ~uint64_t{0}}, widest).size() == SegmentHeader::kMaxBytes);
 }
 
 TEST_CASE("gaps are merged exactly when that saves bytes") {

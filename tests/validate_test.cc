@@ -88,14 +88,19 @@ TEST_CASE("table-typed instructions take their operand types from opcodes.def") 
 }
 
 TEST_CASE("the function's results must be exactly what is left on the stack") {
+  // Worded as the reference interpreter words the ends of blocks (the 3.0 suite checks it for try blocks).
   // (func (result i32)) with an empty body
-  CHECK_OUTCOME(outcome(fn({}, {I32}, {0x0b})), "invalid: type mismatch");
+  CHECK(outcome(fn({}, {I32}, {0x0b})) == "invalid: type mismatch: instruction requires [i32] but stack has []");
   // (func i32.const 1): a value left over
-  CHECK_OUTCOME(outcome(fn({}, {}, {0x41, 0x01, 0x0b})), "invalid: type mismatch");
+  CHECK(outcome(fn({}, {}, {0x41, 0x01, 0x0b})) == "invalid: type mismatch: block requires [] but stack has [i32]");
+  // (func (result i32) i64.const 1 i32.const 2): one value too many below the result
+  CHECK(outcome(fn({}, {I32}, {0x42, 0x01, 0x41, 0x02, 0x0b})) ==
+        "invalid: type mismatch: block requires [i32] but stack has [i64 i32]");
   // (func (result i32 i64) i32.const 1 i64.const 2): multi-value results
   CHECK(outcome(fn({}, {I32, I64}, {0x41, 0x01, 0x42, 0x02, 0x0b})) == "ok");
   // (func (result i32 i64) i64.const 2 i32.const 1): the right types in the wrong order
-  CHECK_OUTCOME(outcome(fn({}, {I32, I64}, {0x42, 0x02, 0x41, 0x01, 0x0b})), "invalid: type mismatch");
+  CHECK(outcome(fn({}, {I32, I64}, {0x42, 0x02, 0x41, 0x01, 0x0b})) ==
+        "invalid: type mismatch: instruction requires [i32 i64] but stack has [i64 i32]");
 }
 
 TEST_CASE("after unreachable, br and return the stack is polymorphic") {
@@ -209,7 +214,7 @@ TEST_CASE("globals: unknown indices and immutable globals") {
   // (global i32 (i32.const 0)) (global (mut i64) (i64.const 0)) (func i64.const 1 global.set 1)
   CHECK(outcome(funcs_module({globals}, {{0x42, 0x01, 0x24, 0x01, 0x0b}})) == "ok");
   // ... (func i32.const 1 global.set 0)
-  CHECK_OUTCOME(outcome(funcs_module({globals}, {{0x41, 0x01, 0x24, 0x00, 0x0b}})), "invalid: global is immutable");
+  CHECK_OUTCOME(outcome(funcs_module({globals}, {{0x41, 0x01, 0x24, 0x00, 0x0b}})), "invalid: immutable global 0");
   // ... (func global.get 2 drop)
   CHECK_OUTCOME(outcome(funcs_module({globals}, {{0x23, 0x02, 0x1a, 0x0b}})), "invalid: unknown global 2");
 }

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kiln/base/result.h"
-#include "kiln/encode/rewrite.h"
+#include "kiln/rewrite/rewrite.h"
 #include "kiln/interp/interp.h"
 #include "kiln/ir/features.h"
 #include "kiln/runtime/store.h"
@@ -92,7 +92,11 @@ struct Stats {
 // Instantiates `wasm`, runs the start function, `_initialize` (when
 // exported) and the init function, and returns the pre-initialized module.
 // The output has been decoded and validated again before it is returned.
+// The span form copies the input for the decoded module to keep; the vector
+// form hands it over (leaving `wasm` empty), so a large input is held once.
 Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const Options& options,
+                                           Stats* stats = nullptr);
+Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Options& options,
                                            Stats* stats = nullptr);
 
 const char* version();

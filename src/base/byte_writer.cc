@@ -21,26 +21,13 @@ void ByteWriter::write_u64_fixed(uint64_t value) {
 }
 
 void ByteWriter::write_uleb(uint64_t value) {
-  do {
-    uint8_t byte = value & 0x7f;
-    value >>= 7;
-    if (value != 0) byte |= 0x80;
-    bytes_.push_back(byte);
-  } while (value != 0);
+  uint8_t encoded[kMaxLebBytes64];
+  write_bytes(std::span<const uint8_t>(encoded, encode_uleb(value, encoded)));
 }
 
 void ByteWriter::write_sleb(int64_t value) {
-  while (true) {
-    const uint8_t byte = static_cast<uint8_t>(value & 0x7f);
-    const int64_t rest = value >> 7;
-    const bool sign = (byte & 0x40) != 0;
-    if ((rest == 0 && !sign) || (rest == -1 && sign)) {
-      bytes_.push_back(byte);
-      return;
-    }
-    bytes_.push_back(byte | 0x80);
-    value = rest;
-  }
+  uint8_t encoded[kMaxLebBytes64];
+  write_bytes(std::span<const uint8_t>(encoded, encode_sleb(value, encoded)));
 }
 
 void ByteWriter::write_name(std::string_view name) {

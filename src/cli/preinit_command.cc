@@ -326,7 +326,7 @@ int preinit_command(std::span<char* const> args) {
     p.options.trace_host = [sink](const std::string& line) { std::fprintf(sink, "%s\n", line.c_str()); };
   }
   Stats stats;
-  auto output = preinitialize(*input, p.options, &stats);
+  auto output = preinitialize(std::move(*input), p.options, &stats);  // the input is held once, by the module
   if (!output) {
     const Error& e = output.error();
     const std::string where = p.input == "-" ? "<stdin>" : p.input;

@@ -20,25 +20,28 @@ void read_val_types(ByteReader& reader, std::vector<ValType>& out, const Feature
 
 // WebAssembly 2.0 encodes the limits flag as a one-bit LEB, so 0x81 is an
 // over-long encoding and 0x02 is too large; memory64 turns it into a flags
-// byte whose unknown bits are "malformed limits flags". Shared memories
+// byte whose unknown bits are "malformed limits flags", and tables gain the
+// same i64 address bit (table64). Shared memories
 // (threads: shared implies a maximum) are decoded so the validator can
 // refuse them by name rather than as malformed bytes.
 uint8_t read_limits_flags(ByteReader& reader, bool is_memory, const Features& features) {
   const uint64_t at = reader.offset();
   const uint8_t flags = reader.read_u8();
   uint8_t known = kLimitsHasMax;
-  if (is_memory && features.memory64) known |= kLimitsIs64;
+  if (features.memory64) known |= kLimitsIs64;
   if (is_memory && (flags & (kLimitsShared | kLimitsHasMax)) == (kLimitsShared | kLimitsHasMax)) known |= kLimitsShared;
   if ((flags & ~known) == 0) return flags;
   if (features.memory64) reader.fail_at(at, "malformed limits flags");
+  // 2.0's wording, and the feature that gives an address-type bit its meaning.
+  if ((flags & ~(known | kLimitsIs64)) == 0) fail_disabled(Feature::kMemory64, at, "integer too large");
   reader.fail_at(at, (flags & 0x80) ? "integer representation too long" : "integer too large");
 }
 
-// With memory64 every memory's limits are u64 LEBs (the validator bounds a
-// 32-bit memory's page counts); tables always use u32.
+// With memory64 all limits are u64 LEBs, as WebAssembly 3.0 encodes them
+// (the validator bounds a 32-bit memory's pages and a 32-bit table's size).
 Limits read_limits(ByteReader& reader, bool is_memory, const Features& features) {
   const uint8_t flags = read_limits_flags(reader, is_memory, features);
-  const bool wide = is_memory && features.memory64;
+  const bool wide = features.memory64;
   Limits limits;
   limits.is_64 = (flags & kLimitsIs64) != 0;
   limits.shared = (flags & kLimitsShared) != 0;

@@ -47,6 +47,7 @@ void Lowerer::set_up_locals() {
   for (const LocalRun& run : body.locals)
     for (uint32_t i = 0; i < run.count; ++i) add(run.type);
   out_->local_cells = cell;
+  out_->declared_cells = cell - out_->param_cells;
   out_->result_cells = cells_of(type.results.data(), type.results.size());
 }
 
@@ -97,6 +98,7 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
     for (size_t i = 1; i < range.handlers.size(); i += kClauseWords)
       range.handlers[i] = reinterpret_cast<uintptr_t>(base + range.handlers[i]);
   out_->frame_cells = out_->local_cells + max_cells_;
+  out_->cells_above_args = out_->frame_cells - out_->param_cells;
   return std::move(out_);
 }
 
@@ -241,7 +243,7 @@ void Lowerer::end_block(const Instr& in) {
   patch(c.else_fixup, here());  // an if without else falls through to its end
   patch(c.fixups, here());
   if (c.kind == Ctrl::Kind::kFunction) {
-    emit(IOp::kReturn, in.offset);
+    emit_return(in.offset);
     ctrls_.pop_back();
     return;
   }
@@ -260,7 +262,7 @@ void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
       target(t);
       fused_operand_word();
     } else {
-      emit(IOp::kReturn, in.offset);
+      emit_return(in.offset);
     }
     return;
   }
@@ -300,12 +302,27 @@ void Lowerer::branch_table(const Instr& in) {
   }
 }
 
+// A return takes the results from the top of the stack whatever lies below
+// them; the one-cell and empty results, nearly all functions, skip the loop.
+void Lowerer::emit_return(uint64_t wasm_offset) {
+  const uint32_t cells = out_->result_cells;
+  emit(cells == 1 ? IOp::kReturnOne : cells == 0 ? IOp::kReturnNone : IOp::kReturn, wasm_offset);
+}
+
 void Lowerer::call(const Instr& in, bool tail) {
   FuncInstance* callee = instance_.funcs[in.index];
   const FuncType& type = module_.func_type(FuncIdx{in.index});
   pop_n(type.params.size());
-  emit(tail ? IOp::kReturnCall : IOp::kCall, in.offset);
-  pointer(callee);
+  // A callee already lowered (or this function calling itself) is called
+  // through its code directly; a Call becomes that form when it first runs.
+  CompiledFunc* lowered = callee == &func_ ? out_.get() : static_cast<CompiledFunc*>(callee->compiled);
+  if (!tail && lowered) {
+    emit(IOp::kCallCompiled, in.offset);
+    pointer(lowered);
+  } else {
+    emit(tail ? IOp::kReturnCall : IOp::kCall, in.offset);
+    pointer(callee);
+  }
   push_types(type.results.data(), type.results.size());
 }
 
@@ -349,7 +366,7 @@ bool Lowerer::lower_control(const Instr& in) {
       mark_unreachable();
       return true;
     case Opcode::kReturn:
-      emit(IOp::kReturn, in.offset);
+      emit_return(in.offset);
       mark_unreachable();
       return true;
     case Opcode::kCall: call(in, false); return true;

@@ -72,10 +72,12 @@ static bool execute(Machine* machine, CompiledFunc* start) {
   }
 #define HANDLER(name) h_##name:
 #define DISPATCH() goto* reinterpret_cast<const void*>(static_cast<uintptr_t>(*pc))
+#define OP_WORD(name) reinterpret_cast<uintptr_t>(&&h_##name)
 #else
   if (!machine) return true;
 #define HANDLER(name) case IOp::k##name:
 #define DISPATCH() goto dispatch
+#define OP_WORD(name) static_cast<uint64_t>(IOp::k##name)
 #endif
 #define NEXT(n)  \
   do {           \
@@ -99,15 +101,46 @@ static bool execute(Machine* machine, CompiledFunc* start) {
     msize = mem0 ? mem0->size_bytes() : 0;                        \
   } while (false)
 
-// Zeroes the callee's declared locals (sp is at their first cell). Most
-// functions declare a few, so a plain loop beats a call to memset; the empty
-// asm keeps compilers from turning the loop back into that call.
-#define ZERO_LOCALS()                                           \
-  do {                                                          \
-    for (uint64_t* end = fp + next->local_cells; sp < end;) {  \
-      *sp++ = 0;                                                \
-      KILN_OPAQUE(sp);                                          \
-    }                                                           \
+// Zeroes the callee's declared locals (sp is at their first cell, just
+// above the arguments). Most functions declare a few, so a plain loop beats
+// a call to memset; the empty asm keeps compilers from turning the loop back
+// into that call.
+#define ZERO_LOCALS()                                             \
+  do {                                                            \
+    for (uint32_t n = next->declared_cells; n != 0; --n) {       \
+      *sp++ = 0;                                                  \
+      KILN_OPAQUE(n);                                             \
+    }                                                             \
+  } while (false)
+// Enters `next`, whose arguments are on top of the stack, to come back at
+// `ret`: grows the frame array or the stack if needed, saves the caller.
+#define PUSH_FRAME_AND_ENTER(ret)                                                                                  \
+  do {                                                                                                           \
+    if (fr == fr_end) [[unlikely]] {                                                                             \
+      const size_t used = static_cast<size_t>(fr - frames);                                                      \
+      if (!m.grow_frames()) TRAP(TrapKind::kCallStackExhausted);                                                 \
+      frames = m.frames.data();                                                                                  \
+      fr = frames + used;                                                                                        \
+      fr_end = frames + m.frames.size();                                                                         \
+    }                                                                                                            \
+    if (next->cells_above_args > static_cast<size_t>(stack_end - sp)) [[unlikely]] {                            \
+      uint64_t* pointers[] = {sp, fp};                                                                           \
+      const size_t needed = static_cast<size_t>(sp - m.stack.get()) + next->cells_above_args;                    \
+      if (!m.grow_stack(needed, pointers, 2, static_cast<size_t>(fr - frames))) TRAP(TrapKind::kCallStackExhausted); \
+      sp = pointers[0];                                                                                          \
+      fp = pointers[1];                                                                                          \
+      stack_end = m.stack.get() + m.stack_cells;                                                                 \
+    }                                                                                                            \
+    fr->return_pc = (ret);                                                                                       \
+    fr->fp = fp;                                                                                                 \
+    fr->func = cf;                                                                                               \
+    ++fr;                                                                                                        \
+    fp = sp - next->param_cells;                                                                                 \
+    ZERO_LOCALS();                                                                                               \
+    cf = next;                                                                                                   \
+    pc = cf->code.data();                                                                                        \
+    if (cf->memory0 != mem0) RELOAD_MEMORY();                                                                    \
+    DISPATCH();                                                                                                  \
   } while (false)
 
   Machine& m = *machine;
@@ -171,31 +204,13 @@ do_call:
     next = ensure_compiled(m, *callee);
     if (!next) TRAP(TrapKind::kHostError);
   }
-  if (fr == fr_end) [[unlikely]] {
-    const size_t used = static_cast<size_t>(fr - frames);
-    if (!m.grow_frames()) TRAP(TrapKind::kCallStackExhausted);
-    frames = m.frames.data();
-    fr = frames + used;
-    fr_end = frames + m.frames.size();
-  }
-  if (next->frame_cells > static_cast<size_t>(stack_end - sp) + next->param_cells) [[unlikely]] {
-    uint64_t* pointers[] = {sp, fp};
-    const size_t needed = static_cast<size_t>(sp - m.stack.get()) - next->param_cells + next->frame_cells;
-    if (!m.grow_stack(needed, pointers, 2, static_cast<size_t>(fr - frames))) TRAP(TrapKind::kCallStackExhausted);
-    sp = pointers[0];
-    fp = pointers[1];
-    stack_end = m.stack.get() + m.stack_cells;
-  }
-  fr->return_pc = return_pc;
-  fr->fp = fp;
-  fr->func = cf;
-  ++fr;
-  fp = sp - next->param_cells;
-  ZERO_LOCALS();
-  cf = next;
-  pc = cf->code.data();
-  if (cf->memory0 != mem0) RELOAD_MEMORY();
-  DISPATCH();
+  PUSH_FRAME_AND_ENTER(return_pc);
+
+do_call_compiled:
+  // `next` is set (lowered); pc is the two-word calling instruction.
+  USE_FUEL();
+  ++calls;
+  PUSH_FRAME_AND_ENTER(pc + 2);
 
 do_tail_call:
   // The callee replaces the current frame: its arguments move to the frame base.
@@ -230,13 +245,12 @@ do_tail_call:
 
 do_return : {
   const uint32_t count = cf->result_cells;
-  if (count == 1) {
-    fp[0] = sp[-1];  // the common case, without a loop
-  } else {
-    const uint64_t* src = sp - count;
-    for (uint32_t i = 0; i < count; ++i) fp[i] = src[i];
-  }
+  const uint64_t* src = sp - count;
+  for (uint32_t i = 0; i < count; ++i) fp[i] = src[i];
   sp = fp + count;
+}
+pop_frame:
+  // The results are at fp; sp is just above them.
   if (fr == frames) {
     m.fuel_left = fuel_left;
     m.calls = calls;
@@ -251,7 +265,6 @@ do_return : {
   // another memory 0 left the cache pointing at that one.
   if (cf->memory0 != mem0) RELOAD_MEMORY();
   DISPATCH();
-}
 
 do_throw:
   // `exn` is set; pc is still the throwing instruction (or the call it came through).
@@ -295,11 +308,13 @@ on_trap:
 
 #undef HANDLER
 #undef DISPATCH
+#undef OP_WORD
 #undef NEXT
 #undef TRAP
 #undef USE_FUEL
 #undef RELOAD_MEMORY
 #undef ZERO_LOCALS
+#undef PUSH_FRAME_AND_ENTER
 }
 
 #pragma GCC diagnostic pop

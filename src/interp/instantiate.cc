@@ -72,9 +72,11 @@ Status create_objects(Store& store, const Module& m, const InstantiateOptions& o
   }
   for (size_t i = m.imported_tables; i < m.tables.size(); ++i) {
     TableInstance* t = store.add_table(m.tables[i]);
+    // Checked before anything is allocated: a 64-bit table may declare up to 2^64-1 elements.
     if (m.tables[i].limits.min > t->limit)
-      return Error{ErrorCode::kExhausted, kNoOffset, "table of " + std::to_string(m.tables[i].limits.min) +
-                                                          " elements exceeds the table limit"};
+      return Error{ErrorCode::kExhausted, kNoOffset,
+                   "table " + std::to_string(i) + " of " + std::to_string(m.tables[i].limits.min) +
+                       " elements exceeds the table limit of " + std::to_string(t->limit) + " elements"};
     t->elements.assign(static_cast<size_t>(m.tables[i].limits.min), kNullRef);
     inst.tables.push_back(t);
   }
@@ -117,7 +119,7 @@ Status apply_segments(const Module& m, Instance& inst) {
     const ElemSegment& seg = m.elems[i];
     if (seg.mode == SegmentMode::kActive) {
       TableInstance& table = *inst.tables[to_u32(seg.table)];
-      const uint64_t offset = eval_const_expr(m, seg.offset, table.type.limits.is_64 ? ValType::kI64 : ValType::kI32, inst).bits;
+      const uint64_t offset = eval_const_expr(m, seg.offset, address_type_of(table.type.limits), inst).bits;
       const uint64_t count = inst.elems[i].size();
       const uint64_t size = table.elements.size();
       if (offset > size || count > size - offset) return segment_trap(TrapKind::kOutOfBoundsTable, seg.file_offset);
@@ -129,7 +131,7 @@ Status apply_segments(const Module& m, Instance& inst) {
     const DataSegment& seg = m.datas[i];
     if (seg.mode != SegmentMode::kActive) continue;
     Memory& memory = *inst.memories[to_u32(seg.memory)];
-    const uint64_t offset = eval_const_expr(m, seg.offset, memory.is_64() ? ValType::kI64 : ValType::kI32, inst).bits;
+    const uint64_t offset = eval_const_expr(m, seg.offset, address_type_of(memory.type().limits), inst).bits;
     const uint64_t count = seg.bytes.size;
     if (!memory.in_bounds(offset, count)) return segment_trap(TrapKind::kOutOfBoundsMemory, seg.file_offset);
     if (count > 0) {

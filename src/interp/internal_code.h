@@ -21,7 +21,8 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 //   Const v | Const128 lo hi | LocalGet/Set/Tee cell | Global* GlobalInstance*
 //   Br/BrLoop/BrIf/BrIfLoop/BrUnless/Jump target | *Adj target (drop << 32 | keep)
 //   BrTable n {target, drop << 32 | keep | loop << 63} x (n + 1)
-//   Call FuncInstance* | CallIndirect TableInstance* type_id FuncType*
+//   Call FuncInstance* | CallCompiled CompiledFunc* | CallIndirect TableInstance* type_id FuncType*
+//   ReturnOne, ReturnNone: a return whose result is one cell, or nothing
 //   Throw TagInstance* payload_cells | ThrowRef (no immediates)
 //   TryTable end_of_clauses n {TagInstance* (null: any tag), target, packed (kClause*)} x n | Rethrow cell
 //   LoadX/StoreX offset (memory 0, 32-bit, cached base) | LoadXM/StoreXM offset Memory* address_mask
@@ -31,7 +32,8 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
   X(LocalGet) X(LocalSet) X(LocalTee) X(LocalGet2) X(LocalSet2) X(LocalTee2)                                  \
   X(GlobalGet) X(GlobalSet) X(GlobalGet2) X(GlobalSet2)                                                       \
   X(Br) X(BrAdj) X(BrLoop) X(BrLoopAdj) X(BrIf) X(BrIfAdj) X(BrIfLoop) X(BrIfLoopAdj) X(BrUnless) X(BrTable)  \
-  X(Call) X(CallIndirect) X(ReturnCall) X(ReturnCallIndirect) X(Throw) X(TryTable) X(Rethrow)               \
+  X(Call) X(CallCompiled) X(CallIndirect) X(ReturnCall) X(ReturnCallIndirect) X(ReturnOne) X(ReturnNone)      \
+  X(Throw) X(TryTable) X(Rethrow)                                                                             \
   X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop)        \
   X(MemorySize) X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop)                           \
   X(Load32) X(Load64) X(Load8U) X(Load16U) X(I32Load8S) X(I32Load16S) X(I64Load8S) X(I64Load16S)             \
@@ -155,8 +157,10 @@ struct CompiledFunc {
   std::vector<uint64_t> code;  // never resized after lowering: branch targets point into it
   uint32_t param_cells = 0;
   uint32_t local_cells = 0;   // parameters included
+  uint32_t declared_cells = 0;  // local_cells - param_cells: the declared locals, zeroed by every call
   uint32_t result_cells = 0;
   uint32_t frame_cells = 0;   // locals plus the deepest operand stack
+  uint32_t cells_above_args = 0;  // frame_cells - param_cells: what a call checks the stack for
   FuncInstance* func = nullptr;
   Instance* instance = nullptr;
   Memory* memory0 = nullptr;  // cached in the dispatch loop's locals

@@ -56,6 +56,7 @@ class Lowerer {
   void branch(const Instr& in, uint32_t depth, bool conditional);
   void branch_table(const Instr& in);
   void call(const Instr& in, bool tail);
+  void emit_return(uint64_t wasm_offset);
   void call_indirect(const Instr& in, bool tail);
   // compile_exceptions.cc
   void try_table(const Instr& in);

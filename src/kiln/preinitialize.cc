@@ -72,12 +72,17 @@ Result<Initialized> instantiate_and_run(Store& store, const std::shared_ptr<cons
 const char* version() { return KILN_VERSION; }
 
 Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const Options& options, Stats* stats) {
+  return preinitialize(std::vector<uint8_t>(wasm.begin(), wasm.end()), options, stats);
+}
+
+Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Options& options, Stats* stats) {
   Stats local;
   Stats& st = stats ? *stats : local;
   st.input_bytes = wasm.size();
   Stopwatch clock;
 
-  auto decoded = decode_module(std::vector<uint8_t>(wasm.begin(), wasm.end()), options.features);
+  // The module keeps the bytes (it slices them for the sections it copies out).
+  auto decoded = decode_module(std::move(wasm), options.features);
   if (!decoded) return preinit::with_feature_hint(std::move(decoded).error(), options.setting_names);
   auto module = std::make_shared<const Module>(std::move(decoded).value());
   st.decode_ms = clock.lap();

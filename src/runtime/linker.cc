@@ -42,7 +42,7 @@ bool import_matches(const Store& store, const Module& module, const Import& impo
       return store.type(value.func->type_id) == module.types[to_u32(import.func_type)];
     case ExternKind::kTable: {
       const TableInstance& t = *value.table;
-      if (t.type.elem != import.table.elem) return false;
+      if (t.type.elem != import.table.elem || t.type.limits.is_64 != import.table.limits.is_64) return false;
       return limits_match(t.elements.size(), t.type.limits.max, import.table.limits);
     }
     case ExternKind::kMemory: {

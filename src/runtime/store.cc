@@ -11,8 +11,8 @@ Memory* HostContext::memory(uint32_t index) const {
 }
 
 uint64_t TableInstance::max_size() const {
-  const uint64_t declared = type.limits.max.value_or(UINT32_MAX);
-  return std::min({declared, limit, uint64_t{UINT32_MAX}});
+  const uint64_t address_max = type.limits.is_64 ? UINT64_MAX : UINT32_MAX;
+  return std::min({type.limits.max.value_or(address_max), limit, address_max});
 }
 
 int64_t TableInstance::grow(uint64_t delta, Ref init) {

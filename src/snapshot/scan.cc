@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "kiln/base/byte_writer.h"
+#include "kiln/snapshot/segment_header.h"
 
 namespace kiln {
 namespace {
@@ -194,17 +195,6 @@ int64_t gap_cost(const DataRun& before, const DataRun& after, const ScanOptions&
 }
 
 }  // namespace
-
-uint64_t segment_header_size(const DataRun& run, const ScanOptions& options) {
-  // flags byte [+ memory index] + const opcode + offset + end opcode + length
-  uint64_t size = 1;
-  if (options.memory_index != 0) size += leb_size_unsigned(options.memory_index);
-  const int64_t offset_value = options.memory64 ? static_cast<int64_t>(run.offset)
-                                                : static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(run.offset)));
-  size += 1 + leb_size_signed(offset_value) + 1;
-  size += leb_size_unsigned(run.size);
-  return size;
-}
 
 std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages,
                                  const ScanOptions& options) {

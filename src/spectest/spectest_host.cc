@@ -1,4 +1,4 @@
-// The `spectest` host module of the spec test suite: silent print functions, four globals, a table and a memory.
+// The `spectest` host module of the spec test suite: silent print functions, four globals, two tables and a memory.
 #include <bit>
 #include <cstdint>
 #include <utility>
@@ -26,6 +26,15 @@ void define_global(Store& store, Linker& linker, const char* name, ValType type,
   linker.define("spectest", name, e);
 }
 
+// 10 to 20 funcref entries, addressed by i32 or, for "table64", by i64.
+void define_table(Store& store, Linker& linker, const char* name, bool is_64) {
+  Extern table;
+  table.kind = ExternKind::kTable;
+  table.table = store.add_table(TableType{ValType::kFuncRef, Limits{10, 20, is_64, false}});
+  table.table->elements.assign(10, kNullRef);
+  linker.define("spectest", name, table);
+}
+
 }  // namespace
 
 Status define_spectest_module(Store& store, Linker& linker) {
@@ -42,11 +51,8 @@ Status define_spectest_module(Store& store, Linker& linker) {
   define_global(store, linker, "global_f32", ValType::kF32, std::bit_cast<uint32_t>(666.6f));
   define_global(store, linker, "global_f64", ValType::kF64, std::bit_cast<uint64_t>(666.6));
 
-  Extern table;
-  table.kind = ExternKind::kTable;
-  table.table = store.add_table(TableType{ValType::kFuncRef, Limits{10, 20, false, false}});
-  table.table->elements.assign(10, kNullRef);
-  linker.define("spectest", "table", table);
+  define_table(store, linker, "table", false);
+  define_table(store, linker, "table64", true);
 
   auto memory = Memory::create(MemoryType{Limits{1, 2, false, false}});
   if (!memory.ok()) return std::move(memory).error();

@@ -12,6 +12,15 @@ const char* type_text(ValType t) {
   return val_type_name(t);
 }
 
+std::string types_text(const ValType* types, size_t count) {
+  std::string out = "[";
+  for (size_t i = 0; i < count; ++i) {
+    if (i) out += ' ';
+    out += type_text(types[i]);
+  }
+  return out + "]";
+}
+
 void fail_type_mismatch(uint64_t offset, ValType expected, ValType actual) {
   std::string message = "type mismatch: expected ";
   message += expected == kUnknownType ? "a value" : type_text(expected);

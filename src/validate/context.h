@@ -38,6 +38,7 @@ struct ModuleContext {
 [[noreturn]] void fail_type_mismatch(uint64_t offset, ValType expected, ValType actual);
 
 const char* type_text(ValType t);
+std::string types_text(const ValType* types, size_t count);  // "[i32 i64]", as the reference interpreter lists them
 
 // Where a section's payload starts, for errors about items that keep no
 // offset of their own; 0 when the module has no such section.

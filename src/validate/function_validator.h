@@ -77,6 +77,8 @@ class FunctionValidator {
   void check_table_op(const Instr& instr);
   void check_call(const Instr& instr);
   void check_memory_copy(const Instr& instr);
+  void check_table_copy(const Instr& instr);
+  void pop_copy_operands(uint64_t offset, ValType destination, ValType source);
 
   // The maxima are taken once per instruction, in validate(): within one
   // instruction pushes follow pops, so its peak is where it ends.
@@ -110,6 +112,14 @@ class FunctionValidator {
   void pop_types(uint64_t offset, const ValType* types, uint32_t count) {
     for (uint32_t i = count; i > 0; --i) pop_expect(offset, types[i - 1]);
   }
+
+  // pop_types, with a mismatch worded as the reference interpreter words it
+  // ("instruction requires [i32] but stack has [i64]"), which the suite checks
+  // for throw and for the ends of try blocks.
+  void pop_required(uint64_t offset, const ValType* types, uint32_t count);
+  // The end of a block's instruction sequence (else, end, catch): its results
+  // are popped and nothing else may remain above its base.
+  void pop_frame_results(uint64_t offset, const ControlFrame& frame);
 
   void push_types(const ValType* types, uint32_t count) {
     for (uint32_t i = 0; i < count; ++i) push(types[i]);

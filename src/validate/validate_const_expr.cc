@@ -1,4 +1,5 @@
 // Constant expressions: which instructions are constant, and the type of what they produce.
+#include <algorithm>
 #include <optional>
 
 #include "const_expr.h"
@@ -25,6 +26,16 @@ bool is_extended_const_op(Opcode op) {
   }
 }
 
+// WebAssembly 3.0 lets a constant expression read any immutable global
+// defined before it, not only imported ones. The change came with the typed
+// reference proposals, so kiln allows it with function references, the
+// switch the 3.0 type system starts from; without it the 2.0 rule holds.
+uint32_t readable_globals(const Module& module, uint32_t globals_before) {
+  const uint32_t all = static_cast<uint32_t>(module.global_types.size());
+  if (!module.features.function_references) return std::min(module.imported_globals, all);
+  return std::min(globals_before, all);
+}
+
 }  // namespace
 
 void collect_const_expr_refs(const Module& module, const ConstExpr& expr, std::vector<uint8_t>& declared) {
@@ -35,8 +46,10 @@ void collect_const_expr_refs(const Module& module, const ConstExpr& expr, std::v
   }
 }
 
-void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, ValType expected) {
+void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, ValType expected,
+                         uint32_t globals_before) {
   const Module& module = context.module;
+  const uint32_t readable = readable_globals(module, globals_before);
   InstrReader reader(module.slice(expr.code), expr.code.offset, module.features);
   // The spec first asks whether every instruction is constant, then types the
   // sequence; a type error is therefore only reported once the whole
@@ -65,10 +78,8 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
         stack.push_back(ValType::kFuncRef);
         break;
       case Opcode::kGlobalGet: {
-        // Only imported globals are visible here: defined globals are not
-        // initialized yet when constant expressions run.
-        if (instr.index >= module.imported_globals || instr.index >= module.global_types.size())
-          fail_unknown(instr.offset, "global", instr.index);
+        // A global defined later is not initialized yet when this expression runs.
+        if (instr.index >= readable) fail_unknown(instr.offset, "global", instr.index);
         const GlobalType& global = module.global_types[instr.index];
         if (global.is_mutable)
           fail_invalid(instr.offset, "constant expression required: global.get of a mutable global");

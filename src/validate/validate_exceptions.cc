@@ -4,18 +4,6 @@
 #include "function_validator.h"
 
 namespace kiln::validate_detail {
-namespace {
-
-std::string types_text(const ValType* types, size_t count) {
-  std::string out = "[";
-  for (size_t i = 0; i < count; ++i) {
-    if (i) out += ' ';
-    out += type_text(types[i]);
-  }
-  return out + "]";
-}
-
-}  // namespace
 
 const FuncType& FunctionValidator::tag_type(uint64_t offset, uint32_t tag_index) const {
   if (tag_index >= context_.module.tags.size()) fail_unknown(offset, "tag", tag_index);
@@ -28,20 +16,7 @@ void FunctionValidator::check_throw(const Instr& instr) {
     return mark_unreachable();
   }
   const FuncType& payload = tag_type(instr.offset, instr.index);
-  const auto count = static_cast<uint32_t>(payload.params.size());
-  // The reference names both sides here ("instruction requires [i32] but
-  // stack has [i64]"), and the suite checks that wording for throw.
-  const size_t available = std::min<size_t>(values_.size() - frame_height_, count);
-  const ValType* top = values_.data() + values_.size() - available;
-  bool fits = available == count || frames_.back().unreachable;
-  for (size_t i = 0; fits && i < available; ++i) {
-    const ValType want = payload.params[count - available + i];
-    fits = top[i] == want || top[i] == kUnknownType;
-  }
-  if (!fits)
-    fail_invalid(instr.offset, "type mismatch: instruction requires " + types_text(payload.params.data(), count) +
-                                   " but stack has " + types_text(top, available));
-  pop_types(instr.offset, payload.params.data(), count);
+  pop_required(instr.offset, payload.params.data(), static_cast<uint32_t>(payload.params.size()));
   mark_unreachable();
 }
 

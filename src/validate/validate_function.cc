@@ -137,6 +137,7 @@ void FunctionValidator::check_instruction(const Instr& instr) {
     case Opcode::kReturnCall:
     case Opcode::kReturnCallIndirect: return check_call(instr);
     case Opcode::kMemoryCopy: return check_memory_copy(instr);
+    case Opcode::kTableCopy: return check_table_copy(instr);
     case Opcode::kThrow:
     case Opcode::kThrowRef: return check_throw(instr);
     case Opcode::kTryTable: return check_try_table(instr);
@@ -180,9 +181,29 @@ void FunctionValidator::enter_block(const Instr& instr, FrameKind kind) {
   push_types(frame.params, frame.param_count);
 }
 
-// Called once the frame's results are popped: nothing else may remain above its base.
-static void check_frame_results(uint64_t offset, const ControlFrame& frame, size_t height) {
-  if (height != frame.height) fail_invalid(offset, "type mismatch: values remain at the end of a block");
+void FunctionValidator::pop_required(uint64_t offset, const ValType* types, uint32_t count) {
+  const size_t available = std::min<size_t>(values_.size() - frame_height_, count);
+  const ValType* top = values_.data() + values_.size() - available;
+  bool fits = available == count || frames_.back().unreachable;
+  for (size_t i = 0; fits && i < available; ++i) {
+    const ValType want = types[count - available + i];
+    fits = top[i] == want || top[i] == kUnknownType;
+  }
+  if (!fits)
+    fail_invalid(offset, "type mismatch: instruction requires " + types_text(types, count) + " but stack has " +
+                             types_text(top, available));
+  pop_types(offset, types, count);
+}
+
+void FunctionValidator::pop_frame_results(uint64_t offset, const ControlFrame& frame) {
+  pop_required(offset, frame.results, frame.result_count);
+  if (values_.size() == frame.height) return;
+  // Values remain, so the popped ones were all above the base and matched
+  // the results: the block's stack was the rest followed by the results.
+  std::vector<ValType> had(values_.begin() + frame.height, values_.end());
+  had.insert(had.end(), frame.results, frame.results + frame.result_count);
+  fail_invalid(offset, "type mismatch: block requires " + types_text(frame.results, frame.result_count) +
+                           " but stack has " + types_text(had.data(), had.size()));
 }
 
 void FunctionValidator::check_else(const Instr& instr) {
@@ -190,8 +211,7 @@ void FunctionValidator::check_else(const Instr& instr) {
   // The spec's decoder ends an instruction sequence at `else` and then wants
   // the `end` of the enclosing construct.
   if (frame.kind != FrameKind::kIf) fail(ErrorCode::kMalformed, instr.offset, "END opcode expected");
-  pop_types(instr.offset, frame.results, frame.result_count);
-  check_frame_results(instr.offset, frame, values_.size());
+  pop_frame_results(instr.offset, frame);
   frame.kind = FrameKind::kElse;
   frame.unreachable = false;
   info_->blocks[frame.block].else_pos = static_cast<uint32_t>(instr.offset - code_offset_);
@@ -200,8 +220,7 @@ void FunctionValidator::check_else(const Instr& instr) {
 
 void FunctionValidator::check_end(const Instr& instr) {
   const ControlFrame frame = frames_.back();
-  pop_types(instr.offset, frame.results, frame.result_count);
-  check_frame_results(instr.offset, frame, values_.size());
+  pop_frame_results(instr.offset, frame);
   // An `if` without `else` has an empty else branch, which must turn the
   // block's parameters into its results unchanged.
   if (frame.kind == FrameKind::kIf && !same_types(frame.params, frame.param_count, frame.results, frame.result_count))

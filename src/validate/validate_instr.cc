@@ -22,7 +22,7 @@ const TableType& FunctionValidator::table(uint64_t offset, uint32_t index) const
 
 ValType FunctionValidator::memory_address_type(uint64_t offset, uint32_t index) const {
   if (index >= context_.module.memories.size()) fail_unknown(offset, "memory", index);
-  return context_.module.memories[index].limits.is_64 ? ValType::kI64 : ValType::kI32;
+  return address_type_of(context_.module.memories[index].limits);
 }
 
 void FunctionValidator::check_data_index(uint64_t offset, uint32_t index) const {
@@ -44,7 +44,7 @@ ValType FunctionValidator::check_memarg(const Instr& instr, Imm imm) {
 }
 
 // Checks the indices and lanes of a table-typed instruction; returns the
-// address type that "a" stands for.
+// address type that "a" stands for: the memory's, or the table's.
 ValType FunctionValidator::check_immediates(const Instr& instr, const OpSignature& sig) {
   ValType address = ValType::kI32;
   switch (sig.imm) {
@@ -75,9 +75,10 @@ ValType FunctionValidator::check_immediates(const Instr& instr, const OpSignatur
       break;
     case Imm::kData: check_data_index(instr.offset, instr.index); break;
     case Imm::kElem: check_elem_index(instr.offset, instr.index); break;
-    case Imm::kTable: table(instr.offset, instr.index); break;
+    case Imm::kTable: address = address_type_of(table(instr.offset, instr.index).limits); break;
     case Imm::kElemTable: {  // table.init: elem index, then table
       const TableType& target = table(instr.offset, instr.index2);
+      address = address_type_of(target.limits);
       check_elem_index(instr.offset, instr.index);
       const ValType elem = context_.module.elems[instr.index].type;
       if (elem != target.elem) fail_type_mismatch(instr.offset, target.elem, elem);
@@ -117,7 +118,7 @@ void FunctionValidator::check_variable(const Instr& instr) {
       if (instr.index >= module.global_types.size()) fail_unknown(instr.offset, "global", instr.index);
       const GlobalType& global = module.global_types[instr.index];
       if (instr.op == Opcode::kGlobalGet) return push(global.type);
-      if (!global.is_mutable) fail_invalid(instr.offset, "global is immutable");
+      if (!global.is_mutable) fail_invalid(instr.offset, "immutable global " + std::to_string(instr.index));
       pop_expect(instr.offset, global.type);
       return;
     }
@@ -164,21 +165,23 @@ void FunctionValidator::check_reference(const Instr& instr) {
 }
 
 void FunctionValidator::check_table_op(const Instr& instr) {
-  const ValType elem = table(instr.offset, instr.index).elem;
+  const TableType& target = table(instr.offset, instr.index);
+  const ValType elem = target.elem;
+  const ValType address = address_type_of(target.limits);
   switch (instr.op) {
-    case Opcode::kTableGet: pop_expect(instr.offset, ValType::kI32); return push(elem);
+    case Opcode::kTableGet: pop_expect(instr.offset, address); return push(elem);
     case Opcode::kTableSet:
       pop_expect(instr.offset, elem);
-      pop_expect(instr.offset, ValType::kI32);
+      pop_expect(instr.offset, address);
       return;
     case Opcode::kTableGrow:
-      pop_expect(instr.offset, ValType::kI32);
+      pop_expect(instr.offset, address);
       pop_expect(instr.offset, elem);
-      return push(ValType::kI32);
+      return push(address);
     case Opcode::kTableFill:
-      pop_expect(instr.offset, ValType::kI32);
+      pop_expect(instr.offset, address);
       pop_expect(instr.offset, elem);
-      pop_expect(instr.offset, ValType::kI32);
+      pop_expect(instr.offset, address);
       return;
     default: return;
   }
@@ -191,7 +194,7 @@ void FunctionValidator::check_call(const Instr& instr) {
     const TableType& target = table(instr.offset, instr.index2);
     callee = &type_at(instr.offset, instr.index);
     if (target.elem != ValType::kFuncRef) fail_type_mismatch(instr.offset, ValType::kFuncRef, target.elem);
-    pop_expect(instr.offset, ValType::kI32);
+    pop_expect(instr.offset, address_type_of(target.limits));
   } else {
     callee = &func_type_of(instr.offset, instr.index);
   }
@@ -201,15 +204,24 @@ void FunctionValidator::check_call(const Instr& instr) {
   push_types(callee->results.data(), static_cast<uint32_t>(callee->results.size()));
 }
 
-// Each side uses its own memory's address type; the length must fit both,
-// so it is i64 only when both memories are 64-bit.
-void FunctionValidator::check_memory_copy(const Instr& instr) {
-  const ValType destination = memory_address_type(instr.offset, instr.index);
-  const ValType source = memory_address_type(instr.offset, instr.index2);
+// Each side of memory.copy and table.copy uses its own address type; the
+// length must fit both, so it is i64 only when both sides are 64-bit.
+void FunctionValidator::pop_copy_operands(uint64_t offset, ValType destination, ValType source) {
   const ValType length = destination == ValType::kI64 && source == ValType::kI64 ? ValType::kI64 : ValType::kI32;
-  pop_expect(instr.offset, length);
-  pop_expect(instr.offset, source);
-  pop_expect(instr.offset, destination);
+  pop_expect(offset, length);
+  pop_expect(offset, source);
+  pop_expect(offset, destination);
+}
+
+void FunctionValidator::check_memory_copy(const Instr& instr) {
+  pop_copy_operands(instr.offset, memory_address_type(instr.offset, instr.index),
+                    memory_address_type(instr.offset, instr.index2));
+}
+
+void FunctionValidator::check_table_copy(const Instr& instr) {
+  check_immediates(instr, op_signature(instr.op));  // both tables exist and hold the same references
+  pop_copy_operands(instr.offset, address_type_of(table(instr.offset, instr.index).limits),
+                    address_type_of(table(instr.offset, instr.index2).limits));
 }
 
 }  // namespace kiln::validate_detail

@@ -12,9 +12,7 @@ void FunctionValidator::check_legacy_catch(const Instr& instr) {
   if (frame.kind != FrameKind::kTry && frame.kind != FrameKind::kCatch)
     fail(ErrorCode::kMalformed, instr.offset, "END opcode expected");
   const FuncType* payload = instr.op == Opcode::kCatch ? &tag_type(instr.offset, instr.index) : nullptr;
-  pop_types(instr.offset, frame.results, frame.result_count);
-  if (values_.size() != frame.height)
-    fail_invalid(instr.offset, "type mismatch: values remain at the end of a try block");
+  pop_frame_results(instr.offset, frame);
   frame.kind = instr.op == Opcode::kCatch ? FrameKind::kCatch : FrameKind::kCatchAll;
   frame.unreachable = false;
   if (payload) push_types(payload->params.data(), static_cast<uint32_t>(payload->params.size()));

@@ -23,8 +23,10 @@ void check_limits(const Limits& limits, uint64_t bound, const char* too_large, u
   }
 }
 
+// A 64-bit table's limits are any u64 (table64); instantiation caps the size kiln allocates.
 void check_table_type(const TableType& table, uint64_t offset) {
-  check_limits(table.limits, UINT32_MAX, "table size must be at most 2^32-1", offset);
+  if (!table.limits.is_64) check_limits(table.limits, UINT32_MAX, "table size must be at most 2^32-1", offset);
+  else check_limits(table.limits, UINT64_MAX, "", offset);
 }
 
 void check_memory_type(const MemoryType& memory, uint64_t offset) {
@@ -137,7 +139,7 @@ void check_elems(const ModuleContext& context) {
       if (table >= module.tables.size()) fail_unknown(elem.file_offset, "table", table);
       const ValType table_elem = module.tables[table].elem;
       if (table_elem != elem.type) fail_type_mismatch(elem.file_offset, table_elem, elem.type);
-      validate_const_expr(context, elem.offset, ValType::kI32);
+      validate_const_expr(context, elem.offset, address_type_of(module.tables[table].limits));
     }
     for (FuncIdx f : elem.funcs)
       if (to_u32(f) >= module.func_types.size()) fail_unknown(elem.file_offset, "function", to_u32(f));
@@ -151,8 +153,7 @@ void check_datas(const ModuleContext& context) {
     if (data.mode != SegmentMode::kActive) continue;
     const uint32_t memory = to_u32(data.memory);
     if (memory >= module.memories.size()) fail_unknown(data.file_offset, "memory", memory);
-    const ValType address = module.memories[memory].limits.is_64 ? ValType::kI64 : ValType::kI32;
-    validate_const_expr(context, data.offset, address);
+    validate_const_expr(context, data.offset, address_type_of(module.memories[memory].limits));
   }
 }
 
@@ -162,7 +163,10 @@ void check_module_level(ModuleContext& context) {
   const Module& module = context.module;
   check_imports_and_definitions(module);
   collect_declared_funcs(context);
-  for (const Global& global : module.globals) validate_const_expr(context, global.init, global.type.type);
+  for (size_t i = 0; i < module.globals.size(); ++i) {
+    const Global& global = module.globals[i];
+    validate_const_expr(context, global.init, global.type.type, module.imported_globals + static_cast<uint32_t>(i));
+  }
   check_exports(module);
   check_start(module);
   check_elems(context);

@@ -63,6 +63,7 @@ std::string node_text(const CallResult& result, const FuncType& type);
 
 struct OracleChecks {
   std::string wabt_flags;  // wasm-validate's --enable flags (see corpus_wabt_flags)
+  bool wabt = true;        // false for modules wabt 1.0.32 cannot read (64-bit tables)
   bool node = true;        // also run the output in node (V8) when node is installed
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -19,6 +20,35 @@ inline unsigned leb_size_unsigned(uint64_t value) {
 inline unsigned leb_size_signed(int64_t value) {
   const auto magnitude = static_cast<uint64_t>(value ^ (value >> 63));  // arithmetic shift: ~value when negative
   return static_cast<unsigned>(std::bit_width(magnitude) + 1 + 6) / 7;
+}
+
+// The longest minimal LEB128 encodings of 32- and 64-bit values.
+constexpr size_t kMaxLebBytes32 = 5;
+constexpr size_t kMaxLebBytes64 = 10;
+
+// Writes the minimal LEB128 encoding of `value` at `out` (room for
+// kMaxLebBytes64 bytes) and returns the byte after it.
+inline uint8_t* encode_uleb(uint64_t value, uint8_t* out) {
+  do {
+    uint8_t byte = value & 0x7f;
+    value >>= 7;
+    if (value != 0) byte |= 0x80;
+    *out++ = byte;
+  } while (value != 0);
+  return out;
+}
+inline uint8_t* encode_sleb(int64_t value, uint8_t* out) {
+  while (true) {
+    const uint8_t byte = static_cast<uint8_t>(value & 0x7f);
+    const int64_t rest = value >> 7;  // arithmetic shift: the sign carries on
+    const bool sign = (byte & 0x40) != 0;
+    if ((rest == 0 && !sign) || (rest == -1 && sign)) {
+      *out++ = byte;
+      return out;
+    }
+    *out++ = byte | 0x80;
+    value = rest;
+  }
 }
 
 class ByteWriter {

@@ -15,12 +15,23 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual Status write(std::span<const uint8_t> bytes) = 0;
+  // Told, before the first write, that exactly `total_bytes` will follow: a
+  // sink in memory allocates once instead of growing and copying, and one
+  // with a size limit can refuse before anything is written.
+  virtual Status reserve(uint64_t total_bytes) {
+    (void)total_bytes;
+    return {};
+  }
 };
 
 class VectorSink final : public Sink {
  public:
   Status write(std::span<const uint8_t> bytes) override {
     bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+    return {};
+  }
+  Status reserve(uint64_t total_bytes) override {
+    bytes_.reserve(bytes_.size() + total_bytes);
     return {};
   }
   std::vector<uint8_t>& bytes() { return bytes_; }

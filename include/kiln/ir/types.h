@@ -58,6 +58,10 @@ struct Limits {
   bool operator==(const Limits&) const = default;
 };
 
+// What addresses a memory or table with these limits: i64 for memory64's
+// memories and 64-bit tables, i32 otherwise.
+inline ValType address_type_of(const Limits& limits) { return limits.is_64 ? ValType::kI64 : ValType::kI32; }
+
 struct TableType {
   ValType elem = ValType::kFuncRef;
   Limits limits;

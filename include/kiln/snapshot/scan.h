@@ -21,15 +21,10 @@ struct ScanOptions {
   uint64_t max_segments = 10'000;  // 0: no cap here (the caller caps across memories)
 };
 
-// Bytes an active data segment for `run` costs beyond its payload: flags (and
-// memory index), the offset expression and the payload length, at their real
-// LEB sizes.
-uint64_t segment_header_size(const DataRun& run, const ScanOptions& options);
-
 // Finds the non-zero runs of `memory`, looking only at the 4 KiB pages whose
 // `data_pages` entry is non-zero (every other page is known to be zero).
 // Neighbouring runs are merged whenever the zero gap costs fewer bytes than a
-// second segment header, then the count is capped at `max_segments` by
+// second segment header (segment_header_size, kiln/snapshot/segment_header.h), then the count is capped at `max_segments` by
 // merging across the smallest gaps. Pure and single-threaded: the same memory
 // always gives the same runs.
 std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages,

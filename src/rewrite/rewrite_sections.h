@@ -1,11 +1,11 @@
-// Payload builders for the sections the rewriter changes (internal to the encode layer).
+// Payload builders for the sections the rewriter changes (internal to the rewrite layer).
 #pragma once
 
 #include <vector>
 
 #include "kiln/base/byte_writer.h"
 #include "kiln/base/result.h"
-#include "kiln/encode/rewrite.h"
+#include "kiln/rewrite/rewrite.h"
 
 namespace kiln::rewrite {
 

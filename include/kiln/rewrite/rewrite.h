@@ -35,7 +35,8 @@ struct RewriteOptions {
 // out where nothing does, snapshot runs appended as active segments and streamed
 // straight from linear memory, changed tables re-emitted as element segments,
 // every other section (custom ones included) copied byte for byte in the
-// input's order.
+// input's order. The exact output size goes to out.reserve() before the
+// first write, so a sink in memory allocates once.
 // Fails with ErrorCode::kUsage for conflicting renames (two sources for one
 // destination, or two destinations for one source).
 Status rewrite_module(const Module& module, const Snapshot& snapshot, const RewriteOptions& options, Sink& out);
