@@ -56,7 +56,8 @@ struct Options {
   Features features;
   uint64_t fuel = 0;                    // 0 = unlimited
   uint64_t max_data_segments = 10'000;  // more runs are merged, never refused
-  // Threads that type a large code section (0: as many as the machine has); the output is the same for any count.
+  // Threads that type the function bodies while init runs (0: one per MiB of code, up to the machine's threads
+  // less init's); the output is the same for any count.
   unsigned validation_threads = 0;
   // Each memory's size during init: memory.grow past it returns -1 (as the
   // spec allows); a declared minimum above it is refused.
@@ -73,6 +74,9 @@ struct Options {
 
 // What happened, for --stats.
 struct Stats {
+  // Wall time of each phase. validate_ms is what validation held up: the
+  // rules outside function bodies, and the wait for the bodies after init
+  // (typed on other threads while it ran; those it called, inside init_ms).
   double decode_ms = 0, validate_ms = 0, instantiate_ms = 0, init_ms = 0, snapshot_ms = 0, rewrite_ms = 0,
          verify_ms = 0;
   uint64_t input_bytes = 0, output_bytes = 0;

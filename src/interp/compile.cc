@@ -453,6 +453,9 @@ Result<CompiledFunc*> lower_function(FuncInstance& func, const void* const* hand
   if (func.compiled) return static_cast<CompiledFunc*>(func.compiled);
   if (func.is_host() || !func.instance->module)
     return Error{ErrorCode::kUsage, kNoOffset, "lower_function: not a defined function"};
+  // The lowerer relies on the body being valid; one not yet validated is checked first.
+  if (const Instance& owner = *func.instance; owner.check_body)
+    KILN_TRY(owner.check_body(func.index - owner.module->imported_funcs));
   auto lowered = capture_failure([&] { return Lowerer(func, handlers).run().release(); });
   if (!lowered) return std::move(lowered).error();
   func.compiled = *lowered;

@@ -183,6 +183,7 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
   Instance* inst = store.add_instance();
   inst->module = std::move(module);
   inst->info = std::move(info);
+  inst->check_body = options.check_body;
   intern_types(store, m, *inst);
 
   KILN_TRY(link_imports(store, m, linker, options, *inst));

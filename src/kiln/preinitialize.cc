@@ -1,4 +1,4 @@
-// The pipeline: decode, validate, instantiate, run init, snapshot, rewrite, verify.
+// The pipeline: decode, validate (function bodies alongside init), instantiate, run init, snapshot, rewrite, verify.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -8,7 +8,7 @@
 #include "kiln/interp/interp.h"
 #include "kiln/kiln.h"
 #include "kiln/snapshot/snapshot.h"
-#include "kiln/validate/validate.h"
+#include "kiln/validate/body_validation.h"
 #include "bounded_sink.h"
 #include "preinit_steps.h"
 #include "setting_names.h"
@@ -29,6 +29,44 @@ class Stopwatch {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+// What init leaves for the snapshot.
+struct Initialized {
+  Instance* instance = nullptr;
+  InitialTables initial_tables;
+  std::string init_name;
+};
+
+// Instantiates the module and runs its start, _initialize and init functions.
+// Bodies are checked by `validation` before they are first lowered: an invalid
+// one is never run, the call traps instead.
+Result<Initialized> instantiate_and_run(Store& store, const std::shared_ptr<const Module>& module,
+                                        BodyValidation& validation, const Options& options, Stats& st,
+                                        Stopwatch& clock) {
+  KILN_TRY(preinit::check_supported(*module));
+  KILN_TRY(preinit::check_limits(*module, options));
+  auto init_name = preinit::choose_init_func(*module, options);
+  if (!init_name) return std::move(init_name).error();
+  st.init_func = *init_name;
+
+  Linker linker;
+  KILN_TRY(preinit::provide_imports(store, linker, *module, options));
+  InstantiateOptions inst_options;
+  inst_options.stub_missing_func_imports = true;
+  inst_options.run_start = false;  // run below, after the tables are recorded
+  inst_options.max_memory_bytes = options.max_memory_bytes;
+  inst_options.exec.fuel = options.fuel;
+  inst_options.check_body = [&validation](uint32_t defined_index) { return validation.check_body(defined_index); };
+  // The function facts come once validation is joined, after init.
+  auto instance = instantiate(store, module, nullptr, linker, inst_options);
+  if (!instance) return preinit::explain_instantiation_error(std::move(instance).error());
+  Initialized initialized{*instance, record_tables(**instance), std::move(init_name).value()};
+  st.instantiate_ms = clock.lap();
+
+  KILN_TRY(preinit::run_initialization(**instance, initialized.init_name, options, st));
+  st.init_ms = clock.lap();
+  return initialized;
+}
+
 }  // namespace
 
 const char* version() { return KILN_VERSION; }
@@ -48,36 +86,29 @@ Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Op
   if (!decoded) return preinit::with_feature_hint(std::move(decoded).error(), options.setting_names);
   auto module = std::make_shared<const Module>(std::move(decoded).value());
   st.decode_ms = clock.lap();
-  auto validated = validate_module(*module, options.validation_threads);
-  if (!validated) return preinit::with_feature_hint(std::move(validated).error(), options.setting_names);
-  auto info = std::make_shared<const ModuleInfo>(std::move(validated).value());
+  // Only the rules outside function bodies are checked before init runs; the
+  // bodies are typed on other threads meanwhile, and each before it is first
+  // lowered (validation_threads counts the threads beside init's).
+  auto validation = BodyValidation::start(*module, BodyValidation::workers_beside_busy_caller(*module, options.validation_threads));
+  if (!validation) return preinit::with_feature_hint(std::move(validation).error(), options.setting_names);
   st.validate_ms = clock.lap();
 
-  KILN_TRY(preinit::check_supported(*module));
-  KILN_TRY(preinit::check_limits(*module, options));
-  auto init_name = preinit::choose_init_func(*module, options);
-  if (!init_name) return std::move(init_name).error();
-  st.init_func = *init_name;
-
   Store store;
-  Linker linker;
-  KILN_TRY(preinit::provide_imports(store, linker, *module, options));
-  InstantiateOptions inst_options;
-  inst_options.stub_missing_func_imports = true;
-  inst_options.run_start = false;  // run below, after the tables are recorded
-  inst_options.max_memory_bytes = options.max_memory_bytes;
-  inst_options.exec.fuel = options.fuel;
-  auto instance = instantiate(store, module, info, linker, inst_options);
-  if (!instance) return preinit::explain_instantiation_error(std::move(instance).error());
-  const InitialTables initial_tables = record_tables(**instance);
-  st.instantiate_ms = clock.lap();
-
-  KILN_TRY(preinit::run_initialization(**instance, *init_name, options, st));
-  st.init_ms = clock.lap();
+  auto initialized = instantiate_and_run(store, module, **validation, options, st, clock);
+  // Whatever init did (finished, trapped, or stopped at an invalid body), an
+  // invalid module is refused with validate_module's error, before anything is made of init's state.
+  auto validated = (*validation)->finish();
+  st.validate_ms += clock.lap();
+  if (!validated) return preinit::with_feature_hint(std::move(validated).error(), options.setting_names);
+  if (!initialized) return std::move(initialized).error();
+  auto info = std::make_shared<const ModuleInfo>(std::move(validated).value());
+  Instance& instance = *initialized->instance;
+  instance.info = info;
+  const std::string& init_name = initialized->init_name;
 
   SnapshotOptions snap_options;
   snap_options.max_data_segments = options.max_data_segments;
-  auto snapshot = take_snapshot(**instance, initial_tables, snap_options);
+  auto snapshot = take_snapshot(instance, initialized->initial_tables, snap_options);
   if (!snapshot) return std::move(snapshot).error();
   preinit::count_snapshot(*snapshot, st);
   st.snapshot_ms = clock.lap();
@@ -87,7 +118,7 @@ Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Op
   rewrite.code_names_data_segments = info->names_data_segments;
   // As Wizer does, _initialize goes even with --keep-init-func: hosts call it
   // on reactors, and it must not run the constructors a second time.
-  if (!options.keep_init_func) rewrite.remove_exports.push_back(*init_name);
+  if (!options.keep_init_func) rewrite.remove_exports.push_back(init_name);
   if (module->find_export("_initialize")) rewrite.remove_exports.push_back("_initialize");
   using preinit::Setting;
   preinit::BoundedVectorSink sink(options.max_output_bytes,

@@ -1,18 +1,13 @@
 // validate_module: the module-level rules (indices, limits, globals, exports, start, segments), then every function
-// body.
+// body (body_validation.cc).
 #include <algorithm>
-#include <exception>
-#include <functional>
-#include <optional>
 #include <string_view>
-#include <system_error>
-#include <thread>
 #include <unordered_set>
 
-#include "code_structure.h"
+#include "body_threads.h"
 #include "const_expr.h"
 #include "context.h"
-#include "function_validator.h"
+#include "kiln/validate/body_validation.h"
 #include "kiln/validate/validate.h"
 #include "module_rules.h"
 
@@ -221,104 +216,14 @@ void check_module_level(ModuleContext& context) {
   check_datas(context);
 }
 
-namespace {
-
-// Bodies are typed independently of each other against a context nothing
-// changes any more, so large modules split them into contiguous ranges, one
-// per thread. Each range stops at its first failure, and the failure of the
-// lowest range is reported: the same error one thread walking them in order
-// reports, whatever the scheduling.
-constexpr size_t kBodyBytesPerThread = size_t{1} << 20;  // below this a thread costs more than it saves
-constexpr unsigned kMaxThreads = 8;
-
-size_t code_bytes(const Module& module) {
-  size_t bytes = 0;
-  for (const FunctionBody& body : module.codes) bytes += body.code.size;
-  return bytes;
-}
-
-unsigned body_threads(const Module& module, size_t bytes, unsigned max_threads) {
-  const size_t count = std::max<size_t>(1, module.codes.size());
-  if (max_threads) return static_cast<unsigned>(std::min<size_t>(max_threads, count));
-  const unsigned cap = std::min(kMaxThreads, std::max(1u, std::thread::hardware_concurrency()));
-  const size_t useful = std::max<size_t>(1, bytes / kBodyBytesPerThread);
-  return static_cast<unsigned>(std::min<size_t>({cap, useful, count}));
-}
-
-// starts[t] is range t's first body: the first after t/threads of the code
-// bytes, so each thread gets a similar share; starts[threads] is the end.
-std::vector<uint32_t> range_starts(const Module& module, size_t bytes, unsigned threads) {
-  const uint32_t count = static_cast<uint32_t>(module.codes.size());
-  std::vector<uint32_t> starts(threads + 1, count);
-  starts[0] = 0;
-  size_t seen = 0;
-  unsigned t = 1;
-  for (uint32_t i = 0; i < count && t < threads; ++i) {
-    seen += module.codes[i].code.size;
-    while (t < threads && seen * threads >= bytes * t) starts[t++] = i + 1;
-  }
-  return starts;
-}
-
-// What one range of bodies ended with: nothing, a validation failure, or any
-// other exception (bad_alloc), carried over to the calling thread.
-struct RangeOutcome {
-  std::optional<Error> error;
-  std::exception_ptr exception;
-};
-
-void validate_range(const ModuleContext& context, uint32_t begin, uint32_t end, ModuleInfo& info, RangeOutcome& outcome) {
-  try {
-    FunctionValidator validator(context);
-    for (uint32_t i = begin; i < end; ++i) validator.validate(i, info.funcs[i]);
-  } catch (Failure& failure) {
-    outcome.error = std::move(failure.error);
-  } catch (...) {
-    outcome.exception = std::current_exception();
-  }
-}
-
-ModuleInfo validate_everything(const Module& module, unsigned max_threads) {
-  ModuleContext context(module);
-  check_module_level(context);
-
-  ModuleInfo info;
-  const uint32_t count = static_cast<uint32_t>(module.codes.size());
-  info.funcs.resize(count);
-  const size_t bytes = code_bytes(module);
-  const unsigned threads = body_threads(module, bytes, max_threads);
-  const std::vector<uint32_t> starts = range_starts(module, bytes, threads);
-  std::vector<RangeOutcome> outcomes(threads);
-  {
-    std::vector<std::jthread> workers;
-    workers.reserve(threads);  // so that emplace_back fails only for want of a thread
-    for (unsigned t = 1; t < threads; ++t) {
-      try {
-        workers.emplace_back(validate_range, std::cref(context), starts[t], starts[t + 1], std::ref(info),
-                             std::ref(outcomes[t]));
-      } catch (const std::system_error&) {  // no thread to be had: this one types the range
-        validate_range(context, starts[t], starts[t + 1], info, outcomes[t]);
-      }
-    }
-    validate_range(context, 0, starts[1], info, outcomes[0]);
-  }  // joined
-  for (RangeOutcome& outcome : outcomes) {
-    if (outcome.exception) std::rethrow_exception(outcome.exception);
-    if (outcome.error) throw Failure{std::move(*outcome.error)};
-  }
-  for (const FuncInfo& func : info.funcs) info.names_data_segments = info.names_data_segments || func.names_data_segment;
-  return info;
-}
-
-}  // namespace
 }  // namespace validate_detail
 
 Result<ModuleInfo> validate_module(const Module& module, unsigned max_threads) {
-  Result<ModuleInfo> result = capture_failure([&] { return validate_detail::validate_everything(module, max_threads); });
-  if (result.ok() || result.error().code == ErrorCode::kMalformed) return result;
-  Status malformed = capture_failure([&] { validate_detail::scan_bodies_for_malformed(module); });
-  if (!malformed.ok() && malformed.error().code == ErrorCode::kMalformed) return std::move(malformed).error();
-  return result;
+  // Nothing else to do meanwhile: the calling thread is one of the threads typing the bodies.
+  const unsigned threads = std::max(1u, validate_detail::body_threads(module, max_threads, 0));
+  auto validation = BodyValidation::start(module, threads - 1);
+  if (!validation) return std::move(validation).error();
+  return (*validation)->finish();
 }
 
 }  // namespace kiln

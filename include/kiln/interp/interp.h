@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -53,6 +54,11 @@ struct InstantiateOptions {
   bool run_start = true;
   uint64_t max_memory_bytes = ~uint64_t{0};  // cap on each memory's size (kiln's --max-memory)
   ExecOptions exec;
+  // For a module whose bodies are still being validated (BodyValidation):
+  // called with a defined function's index before its body is first lowered.
+  // An error refuses to lower it, so the call traps instead of running an
+  // unchecked body.
+  std::function<Status(uint32_t defined_index)> check_body;
 };
 
 // Links imports, creates the module's objects, applies active segments in

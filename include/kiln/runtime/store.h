@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kiln/base/result.h"
 #include "kiln/ir/func_info.h"
 #include "kiln/ir/module.h"
 #include "kiln/runtime/memory.h"
@@ -97,6 +98,8 @@ struct ExceptionInstance {
 struct Instance {
   std::shared_ptr<const Module> module;
   std::shared_ptr<const ModuleInfo> info;
+  // InstantiateOptions::check_body: run before each body is first lowered.
+  std::function<Status(uint32_t defined_index)> check_body;
   std::vector<uint32_t> type_ids;    // Store-canonical id of each of the module's types
   std::vector<FuncInstance*> funcs;  // index spaces: imports first
   std::vector<TableInstance*> tables;
