@@ -34,8 +34,8 @@ Module decode(const ByteVec& bytes) {
   return std::move(module).value();
 }
 
-Result<BodyCheck> check(const Parts& derived) {
-  const Module original = decode(Parts{}.bytes());
+Result<BodyCheck> check(const Parts& derived, const Parts& original_parts = Parts{}) {
+  const Module original = decode(original_parts.bytes());
   auto info = validate_module(original);
   REQUIRE(info.ok());
   return validate_derived_module(decode(derived.bytes()), original, *info);
@@ -77,6 +77,16 @@ TEST_CASE("a removed export of a function no body references keeps the bodies re
   Parts derived;
   derived.exports = vec({cat({name("g"), {0x00, 0x01}})});  // "f" (function 0) goes, as an init function does
   const auto result = check(derived);
+  REQUIRE(result.ok());
+  CHECK(*result == BodyCheck::kReused);
+}
+
+TEST_CASE("an immediate whose bytes look like ref.func of a removed export does not make the bodies be checked again") {
+  Parts original;
+  original.f1_code = {0x23, 0x00, 0x1A, 0x41, 0xD2, 0x00, 0x0B};  // global.get 0, drop, i32.const 82 as the bytes D2 00
+  Parts derived = original;
+  derived.exports = vec({cat({name("g"), {0x00, 0x01}})});  // "f" (function 0) goes; no ref.func names it
+  const auto result = check(derived, original);
   REQUIRE(result.ok());
   CHECK(*result == BodyCheck::kReused);
 }

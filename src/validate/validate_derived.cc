@@ -62,38 +62,17 @@ bool same_reencoded_facts(const Module& derived, const Module& original, bool bo
                                 derived.data_count.value_or(0) >= original.data_count.value_or(0)));
 }
 
-// Whether the bodies may name with ref.func a function that the original
-// declares (C.refs) and `derived` no longer does, as when the init function
-// loses its export. Instead of decoding every instruction, the code section
-// is searched for the ref.func opcode followed by the index of such a
-// function: every real ref.func is found, and an immediate that happens to
-// look like one only costs a full check of the bodies.
-bool may_name_undeclared_func(const ModuleContext& derived, const Module& original) {
+// Whether a body names with ref.func a function that the original declares
+// (C.refs) and `derived` no longer does, as when the init function loses its
+// export. The original's validation recorded every body's ref.func targets,
+// so this is exact and reads no code.
+bool names_undeclared_func(const ModuleContext& derived, const Module& original, const ModuleInfo& original_info) {
   ModuleContext before(original);
   collect_declared_funcs(before);
   if (before.declared_funcs.size() != derived.declared_funcs.size()) return true;
-  std::vector<uint8_t> lost(before.declared_funcs.size(), 0);
-  bool any_lost = false;
-  for (size_t f = 0; f < lost.size(); ++f) {
-    lost[f] = before.declared_funcs[f] && !derived.declared_funcs[f];
-    any_lost = any_lost || lost[f];
-  }
-  if (!any_lost) return false;
-  constexpr uint8_t kRefFuncOpcode = 0xD2;
-  for (const Section& section : derived.module.sections) {
-    if (section.id != SectionId::kCode) continue;
-    const Bytes code = derived.module.slice(section.payload);
-    for (size_t at = 0; at < code.size(); ++at) {
-      if (code[at] != kRefFuncOpcode) continue;
-      // The function index's LEB (at most 5 bytes for a u32).
-      uint64_t index = 0;
-      for (size_t k = 0; k < 5 && at + 1 + k < code.size(); ++k) {
-        index |= uint64_t{code[at + 1 + k] & 0x7Fu} << (7 * k);
-        if ((code[at + 1 + k] & 0x80) == 0) break;
-      }
-      if (index < lost.size() && lost[index]) return true;
-    }
-  }
+  for (const FuncInfo& func : original_info.funcs)
+    for (uint32_t f : func.ref_funcs)
+      if (f < before.declared_funcs.size() && before.declared_funcs[f] && !derived.declared_funcs[f]) return true;
   return false;
 }
 
@@ -107,7 +86,7 @@ Result<BodyCheck> validate_derived_module(const Module& derived, const Module& o
     ModuleContext context(derived);
     check_module_level(context);
     reuse = same_fixed_sections(derived, original) && same_reencoded_facts(derived, original, original_info.names_data_segments) &&
-            !may_name_undeclared_func(context, original);
+            !names_undeclared_func(context, original, original_info);
   });
   // A module-level error may be preceded, in validate_module's order, by a
   // malformed body; the full validation reports whichever comes first.

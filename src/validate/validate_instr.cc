@@ -172,6 +172,7 @@ void FunctionValidator::check_reference(const Instr& instr) {
       func_type_of(instr.offset, instr.index);
       if (!context_.declared_funcs[instr.index])
         fail_invalid(instr.offset, "undeclared function reference " + std::to_string(instr.index));
+      info_->ref_funcs.push_back(instr.index);  // a derived module must still declare it (validate_derived_module)
       // The function's own type: (ref $t), a subtype of funcref.
       return push(ValType::func_ref(to_u32(context_.module.func_types[instr.index]), false));
     default: return;

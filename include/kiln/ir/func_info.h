@@ -20,6 +20,7 @@ struct FuncInfo {
   uint32_t max_control_depth = 0;
   std::vector<BlockSpan> blocks;  // in order of their start
   bool names_data_segment = false;  // holds memory.init or data.drop
+  std::vector<uint32_t> ref_funcs;  // the functions its ref.func instructions name, in order (repeats kept)
 };
 
 struct ModuleInfo {
