@@ -26,7 +26,7 @@ void FunctionValidator::check_catch_label(uint64_t offset, const CatchClause& cl
   const ControlFrame& target = label(offset, clause.label);
   std::vector<ValType> carried;
   if (payload) carried = payload->params;
-  if (clause.takes_ref()) carried.push_back(ValType::kExnRef);
+  if (clause.takes_ref()) carried.push_back(ValType::kExnRef.with_nullable(false));  // (ref exn): a caught exception is never null
   const uint32_t count = target.label_count();
   const ValType* types = target.label_types();
   if (results_match(carried.data(), static_cast<uint32_t>(carried.size()), types, count)) return;
