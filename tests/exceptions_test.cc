@@ -21,11 +21,7 @@ using namespace kiln::test;
 
 namespace {
 
-Features with_exceptions() {
-  Features f;
-  f.exceptions = true;
-  return f;
-}
+Features with_exceptions() { return features_with(&Features::exceptions); }
 
 std::vector<uint8_t> assemble(const std::string& wat) {
   auto bytes = text::wat_to_binary(wat, with_exceptions());

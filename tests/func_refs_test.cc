@@ -23,11 +23,7 @@ using namespace kiln::test;
 
 namespace {
 
-Features with_function_references() {
-  Features f;
-  f.function_references = true;
-  return f;
-}
+Features with_function_references() { return features_with(&Features::function_references); }
 
 // The error decoding and then validating `bytes` ends with (function bodies are decoded by the validator).
 Error first_error(const ByteVec& bytes, const Features& features) {

@@ -295,14 +295,7 @@ void Lowerer::branch_table(const Instr& in) {
   for (uint32_t depth : labels) {
     Ctrl& t = label(depth);
     target(t);
-    if (t.kind == Ctrl::Kind::kFunction) {
-      word(0);
-      continue;
-    }
-    const uint64_t keep = t.label_cells;
-    const uint64_t drop = cells_ - t.base_cells - keep;
-    const uint64_t loop = t.kind == Ctrl::Kind::kLoop ? 1 : 0;
-    word(loop << 63 | drop << 32 | keep);
+    word(packed_adjustment(t));
   }
 }
 

@@ -236,12 +236,12 @@ bool Lowerer::lower_table(const Instr& in) {
       emit(IOp::kTableSet, in.offset);
       break;
     case Opcode::kTableSize:
-      push(module_.tables[in.index].limits.is_64 ? ValType::kI64 : ValType::kI32);
+      push(address_type_of(module_.tables[in.index].limits));
       emit(IOp::kTableSize, in.offset);
       break;
     case Opcode::kTableGrow:
       pop_n(2);
-      push(module_.tables[in.index].limits.is_64 ? ValType::kI64 : ValType::kI32);
+      push(address_type_of(module_.tables[in.index].limits));
       emit(IOp::kTableGrow, in.offset);
       break;
     case Opcode::kTableFill:

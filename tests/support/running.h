@@ -20,6 +20,13 @@ std::string why(const Result<T>& result) {
   return result.ok() ? std::string() : result.error().message;
 }
 
+// The default features with one more switch on, e.g. features_with(&Features::exceptions).
+inline Features features_with(bool Features::*feature) {
+  Features f;
+  f.*feature = true;
+  return f;
+}
+
 struct RunningModule {
   Store store;
   Instance* instance = nullptr;

@@ -12,6 +12,7 @@ struct BlockSpan {
   uint32_t start = 0;     // the block / loop / if opcode
   uint32_t else_pos = 0;  // the else opcode of an if; 0 when there is none
   uint32_t end = 0;       // the matching end opcode
+  bool operator==(const BlockSpan&) const = default;
 };
 
 struct FuncInfo {
@@ -21,6 +22,7 @@ struct FuncInfo {
   std::vector<BlockSpan> blocks;  // in order of their start
   bool names_data_segment = false;  // holds memory.init or data.drop
   std::vector<uint32_t> ref_funcs;  // the functions its ref.func instructions name, in order (repeats kept)
+  bool operator==(const FuncInfo&) const = default;
 };
 
 struct ModuleInfo {
