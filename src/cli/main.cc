@@ -17,7 +17,7 @@ constexpr const char* kCommands =
     "                                             run one spec script (.wast, or wast2json's conversion)\n"
     "every command that reads a module also reads the text format (.wat)\n"
     "features: simd (on by default), relaxed-simd, multi-memory, memory64, tail-call, extended-const, exceptions,\n"
-    "legacy-exceptions, function-references, all; --disable-FEATURE turns one off\n";
+    "legacy-exceptions, function-references, gc, all; --disable-FEATURE turns one off\n";
 
 }  // namespace
 

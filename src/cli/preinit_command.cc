@@ -55,7 +55,7 @@ kiln's own options:
       --max-output-size BYTES  refuse an output module larger than this (default none)
       --enable-FEATURE, --disable-FEATURE
                                memory64, tail-call, extended-const, exceptions,
-                               legacy-exceptions, function-references (these three off
+                               legacy-exceptions, function-references, gc (these four off
                                by default, as in Wizer), ...
       --stats                  print timings, sizes and counts to stderr
   -v, --verbose                print notes about choices made (such as a fallback init
@@ -118,6 +118,8 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
   o.features.legacy_exceptions = false;
   // Nor does it take typed function references ("function references support is not enabled").
   o.features.function_references = false;
+  // Nor garbage collection: Wizer refuses GC modules outright.
+  o.features.gc = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (arg.empty() || arg[0] != '-' || arg == "-") {

@@ -103,10 +103,14 @@ std::optional<Value> parse_value(ValType type, std::string_view text) {
     case TypeCode::kFuncRef:
     case TypeCode::kExternRef:
     case TypeCode::kExnRef:
+    case TypeCode::kAnyRef:
       if ((text == "null" || text == "ref.null") && type.nullable) return Value::ref(type, kNullRef);
       if (type.code == TypeCode::kExternRef)
-        if (auto v = parse_integer(text, 63)) return Value::ref(type, extern_ref(*v));
+        if (auto v = parse_integer(text, 62)) return Value::ref(type, extern_ref(*v));
       return std::nullopt;
+    case TypeCode::kI8:
+    case TypeCode::kI16:
+      return std::nullopt;  // storage types only
   }
   return std::nullopt;
 }
@@ -127,6 +131,12 @@ std::string format_value(const Value& value) {
     case TypeCode::kExternRef:
       return value.bits == kNullRef ? "ref.null extern" : "ref.extern " + std::to_string(ref_extern(value.bits));
     case TypeCode::kExnRef: return value.bits == kNullRef ? "ref.null exn" : "ref.exn";
+    case TypeCode::kAnyRef:
+      if (value.bits == kNullRef) return "ref.null any";
+      if (is_i31(value.bits)) return "ref.i31 " + std::to_string(static_cast<int32_t>(i31_signed(value.bits)));
+      return is_gc_object(value.bits) ? "ref.gc" : "ref.any";
+    case TypeCode::kI8:
+    case TypeCode::kI16: return "?";
   }
   return "?";
 }

@@ -18,7 +18,8 @@ constexpr uint64_t kMaxLocals = 0xFFFFFFFFu;
   fail(ErrorCode::kMalformed, body_start, "section size mismatch");
 }
 
-FunctionBody read_body(ByteReader& reader, const Features& features) {
+FunctionBody read_body(ByteReader& reader, const Module& module) {
+  const Features& features = module.features;
   FunctionBody body;
   const uint32_t size = read_length(reader);
   const uint64_t start = reader.offset();
@@ -30,7 +31,7 @@ FunctionBody read_body(ByteReader& reader, const Features& features) {
   for (uint32_t i = 0; i < runs; ++i) {
     LocalRun run;
     run.count = reader.read_u32();
-    run.type = read_val_type(reader, features);
+    run.type = read_val_type(reader, features, &module.type_defs);
     total += run.count;
     body.locals.push_back(run);
   }
@@ -57,7 +58,7 @@ void decode_code_section(ByteReader& reader, Module& module) {
   // read, as the reference does.
   const uint32_t count = read_vec_count(reader, module.codes, 2);
   // Only whole bodies are kept, so that check_bodies_in_stream can trust them.
-  for (uint32_t i = 0; i < count; ++i) module.codes.push_back(read_body(reader, module.features));
+  for (uint32_t i = 0; i < count; ++i) module.codes.push_back(read_body(reader, module));
 }
 
 void check_bodies_in_stream(const Module& module) {

@@ -9,13 +9,21 @@ namespace kiln::decode_detail {
 namespace {
 
 constexpr uint8_t kFuncTypeForm = 0x60;
+constexpr uint8_t kStructTypeForm = 0x5F;
+constexpr uint8_t kArrayTypeForm = 0x5E;
+constexpr uint8_t kSubForm = 0x50;
+constexpr uint8_t kSubFinalForm = 0x4F;
+constexpr uint8_t kRecForm = 0x4E;
+// More types than any engine accepts (the JS API's limit is 1,000,000) and far below the heap sentinels.
+constexpr size_t kMaxTypes = 1'000'000;
 constexpr uint8_t kLimitsHasMax = 0x01;
 constexpr uint8_t kLimitsShared = 0x02;
 constexpr uint8_t kLimitsIs64 = 0x04;
 
-void read_val_types(ByteReader& reader, std::vector<ValType>& out, const Features& features) {
+void read_val_types(ByteReader& reader, std::vector<ValType>& out, const Module& module) {
+  const Features& features = module.features;
   const uint32_t count = read_vec_count(reader, out, 1);
-  for (uint32_t i = 0; i < count; ++i) out.push_back(read_val_type(reader, features));
+  for (uint32_t i = 0; i < count; ++i) out.push_back(read_val_type(reader, features, &module.type_defs));
 }
 
 // WebAssembly 2.0 encodes the limits flag as a one-bit LEB, so 0x81 is an
@@ -79,7 +87,7 @@ TableType read_table_type(ByteReader& reader, Module& module) {
   const uint64_t at = reader.offset();
   if (!features.reference_types && !module.tables.empty()) fail_disabled(Feature::kReferenceTypes, at);
   TableType type;
-  type.elem = read_ref_type(reader, features);
+  type.elem = read_ref_type(reader, features, &module.type_defs);
   if (type.elem.code == TypeCode::kExnRef && !features.exceptions) fail_disabled(Feature::kExceptions, at);
   if (!features.reference_types && type.elem != ValType::kFuncRef) fail_disabled(Feature::kReferenceTypes, at);
   type.limits = read_limits(reader, false, features);
@@ -92,30 +100,109 @@ MemoryType read_memory_type(ByteReader& reader, const Features& features) {
   return type;
 }
 
-GlobalType read_global_type(ByteReader& reader, const Features& features) {
-  GlobalType type;
-  type.type = read_val_type(reader, features);
+// The mutability byte of a global or of a GC field: 0 or 1.
+bool read_mutability(ByteReader& reader) {
   const uint64_t at = reader.offset();
   const uint8_t mutability = reader.read_u8();
   if (mutability > 1) reader.fail_at(at, "malformed mutability");
-  type.is_mutable = mutability == 1;
+  return mutability == 1;
+}
+
+GlobalType read_global_type(ByteReader& reader, const Module& module) {
+  GlobalType type;
+  type.type = read_val_type(reader, module.features, &module.type_defs);
+  type.is_mutable = read_mutability(reader);
   return type;
 }
 
+// A function, struct or array type after its form byte.
+void read_composite_type(ByteReader& reader, Module& module, uint8_t form, uint64_t at, TypeDef& def,
+                         FuncType& func) {
+  switch (form) {
+    case kFuncTypeForm:
+      def.kind = TypeDef::Kind::kFunc;
+      read_val_types(reader, func.params, module);
+      read_val_types(reader, func.results, module);
+      if (func.results.size() > 1 && !module.features.multi_value) fail_disabled(Feature::kMultiValue, at);
+      return;
+    case kStructTypeForm:
+    case kArrayTypeForm: {
+      if (!module.features.gc) fail_disabled(Feature::kGc, at);
+      def.kind = form == kStructTypeForm ? TypeDef::Kind::kStruct : TypeDef::Kind::kArray;
+      // A field is at least a type byte and a mutability byte.
+      const uint32_t count = form == kStructTypeForm ? read_vec_count(reader, def.fields, 2) : 1;
+      for (uint32_t i = 0; i < count; ++i) {
+        FieldType field;
+        field.storage = read_storage_type(reader, module.features, &module.type_defs);
+        field.is_mutable = read_mutability(reader);
+        def.fields.push_back(field);
+      }
+      return;
+    }
+    default:
+      break;
+  }
+  // The form is a one-byte signed LEB in the spec's grammar, so a
+  // continuation bit makes it over-long rather than an unknown form.
+  if (form & 0x80) reader.fail_at(at, "integer representation too long");
+  reader.fail_at(at, module.features.gc ? "malformed composite type" : "malformed function type");
+}
+
+// A subtype: `sub` (0x50) or `sub final` (0x4F) with its supertypes, or a bare composite type (final, none).
+void read_sub_type(ByteReader& reader, Module& module, TypeDef& def, FuncType& func) {
+  def.offset = reader.offset();
+  uint8_t form = reader.read_u8();
+  if (form == kSubForm || form == kSubFinalForm) {
+    if (!module.features.gc) fail_disabled(Feature::kGc, def.offset);
+    def.is_final = form == kSubFinalForm;
+    const uint32_t supers = reader.read_u32();
+    if (supers > 1) reader.fail_at(def.offset, "too many supertypes");
+    if (supers == 1) def.super = reader.read_u32();
+    form = reader.read_u8();
+  }
+  read_composite_type(reader, module, form, reader.offset() - 1, def, func);
+}
+
+// A type that names a later type of its own group was read before that type's
+// kind was known: give its concrete references the right hierarchy code.
+void resolve_group_codes(Module& module, uint32_t start) {
+  auto fix = [&](ValType& t) {
+    if (t.is_concrete()) t.code = concrete_type_code(t.heap, &module.type_defs);
+  };
+  for (uint32_t i = start; i < module.types.size(); ++i) {
+    for (ValType& t : module.types[i].params) fix(t);
+    for (ValType& t : module.types[i].results) fix(t);
+    for (FieldType& f : module.type_defs[i].fields) fix(f.storage);
+  }
+}
+
+// Each entry is a recursion group: `rec` (0x4E) and its types, or one type.
 void decode_type_section(ByteReader& reader, Module& module) {
   const uint32_t count = read_vec_count(reader, module.types, 3);
   for (uint32_t i = 0; i < count; ++i) {
-    const uint64_t at = reader.offset();
-    const uint8_t form = reader.read_u8();
-    // The form is a one-byte signed LEB in the spec's grammar, so a
-    // continuation bit makes it over-long rather than an unknown form.
-    if (form & 0x80) reader.fail_at(at, "integer representation too long");
-    if (form != kFuncTypeForm) reader.fail_at(at, "malformed function type");
-    FuncType type;
-    read_val_types(reader, type.params, module.features);
-    read_val_types(reader, type.results, module.features);
-    if (type.results.size() > 1 && !module.features.multi_value) fail_disabled(Feature::kMultiValue, at);
-    module.types.push_back(std::move(type));
+    uint32_t group_size = 1;
+    if (reader.peek_u8() == kRecForm) {
+      const uint64_t at = reader.offset();
+      reader.read_u8();
+      if (!module.features.gc) fail_disabled(Feature::kGc, at);
+      group_size = reader.read_count(1);
+    }
+    const auto group_start = static_cast<uint32_t>(module.types.size());
+    for (uint32_t j = 0; j < group_size; ++j) {
+      // Every type index stays below 2^32 minus the abstract heap types' sentinels.
+      if (module.types.size() >= kMaxTypes) reader.fail_at(reader.offset(), "too many types");
+      TypeDef def;
+      FuncType func;
+      def.group_start = group_start;
+      def.group_size = group_size;
+      // Appended before reading, so the group's own earlier types are known; the kind is fixed below.
+      module.type_defs.push_back(def);
+      module.types.emplace_back();
+      read_sub_type(reader, module, def, func);
+      module.type_defs.back() = std::move(def);
+      module.types.back() = std::move(func);
+    }
+    resolve_group_codes(module, group_start);
   }
 }
 
@@ -148,7 +235,7 @@ void decode_import_section(ByteReader& reader, Module& module) {
         break;
       case 3:
         import.kind = ExternKind::kGlobal;
-        import.global = read_global_type(reader, module.features);
+        import.global = read_global_type(reader, module);
         module.global_types.push_back(import.global);
         ++module.imported_globals;
         break;
@@ -196,7 +283,7 @@ void decode_global_section(ByteReader& reader, Module& module) {
   const uint32_t count = read_vec_count(reader, module.globals, 3);
   for (uint32_t i = 0; i < count; ++i) {
     Global global;
-    global.type = read_global_type(reader, module.features);
+    global.type = read_global_type(reader, module);
     global.init = read_const_expr(reader, module.features);
     module.globals.push_back(global);
     module.global_types.push_back(global.type);

@@ -89,7 +89,7 @@ void decode_element_section(ByteReader& reader, Module& module) {
     if ((flags & (kElemPassiveOrDeclarative | kElemExplicitTableOrDeclarative)) != 0) {
       if (segment.uses_exprs) {
         const uint64_t at = reader.offset();
-        segment.type = read_ref_type(reader, module.features);
+        segment.type = read_ref_type(reader, module.features, &module.type_defs);
         if (segment.type != ValType::kFuncRef && !module.features.reference_types)
           fail_disabled(Feature::kReferenceTypes, at);
       } else {

@@ -13,7 +13,7 @@ void write_limits(ByteWriter& out, uint64_t min, const Limits& limits) {
 }
 
 void write_heap_type(ByteWriter& out, ValType type) {
-  if (type.heap == ValType::kTopHeap) out.write_u8(type.byte());  // as an s33 the code is one negative byte
+  if (!type.is_concrete()) out.write_u8(type.byte());  // as an s33 an abstract heap type is one negative byte
   else out.write_sleb(type.heap);
 }
 
@@ -41,14 +41,51 @@ void write_expr(ByteWriter& out, const Module& module, const ConstExpr& expr) {
   out.write_bytes(module.slice(expr.code));
 }
 
+void write_composite(ByteWriter& out, const Module& module, uint32_t i) {
+  const TypeDef& def = module.type_defs[i];
+  switch (def.kind) {
+    case TypeDef::Kind::kFunc: {
+      const FuncType& type = module.types[i];
+      out.write_u8(0x60);
+      out.write_uleb(type.params.size());
+      for (ValType t : type.params) write_val_type(out, t);
+      out.write_uleb(type.results.size());
+      for (ValType t : type.results) write_val_type(out, t);
+      return;
+    }
+    case TypeDef::Kind::kStruct:
+    case TypeDef::Kind::kArray:
+      out.write_u8(def.kind == TypeDef::Kind::kStruct ? 0x5F : 0x5E);
+      if (def.kind == TypeDef::Kind::kStruct) out.write_uleb(def.fields.size());
+      for (const FieldType& f : def.fields) {
+        write_val_type(out, f.storage);
+        out.write_u8(f.is_mutable ? 1 : 0);
+      }
+      return;
+  }
+}
+
+// One entry per recursion group; a group of one is written bare, and so is a
+// final type without a supertype (what a bare composite type means).
 void write_types(ByteWriter& out, const Module& module) {
-  out.write_uleb(module.types.size());
-  for (const FuncType& type : module.types) {
-    out.write_u8(0x60);
-    out.write_uleb(type.params.size());
-    for (ValType t : type.params) write_val_type(out, t);
-    out.write_uleb(type.results.size());
-    for (ValType t : type.results) write_val_type(out, t);
+  uint32_t groups = 0;
+  for (uint32_t i = 0; i < module.type_defs.size(); i += module.type_defs[i].group_size) ++groups;
+  out.write_uleb(groups);
+  for (uint32_t start = 0; start < module.type_defs.size(); start += module.type_defs[start].group_size) {
+    const uint32_t size = module.type_defs[start].group_size;
+    if (size != 1) {
+      out.write_u8(0x4E);
+      out.write_uleb(size);
+    }
+    for (uint32_t i = start; i < start + size; ++i) {
+      const TypeDef& def = module.type_defs[i];
+      if (!def.is_final || def.super != TypeDef::kNoSuper) {
+        out.write_u8(def.is_final ? 0x4F : 0x50);
+        out.write_uleb(def.super == TypeDef::kNoSuper ? 0 : 1);
+        if (def.super != TypeDef::kNoSuper) out.write_uleb(def.super);
+      }
+      write_composite(out, module, i);
+    }
   }
 }
 

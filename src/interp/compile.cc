@@ -67,7 +67,7 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
   ctrls_.push_back(fn);
 
   const FunctionBody& body = module_.body(FuncIdx{func_.index});
-  InstrReader reader(module_.slice(body.code), body.code.offset, module_.features);
+  InstrReader reader(module_.slice(body.code), body.code.offset, module_);
   while (!ctrls_.empty()) {
     if (reader.at_end()) fail(ErrorCode::kInvalid, reader.offset(), "unexpected end of function body");
     const Instr& in = reader.next();

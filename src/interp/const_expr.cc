@@ -9,7 +9,7 @@ Value eval_const_expr(const Module& module, const ConstExpr& expr, ValType type,
   // Validation guarantees a well-typed stack of at most a few values;
   // extended-const adds i32/i64 add, sub and mul.
   std::vector<Value> stack;
-  InstrReader reader(module.slice(expr.code), expr.code.offset, module.features);
+  InstrReader reader(module.slice(expr.code), expr.code.offset, module);
   while (!reader.at_end()) {
     const Instr& in = reader.next();
     switch (in.op) {

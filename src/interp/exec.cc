@@ -5,6 +5,7 @@
 
 #include "compile.h"
 #include "exceptions.h"
+#include "kiln/runtime/gc.h"
 #include "machine.h"
 #include "numeric.h"
 #include "simd_ops.h"
@@ -181,6 +182,7 @@ dispatch:
 #include "handlers_fused.inc"
 #include "handlers_simd.inc"
 #include "handlers_table.inc"
+#include "handlers_gc.inc"
 #ifdef KILN_USE_SWITCH
     default:
       trap_kind = TrapKind::kHostError;

@@ -91,6 +91,14 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 #define KILN_IMM_NONE_kTag(yes, no) no
 #define KILN_IMM_NONE_kTryTable(yes, no) no
 #define KILN_IMM_NONE_kType(yes, no) no
+#define KILN_IMM_NONE_kTypeField(yes, no) no
+#define KILN_IMM_NONE_kTypeType(yes, no) no
+#define KILN_IMM_NONE_kTypeU32(yes, no) no
+#define KILN_IMM_NONE_kTypeData(yes, no) no
+#define KILN_IMM_NONE_kTypeElem(yes, no) no
+#define KILN_IMM_NONE_kCastRef(yes, no) no
+#define KILN_IMM_NONE_kCastRefNull(yes, no) no
+#define KILN_IMM_NONE_kBrOnCast(yes, no) no
 
 // KILN_SIMD_<feature>(x): x only for SIMD and relaxed-SIMD instructions.
 #define KILN_SIMD_kCore(x)
@@ -101,6 +109,7 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 #define KILN_SIMD_kBulkMemory(x)
 #define KILN_SIMD_kReferenceTypes(x)
 #define KILN_SIMD_kFunctionReferences(x)
+#define KILN_SIMD_kGc(x)
 #define KILN_SIMD_kSimd(x) x
 #define KILN_SIMD_kRelaxedSimd(x) x
 

@@ -20,6 +20,12 @@ const char* trap_message(TrapKind kind) {
     case TrapKind::kCallStackExhausted: return "call stack exhausted";
     case TrapKind::kOutOfFuel: return "all fuel consumed";
     case TrapKind::kNullReference: return "null reference";
+    case TrapKind::kNullI31Reference: return "null i31 reference";
+    case TrapKind::kNullStructReference: return "null structure reference";
+    case TrapKind::kNullArrayReference: return "null array reference";
+    case TrapKind::kOutOfBoundsArray: return "out of bounds array access";
+    case TrapKind::kCastFailure: return "cast failure";
+    case TrapKind::kArrayTooLarge: return "allocation too large";
     case TrapKind::kUnresolvedImport: return "call to an unresolved import";
     case TrapKind::kHostError: return "host function failed";
     case TrapKind::kExit: return "exit";

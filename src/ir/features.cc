@@ -29,6 +29,7 @@ constexpr std::array kFeatures = {
     FeatureRow{Feature::kLegacyExceptions, "legacy-exceptions", "legacy exceptions", &Features::legacy_exceptions},
     FeatureRow{Feature::kFunctionReferences, "function-references", "function references",
                &Features::function_references},
+    FeatureRow{Feature::kGc, "gc", "gc", &Features::gc},
 };
 
 constexpr bool rows_follow_the_enum() {

@@ -10,77 +10,85 @@ namespace {
 // 0x63 (ref null ht) and 0x64 (ref ht) open a typed reference; the heap type follows as an s33.
 bool is_typed_reference_prefix(uint8_t byte) { return byte == 0x63 || byte == 0x64; }
 
-// The abstract heap types kiln knows (the tops of their hierarchies), by
-// their one-byte s33 codes. GC's any, eq, i31, struct, array and bottom
-// types have codes too; they are refused as unsupported by name.
-bool is_gc_heap_code(uint8_t byte) { return (byte >= 0x6A && byte <= 0x6E) || (byte >= 0x71 && byte <= 0x74); }
+void check_top_enabled(ValType t, const Features& features, uint64_t at) {
+  if (t.code == TypeCode::kExnRef && !features.exceptions) fail_disabled(Feature::kExceptions, at);
+  if (t.code == TypeCode::kAnyRef && !features.gc) fail_disabled(Feature::kGc, at);
+  // The bottoms (nofunc, noextern, noexn) came with GC.
+  if (t.is_bottom() && !features.gc) fail_disabled(Feature::kGc, at);
+  if (t.code != TypeCode::kFuncRef && !features.reference_types) fail_disabled(Feature::kReferenceTypes, at);
+}
 
-void check_top_enabled(TypeCode top, const Features& features, uint64_t at) {
-  if (top == TypeCode::kExnRef && !features.exceptions) fail_disabled(Feature::kExceptions, at);
-  if (top != TypeCode::kFuncRef && !features.reference_types) fail_disabled(Feature::kReferenceTypes, at);
+// After a 0x63/0x64 prefix byte at `at`.
+ValType read_typed_reference(ByteReader& reader, const Features& features, uint8_t prefix, uint64_t at,
+                             const std::vector<TypeDef>* type_defs) {
+  if (!features.function_references) fail_disabled(Feature::kFunctionReferences, at);
+  return read_heap_type(reader, features, prefix == 0x63, type_defs);
+}
+
+// A short form: funcref, externref (reference types), exnref, and GC's anyref, eqref, nullref, ...
+std::optional<ValType> read_short_ref(uint8_t byte, const Features& features, uint64_t at) {
+  const std::optional<ValType> t = abstract_heap_type(byte, true);
+  if (!t) return std::nullopt;
+  check_top_enabled(*t, features, at);
+  return t;
 }
 
 }  // namespace
 
-ValType read_heap_type(ByteReader& reader, const Features& features, bool nullable) {
+TypeCode concrete_type_code(uint32_t index, const std::vector<TypeDef>* type_defs) {
+  if (type_defs && index < type_defs->size() && (*type_defs)[index].kind != TypeDef::Kind::kFunc)
+    return TypeCode::kAnyRef;
+  return TypeCode::kFuncRef;
+}
+
+ValType read_heap_type(ByteReader& reader, const Features& features, bool nullable,
+                       const std::vector<TypeDef>* type_defs) {
   const uint64_t at = reader.offset();
-  const uint8_t byte = reader.peek_u8();
-  if (byte == 0x70 || byte == 0x6F || byte == 0x69) {
+  if (const std::optional<ValType> abstract = abstract_heap_type(reader.peek_u8(), nullable)) {
     reader.read_u8();
-    const auto top = static_cast<TypeCode>(byte);
-    check_top_enabled(top, features, at);
-    return ValType::ref(top, nullable);
-  }
-  if (is_gc_heap_code(byte)) {
-    throw Failure{Error{ErrorCode::kUnsupported, at, "GC heap types are not supported (heap type code 0x" +
-                                                         std::string(1, "0123456789abcdef"[byte >> 4]) +
-                                                         std::string(1, "0123456789abcdef"[byte & 15]) + ")"}};
+    check_top_enabled(*abstract, features, at);
+    return *abstract;
   }
   const int64_t index = reader.read_s33();
   if (index < 0) reader.fail_at(at, "malformed reference type");
   if (!features.function_references) fail_disabled(Feature::kFunctionReferences, at);
-  return ValType::func_ref(static_cast<uint32_t>(index), nullable);
+  const auto i = static_cast<uint32_t>(index);
+  return ValType{concrete_type_code(i, type_defs), nullable, i};
 }
 
-namespace {
-
-// After a 0x63/0x64 prefix byte at `at`.
-ValType read_typed_reference(ByteReader& reader, const Features& features, uint8_t prefix, uint64_t at) {
-  if (!features.function_references) fail_disabled(Feature::kFunctionReferences, at);
-  return read_heap_type(reader, features, prefix == 0x63);
-}
-
-}  // namespace
-
-ValType read_ref_type(ByteReader& reader, const Features& features) {
+ValType read_ref_type(ByteReader& reader, const Features& features, const std::vector<TypeDef>* type_defs) {
   const uint64_t at = reader.offset();
   const uint8_t byte = reader.read_u8();
-  if (byte == 0x70 || byte == 0x6F || byte == 0x69) return ValType::from_code(byte);
-  if (is_typed_reference_prefix(byte)) return read_typed_reference(reader, features, byte, at);
+  if (const std::optional<ValType> t = read_short_ref(byte, features, at)) return *t;
+  if (is_typed_reference_prefix(byte)) return read_typed_reference(reader, features, byte, at, type_defs);
   reader.fail_at(at, "malformed reference type");
 }
 
-ValType read_val_type(ByteReader& reader, const Features& features) {
+ValType read_val_type(ByteReader& reader, const Features& features, const std::vector<TypeDef>* type_defs) {
   const uint64_t at = reader.offset();
   const uint8_t byte = reader.read_u8();
   switch (byte) {
     case 0x7F: case 0x7E: case 0x7D: case 0x7C:
       return ValType::from_code(byte);
-    case 0x70: case 0x6F:
-      if (!features.reference_types) fail_disabled(Feature::kReferenceTypes, at);
-      return ValType::from_code(byte);
     case 0x7B:
       if (features.simd) return ValType::kV128;
       fail_disabled(Feature::kSimd, at);
-    case 0x69:
-      if (features.exceptions) return ValType::kExnRef;
-      fail_disabled(Feature::kExceptions, at);
     case 0x63: case 0x64:
-      return read_typed_reference(reader, features, byte, at);
+      return read_typed_reference(reader, features, byte, at, type_defs);
     default:
       break;
   }
+  if (const std::optional<ValType> t = read_short_ref(byte, features, at)) return *t;
   reader.fail_at(at, "malformed value type");
+}
+
+ValType read_storage_type(ByteReader& reader, const Features& features, const std::vector<TypeDef>* type_defs) {
+  const uint8_t byte = reader.peek_u8();
+  if (byte == 0x78 || byte == 0x77) {
+    reader.read_u8();
+    return ValType::from_code(byte);
+  }
+  return read_val_type(reader, features, type_defs);
 }
 
 const Instr& InstrReader::next() {
@@ -88,7 +96,7 @@ const Instr& InstrReader::next() {
   instr.offset = reader_.offset();
   const uint8_t first = reader_.read_u8();
   std::optional<Opcode> op;
-  if (first == 0xFC || first == 0xFD) {
+  if (first == 0xFB || first == 0xFC || first == 0xFD) {
     const uint32_t code = reader_.read_u32();
     op = opcode_from_prefixed(first, code);
   } else {
@@ -124,6 +132,7 @@ void InstrReader::check_feature(OpFeature needed, uint64_t at) const {
     case OpFeature::kFunctionReferences:
       if (!features_.function_references) fail_disabled(Feature::kFunctionReferences, at);
       return;
+    case OpFeature::kGc: if (!features_.gc) fail_disabled(Feature::kGc, at); return;
     case OpFeature::kLegacyExceptions:
       if (!features_.legacy_exceptions) fail_disabled(Feature::kLegacyExceptions, at);
       return;
@@ -147,7 +156,7 @@ void InstrReader::fail_illegal(uint64_t at) {
   again.skip(at - reader_.base_offset());
   const uint8_t first = again.read_u8();
   std::string message = "illegal opcode " + hex(first);
-  if (first == 0xFC || first == 0xFD) message += " " + hex(again.read_u32());
+  if (first == 0xFB || first == 0xFC || first == 0xFD) message += " " + hex(again.read_u32());
   reader_.fail_at(at, std::move(message));
 }
 
@@ -172,7 +181,7 @@ void InstrReader::read_block_type(Instr& instr) {
     instr.block.kind = BlockType::Kind::kEmpty;
   } else if (byte >= 0x40 && byte < 0x80) {
     instr.block.kind = BlockType::Kind::kValue;
-    instr.block.value = read_val_type(reader_, features_);
+    instr.block.value = read_val_type(reader_, features_, type_defs_);
   } else {
     const uint64_t at = reader_.offset();
     const int64_t index = reader_.read_s33();
@@ -247,7 +256,7 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
     case Imm::kSelectT: {
       instr.select_arity = reader_.read_count(1);
       for (uint32_t i = 0; i < instr.select_arity; ++i) {
-        const ValType t = read_val_type(reader_, features_);
+        const ValType t = read_val_type(reader_, features_, type_defs_);
         if (i == 0) instr.type = t;
       }
       break;
@@ -281,11 +290,28 @@ void InstrReader::read_immediates(Instr& instr, Imm imm) {
       break;
     }
     case Imm::kRefType:  // ref.null's heap type
-      instr.type = read_heap_type(reader_, features_, true);
+      instr.type = read_heap_type(reader_, features_, true, type_defs_);
       break;
     case Imm::kType:
       instr.index = reader_.read_u32();
       break;
+    case Imm::kTypeField: case Imm::kTypeType: case Imm::kTypeU32: case Imm::kTypeData: case Imm::kTypeElem:
+      instr.index = reader_.read_u32();
+      instr.index2 = reader_.read_u32();
+      break;
+    case Imm::kCastRef: case Imm::kCastRefNull:
+      instr.type = read_heap_type(reader_, features_, imm == Imm::kCastRefNull, type_defs_);
+      break;
+    case Imm::kBrOnCast: {
+      // Bit 0: the source type is nullable; bit 1: the target type is.
+      const uint64_t at = reader_.offset();
+      const uint8_t flags = reader_.read_u8();
+      if (flags > 3) reader_.fail_at(at, "malformed br_on_cast flags");
+      instr.index = reader_.read_u32();
+      instr.type = read_heap_type(reader_, features_, flags & 1, type_defs_);
+      instr.type2 = read_heap_type(reader_, features_, (flags & 2) != 0, type_defs_);
+      break;
+    }
     case Imm::kMemArg1: case Imm::kMemArg2: case Imm::kMemArg4: case Imm::kMemArg8: case Imm::kMemArg16:
       read_memarg(instr, natural_alignment_log2(imm));
       break;

@@ -16,11 +16,13 @@ namespace {
 constexpr Lookup make_lookup() {
   Lookup lookup{};
   for (uint16_t& i : lookup.single) i = kNone;
+  for (uint16_t& i : lookup.fb) i = kNone;
   for (uint16_t& i : lookup.fc) i = kNone;
   for (uint16_t& i : lookup.fd) i = kNone;
   for (uint16_t i = 0; i < kOpcodeCount; ++i) {
     const OpcodeInfo& info = kInfos[i];
     if (info.prefix == 0) lookup.single[info.code] = i;
+    else if (info.prefix == 0xFB) lookup.fb[info.code] = i;
     else if (info.prefix == 0xFC) lookup.fc[info.code] = i;
     else lookup.fd[info.code] = i;
   }

@@ -1,4 +1,4 @@
-// Type equivalence and reference subtyping, within one module and across two (import matching).
+// Type equivalence (iso-recursive, by recursion group) and subtyping, within one module and across two.
 #include "kiln/ir/type_equivalence.h"
 
 #include <map>
@@ -6,57 +6,205 @@
 namespace kiln {
 namespace {
 
-// A type's shape with every concrete index replaced by its canonical id, or
-// by a marker for the type itself: equal keys mean equivalent types.
-constexpr uint64_t kSelf = uint64_t{1} << 40;
+// Markers of a canonical key: a reference into the type's own group (by
+// position) and one to a later group (only in a module the validator refuses).
+constexpr uint64_t kInGroup = uint64_t{1} << 40;
+constexpr uint64_t kForward = uint64_t{1} << 41;
 
-void append_key(std::vector<uint64_t>& key, ValType t, uint32_t self, const std::vector<uint32_t>& canonical) {
+struct GroupSpan {
+  uint32_t start;
+  uint32_t size;
+  bool contains(uint32_t i) const { return i >= start && i - start < size; }
+};
+
+GroupSpan group_of(const Module& m, uint32_t i) { return {m.type_defs[i].group_start, m.type_defs[i].group_size}; }
+
+void append_key(std::vector<uint64_t>& key, ValType t, GroupSpan group, const std::vector<uint32_t>& canonical) {
   uint64_t heap = t.heap;
-  if (t.is_concrete()) heap = t.heap == self ? kSelf : t.heap < canonical.size() ? canonical[t.heap] : kSelf + 1 + t.heap;
-  key.push_back(uint64_t{t.byte()} << 8 | (t.nullable ? 1 : 0));
+  if (t.is_concrete()) {
+    if (group.contains(t.heap)) heap = kInGroup | (t.heap - group.start);
+    else if (t.heap < group.start) heap = canonical[t.heap];
+    else heap = kForward | t.heap;
+  }
+  key.push_back(uint64_t{static_cast<uint8_t>(t.code)} << 8 | (t.nullable ? 1 : 0));
   key.push_back(heap);
 }
 
-bool same_val_type(const Module& ma, ValType a, uint32_t self_a, const Module& mb, ValType b, uint32_t self_b) {
+void append_def_key(std::vector<uint64_t>& key, const Module& m, uint32_t i, GroupSpan group,
+                    const std::vector<uint32_t>& canonical) {
+  const TypeDef& def = m.type_defs[i];
+  key.push_back(static_cast<uint64_t>(def.kind) << 1 | (def.is_final ? 1 : 0));
+  if (def.super == TypeDef::kNoSuper) key.push_back(TypeDef::kNoSuper);
+  else append_key(key, ValType{TypeCode::kAnyRef, false, def.super}, group, canonical);
+  key.push_back(def.fields.size());
+  for (const FieldType& f : def.fields) {
+    append_key(key, f.storage, group, canonical);
+    key.push_back(f.is_mutable ? 1 : 0);
+  }
+  const FuncType& func = m.types[i];
+  key.push_back(func.params.size());
+  for (ValType t : func.params) append_key(key, t, group, canonical);
+  key.push_back(func.results.size());
+  for (ValType t : func.results) append_key(key, t, group, canonical);
+}
+
+// Two references inside definitions of groups `ga` (module ma) and `gb` (mb)
+// that are being compared position by position.
+bool same_index(const Module& ma, uint32_t x, GroupSpan ga, const Module& mb, uint32_t y, GroupSpan gb) {
+  if (ga.contains(x) || gb.contains(y)) return ga.contains(x) && gb.contains(y) && x - ga.start == y - gb.start;
+  if (x > ga.start || y > gb.start) return &ma == &mb && x == y;  // a forward reference: refused by validation
+  return types_equivalent(ma, x, mb, y);
+}
+
+bool same_val_type(const Module& ma, ValType a, GroupSpan ga, const Module& mb, ValType b, GroupSpan gb) {
   if (a.code != b.code || a.nullable != b.nullable || a.is_concrete() != b.is_concrete()) return false;
   if (!a.is_concrete()) return a.heap == b.heap;
-  if (a.heap == self_a || b.heap == self_b) return a.heap == self_a && b.heap == self_b;
-  return types_equivalent(ma, a.heap, mb, b.heap);
+  return same_index(ma, a.heap, ga, mb, b.heap, gb);
+}
+
+bool same_list(const Module& ma, const std::vector<ValType>& a, GroupSpan ga, const Module& mb,
+               const std::vector<ValType>& b, GroupSpan gb) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!same_val_type(ma, a[i], ga, mb, b[i], gb)) return false;
+  return true;
+}
+
+bool same_def(const Module& ma, uint32_t a, GroupSpan ga, const Module& mb, uint32_t b, GroupSpan gb) {
+  const TypeDef& da = ma.type_defs[a];
+  const TypeDef& db = mb.type_defs[b];
+  if (da.kind != db.kind || da.is_final != db.is_final || da.fields.size() != db.fields.size()) return false;
+  if ((da.super == TypeDef::kNoSuper) != (db.super == TypeDef::kNoSuper)) return false;
+  if (da.super != TypeDef::kNoSuper && !same_index(ma, da.super, ga, mb, db.super, gb)) return false;
+  for (size_t i = 0; i < da.fields.size(); ++i) {
+    if (da.fields[i].is_mutable != db.fields[i].is_mutable) return false;
+    if (!same_val_type(ma, da.fields[i].storage, ga, mb, db.fields[i].storage, gb)) return false;
+  }
+  return same_list(ma, ma.types[a].params, ga, mb, mb.types[b].params, gb) &&
+         same_list(ma, ma.types[a].results, ga, mb, mb.types[b].results, gb);
+}
+
+// The abstract part of subtyping; `concrete_le(x, y)` decides two concrete indices.
+template <typename ConcreteLe>
+bool heap_subtype(const Module& msub, ValType sub, ValType super, ConcreteLe concrete_le) {
+  if (sub.code != super.code) return false;
+  if (super.heap == ValType::kTopHeap || sub.heap == ValType::kBottomHeap) return true;
+  if (super.heap == ValType::kBottomHeap) return false;
+  if (!sub.is_concrete()) {
+    if (super.is_concrete()) return false;
+    if (sub.heap == super.heap) return true;
+    return super.heap == ValType::kEqHeap &&
+           (sub.heap == ValType::kI31Heap || sub.heap == ValType::kStructHeap || sub.heap == ValType::kArrayHeap);
+  }
+  if (super.is_concrete()) return concrete_le(sub.heap, super.heap);
+  if (sub.heap >= msub.type_defs.size()) return false;
+  const TypeDef::Kind kind = msub.type_defs[sub.heap].kind;
+  switch (super.heap) {
+    case ValType::kEqHeap: return kind == TypeDef::Kind::kStruct || kind == TypeDef::Kind::kArray;
+    case ValType::kStructHeap: return kind == TypeDef::Kind::kStruct;
+    case ValType::kArrayHeap: return kind == TypeDef::Kind::kArray;
+    default: return false;
+  }
+}
+
+template <typename ConcreteLe>
+bool val_subtype(const Module& msub, ValType sub, ValType super, ConcreteLe concrete_le) {
+  if (!sub.is_ref() || !super.is_ref()) return sub == super;
+  if (sub.nullable && !super.nullable) return false;
+  return heap_subtype(msub, sub, super, concrete_le);
+}
+
+// Walks `sub`'s declared supertypes (each names an earlier type, so the walk ends) looking for one `same` accepts.
+template <typename Same>
+bool chain_reaches(const Module& msub, uint32_t sub, Same same) {
+  for (size_t steps = 0; sub < msub.type_defs.size() && steps <= msub.type_defs.size(); ++steps) {
+    if (same(sub)) return true;
+    sub = msub.type_defs[sub].super;
+  }
+  return false;
 }
 
 }  // namespace
 
 std::vector<uint32_t> canonical_type_ids(const Module& module) {
-  std::vector<uint32_t> canonical;
-  canonical.reserve(module.types.size());
+  std::vector<uint32_t> canonical(module.types.size());
   std::map<std::vector<uint64_t>, uint32_t> seen;
   std::vector<uint64_t> key;
-  for (uint32_t i = 0; i < module.types.size(); ++i) {
-    const FuncType& type = module.types[i];
+  for (uint32_t start = 0; start < module.type_defs.size();) {
+    const GroupSpan group = group_of(module, start);
     key.clear();
-    key.push_back(type.params.size());
-    for (ValType t : type.params) append_key(key, t, i, canonical);
-    for (ValType t : type.results) append_key(key, t, i, canonical);
-    canonical.push_back(seen.emplace(key, i).first->second);
+    key.push_back(group.size);
+    for (uint32_t k = 0; k < group.size; ++k) append_def_key(key, module, start + k, group, canonical);
+    const uint32_t first = seen.emplace(key, start).first->second;
+    for (uint32_t k = 0; k < group.size; ++k) canonical[start + k] = first + k;
+    start += group.size;
   }
   return canonical;
 }
 
 bool types_equivalent(const Module& ma, uint32_t a, const Module& mb, uint32_t b) {
   if (&ma == &mb && a == b) return true;
-  if (a >= ma.types.size() || b >= mb.types.size()) return false;
-  const FuncType& x = ma.types[a];
-  const FuncType& y = mb.types[b];
-  if (x.params.size() != y.params.size() || x.results.size() != y.results.size()) return false;
-  for (size_t i = 0; i < x.params.size(); ++i)
-    if (!same_val_type(ma, x.params[i], a, mb, y.params[i], b)) return false;
-  for (size_t i = 0; i < x.results.size(); ++i)
-    if (!same_val_type(ma, x.results[i], a, mb, y.results[i], b)) return false;
+  if (a >= ma.type_defs.size() || b >= mb.type_defs.size()) return false;
+  const GroupSpan ga = group_of(ma, a);
+  const GroupSpan gb = group_of(mb, b);
+  if (ga.size != gb.size || a - ga.start != b - gb.start) return false;
+  for (uint32_t k = 0; k < ga.size; ++k)
+    if (!same_def(ma, ga.start + k, ga, mb, gb.start + k, gb)) return false;
   return true;
 }
 
+bool declares_supertype(const Module& msub, uint32_t sub, const Module& msuper, uint32_t super) {
+  return chain_reaches(msub, sub, [&](uint32_t x) { return types_equivalent(msub, x, msuper, super); });
+}
+
 bool matches_val_type(const Module& msub, ValType sub, const Module& msuper, ValType super) {
-  return is_subtype(sub, super, [&](uint32_t a, uint32_t b) { return types_equivalent(msub, a, msuper, b); });
+  return val_subtype(msub, sub, super,
+                     [&](uint32_t x, uint32_t y) { return declares_supertype(msub, x, msuper, y); });
+}
+
+bool is_subtype_in(const Module& module, const std::vector<uint32_t>& canonical, ValType sub, ValType super) {
+  return val_subtype(module, sub, super, [&](uint32_t x, uint32_t y) {
+    if (y >= canonical.size()) return false;
+    return chain_reaches(module, x, [&](uint32_t z) { return z < canonical.size() && canonical[z] == canonical[y]; });
+  });
+}
+
+bool storage_matches(const Module& module, const std::vector<uint32_t>& canonical, ValType sub, ValType super) {
+  if (sub.is_packed() || super.is_packed()) return sub == super;
+  return is_subtype_in(module, canonical, sub, super);
+}
+
+bool matches_declared_super(const Module& module, const std::vector<uint32_t>& canonical, uint32_t sub,
+                            uint32_t super) {
+  const TypeDef& s = module.type_defs[sub];
+  const TypeDef& p = module.type_defs[super];
+  if (p.is_final || s.kind != p.kind) return false;
+  auto field_matches = [&](const FieldType& a, const FieldType& b) {
+    if (a.is_mutable != b.is_mutable) return false;
+    if (!storage_matches(module, canonical, a.storage, b.storage)) return false;
+    // A mutable field is read and written: its type may not change.
+    return !a.is_mutable || storage_matches(module, canonical, b.storage, a.storage);
+  };
+  switch (s.kind) {
+    case TypeDef::Kind::kFunc: {
+      const FuncType& fs = module.types[sub];
+      const FuncType& fp = module.types[super];
+      if (fs.params.size() != fp.params.size() || fs.results.size() != fp.results.size()) return false;
+      for (size_t i = 0; i < fs.params.size(); ++i)
+        if (!is_subtype_in(module, canonical, fp.params[i], fs.params[i])) return false;
+      for (size_t i = 0; i < fs.results.size(); ++i)
+        if (!is_subtype_in(module, canonical, fs.results[i], fp.results[i])) return false;
+      return true;
+    }
+    case TypeDef::Kind::kStruct:
+    case TypeDef::Kind::kArray:
+      if (s.fields.size() < p.fields.size()) return false;
+      if (s.kind == TypeDef::Kind::kArray && s.fields.size() != p.fields.size()) return false;
+      for (size_t i = 0; i < p.fields.size(); ++i)
+        if (!field_matches(s.fields[i], p.fields[i])) return false;
+      return true;
+  }
+  return false;
 }
 
 }  // namespace kiln

@@ -5,16 +5,49 @@ namespace kiln {
 
 namespace {
 
-const char* heap_top_name(TypeCode code) {
-  switch (code) {
-    case TypeCode::kFuncRef: return "func";
-    case TypeCode::kExternRef: return "extern";
-    case TypeCode::kExnRef: return "exn";
-    default: return "?";
-  }
+// The abstract heap types: code, hierarchy, sentinel, text name, short-form name.
+struct AbstractHeap {
+  uint8_t code;
+  TypeCode top;
+  uint32_t heap;
+  const char* name;
+  const char* short_name;
+};
+
+constexpr AbstractHeap kAbstractHeaps[] = {
+    {heap_code::kFunc, TypeCode::kFuncRef, ValType::kTopHeap, "func", "funcref"},
+    {heap_code::kNoFunc, TypeCode::kFuncRef, ValType::kBottomHeap, "nofunc", "nullfuncref"},
+    {heap_code::kExtern, TypeCode::kExternRef, ValType::kTopHeap, "extern", "externref"},
+    {heap_code::kNoExtern, TypeCode::kExternRef, ValType::kBottomHeap, "noextern", "nullexternref"},
+    {heap_code::kExn, TypeCode::kExnRef, ValType::kTopHeap, "exn", "exnref"},
+    {heap_code::kNoExn, TypeCode::kExnRef, ValType::kBottomHeap, "noexn", "nullexnref"},
+    {heap_code::kAny, TypeCode::kAnyRef, ValType::kTopHeap, "any", "anyref"},
+    {heap_code::kNone, TypeCode::kAnyRef, ValType::kBottomHeap, "none", "nullref"},
+    {heap_code::kEq, TypeCode::kAnyRef, ValType::kEqHeap, "eq", "eqref"},
+    {heap_code::kI31, TypeCode::kAnyRef, ValType::kI31Heap, "i31", "i31ref"},
+    {heap_code::kStruct, TypeCode::kAnyRef, ValType::kStructHeap, "struct", "structref"},
+    {heap_code::kArray, TypeCode::kAnyRef, ValType::kArrayHeap, "array", "arrayref"},
+};
+
+const AbstractHeap* find_abstract(TypeCode top, uint32_t heap) {
+  for (const AbstractHeap& h : kAbstractHeaps)
+    if (h.top == top && h.heap == heap) return &h;
+  return nullptr;
 }
 
 }  // namespace
+
+std::optional<ValType> abstract_heap_type(uint8_t code, bool nullable) {
+  for (const AbstractHeap& h : kAbstractHeaps)
+    if (h.code == code) return ValType::abstract(h.top, h.heap, nullable);
+  return std::nullopt;
+}
+
+uint8_t ValType::byte() const {
+  if (!is_ref()) return static_cast<uint8_t>(code);
+  const AbstractHeap* h = find_abstract(code, heap);
+  return h ? h->code : static_cast<uint8_t>(code);
+}
 
 std::string val_type_name(ValType t) {
   switch (t.code) {
@@ -23,11 +56,15 @@ std::string val_type_name(ValType t) {
     case TypeCode::kF32: return "f32";
     case TypeCode::kF64: return "f64";
     case TypeCode::kV128: return "v128";
+    case TypeCode::kI8: return "i8";
+    case TypeCode::kI16: return "i16";
     case TypeCode::kFuncRef:
     case TypeCode::kExternRef:
-    case TypeCode::kExnRef: {
-      if (t.has_short_form()) return std::string(heap_top_name(t.code)) + "ref";
-      const std::string heap = t.heap == ValType::kTopHeap ? heap_top_name(t.code) : std::to_string(t.heap);
+    case TypeCode::kExnRef:
+    case TypeCode::kAnyRef: {
+      const AbstractHeap* h = find_abstract(t.code, t.heap);
+      if (h && t.nullable) return h->short_name;
+      const std::string heap = h ? h->name : std::to_string(t.heap);
       return std::string(t.nullable ? "(ref null " : "(ref ") + heap + ")";
     }
   }

@@ -36,6 +36,7 @@ void write_const(ByteWriter& out, const GlobalSnapshot& g) {
     case TypeCode::kFuncRef:
     case TypeCode::kExternRef:
     case TypeCode::kExnRef:
+    case TypeCode::kAnyRef:  // a non-null GC reference is refused when the snapshot is taken
       if (g.is_null) {
         out.write_u8(0xD0);
         write_heap_type(out, g.type);
@@ -44,6 +45,9 @@ void write_const(ByteWriter& out, const GlobalSnapshot& g) {
         out.write_uleb(g.bits);
       }
       break;
+    case TypeCode::kI8:
+    case TypeCode::kI16:
+      break;  // storage types only: no global has one
   }
   out.write_u8(0x0B);
 }

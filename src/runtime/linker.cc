@@ -19,12 +19,8 @@ bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const
 bool func_matches(const Store& store, const Module& module, TypeIdx wanted, const FuncInstance& func) {
   if (!func.instance || !func.instance->module) return store.type(func.type_id) == module.types[to_u32(wanted)];
   const Module& own = *func.instance->module;
-  return types_equivalent(own, to_u32(own.func_types[func.index]), module, to_u32(wanted));
+  return declares_supertype(own, to_u32(own.func_types[func.index]), module, to_u32(wanted));
 }
-
-// Tables and globals keep no module of their own: a concrete type index
-// matches the same index (what one module linking against itself needs).
-bool same_index(uint32_t a, uint32_t b) { return a == b; }
 
 }  // namespace
 
@@ -69,7 +65,8 @@ bool import_matches(const Store& store, const Module& module, const Import& impo
       // mutable one is read and written, so its type must be the same.
       if (value.global->type.is_mutable != import.global.is_mutable) return false;
       if (import.global.is_mutable) return value.global->type == import.global;
-      return is_subtype(value.global->type.type, import.global.type, same_index);
+      // Globals keep no module of their own: a concrete type index is read in the importer's.
+      return matches_val_type(module, value.global->type.type, module, import.global.type);
     case ExternKind::kTag:
       return store.type(value.tag->type_id) == module.types[to_u32(import.tag_type)];
   }

@@ -63,6 +63,12 @@ Result<Value> to_value(const SpecValue& value) {
         return Error{ErrorCode::kUnsupported, kNoOffset, "a script cannot pass a non-null exnref argument"};
       out.bits = kNullRef;
       break;
+    case TypeCode::kAnyRef:  // only a host value, seen from the any hierarchy, can come from a script
+      out.bits = value.is_null ? kNullRef : convert_ref(extern_ref(value.bits()));
+      break;
+    case TypeCode::kI8:
+    case TypeCode::kI16:
+      return Error{ErrorCode::kUnsupported, kNoOffset, "a packed type is no value type"};
   }
   return out;
 }
@@ -94,6 +100,11 @@ SpecValue from_value(const Value& value) {
       break;
     case TypeCode::kExnRef:
       // Like a funcref: nothing a script could compare beyond null or not.
+      out.is_null = value.bits == kNullRef;
+      break;
+    case TypeCode::kAnyRef:
+    case TypeCode::kI8:
+    case TypeCode::kI16:
       out.is_null = value.bits == kNullRef;
       break;
   }

@@ -1,4 +1,4 @@
-// Name -> encoding lookup built from opcodes.def and text_ops.def, plus the list of the format's other keywords.
+// Name -> encoding lookup built from opcodes.def, plus the list of the format's other keywords.
 #include "op_table.h"
 
 #include <string>
@@ -16,12 +16,8 @@ using OpMap = std::unordered_map<std::string_view, std::vector<TextOp>>;
 OpMap build_ops() {
   OpMap ops;
 #define KILN_OP(ident, prefix, code, text, imm, params, results, feature) \
-  ops[text].push_back(TextOp{prefix, code, Imm::imm, ExtImm::kBase});
+  ops[text].push_back(TextOp{prefix, code, Imm::imm});
 #include "kiln/ir/opcodes.def"
-#undef KILN_OP
-#define KILN_OP(ident, prefix, code, text, imm, params, results, feature) \
-  ops[text].push_back(TextOp{prefix, code, Imm::kNone, ExtImm::imm});
-#include "text_ops.def"
 #undef KILN_OP
   return ops;
 }

@@ -1,4 +1,4 @@
-// Instruction names of the text format: opcodes.def for what the decoder knows, text_ops.def for the rest.
+// Instruction names of the text format, from opcodes.def.
 #pragma once
 
 #include <cstdint>
@@ -9,17 +9,10 @@
 
 namespace kiln::text::detail {
 
-// Immediate kinds of text_ops.def; kBase marks an opcodes.def entry (see TextOp::imm).
-enum class ExtImm : uint8_t {
-  kBase, kNone, kLabel, kBlockType, kTag, kType, kTypeField, kTypeType, kTypeU32, kTypeData, kTypeElem,
-  kCastRef, kCastRefNull, kBrOnCast, kTryTable,
-};
-
 struct TextOp {
   uint8_t prefix = 0;  // 0, 0xFB, 0xFC or 0xFD
   uint32_t code = 0;
-  Imm imm = Imm::kNone;  // meaningful when ext == ExtImm::kBase
-  ExtImm ext = ExtImm::kBase;
+  Imm imm = Imm::kNone;
 };
 
 // Every instruction spelled `name` ("select" and "ref.test" have two

@@ -164,16 +164,6 @@ void ModuleBuilder::v128_const(Cursor& c, ByteWriter& out) {
 }
 
 void ModuleBuilder::immediates(Cursor& c, FuncContext& f, const Token& name, std::span<const TextOp> ops,
-                               ByteWriter& out) {
-  const TextOp& op = ops[0];
-  if (op.ext == ExtImm::kBase) {
-    base_immediates(c, f, name, ops, out);
-  } else {
-    ext_immediates(c, f, name, ops, out);
-  }
-}
-
-void ModuleBuilder::base_immediates(Cursor& c, FuncContext& f, const Token& name, std::span<const TextOp> ops,
                                     ByteWriter& out) {
   const TextOp& op = ops[0];
   auto optional_index = [&](Space space) { return at_index(c) ? index(c, space) : 0u; };
@@ -348,6 +338,14 @@ void ModuleBuilder::base_immediates(Cursor& c, FuncContext& f, const Token& name
       out.write_uleb(index(c, Space::kType));
       return;
     case Imm::kTryTable: Cursor::unexpected(name);  // a block: the instruction readers take it
+    case Imm::kTypeField:
+    case Imm::kTypeType:
+    case Imm::kTypeU32:
+    case Imm::kTypeData:
+    case Imm::kTypeElem:
+    case Imm::kCastRef:
+    case Imm::kCastRefNull:
+    case Imm::kBrOnCast: gc_immediates(c, f, ops, out); return;
   }
   Cursor::unexpected(name);
 }

@@ -142,8 +142,7 @@ class ModuleBuilder {
   void memarg(Cursor& c, const TextOp& op, unsigned natural_log2, bool lane, ByteWriter& out);
   void v128_const(Cursor& c, ByteWriter& out);
   bool at_index_after(const Cursor& c) const;  // the token after the next one is a nat
-  void base_immediates(Cursor& c, FuncContext& f, const Token& name, std::span<const TextOp> ops, ByteWriter& out);
-  void ext_immediates(Cursor& c, FuncContext& f, const Token& name, std::span<const TextOp> ops, ByteWriter& out);
+  void gc_immediates(Cursor& c, FuncContext& f, std::span<const TextOp> ops, ByteWriter& out);
 
   // Segments and memories (wat_segments.cc).
   void table_field(Cursor& c);

@@ -1,4 +1,4 @@
-// Immediates of the WebAssembly 3.0 instructions in text_ops.def: tags, type and field indices, casts, br_on_cast.
+// Immediates of the GC instructions: type and field indices, a second type, count or segment, casts, br_on_cast.
 #include "wat_parser.h"
 
 namespace kiln::text::detail {
@@ -15,24 +15,10 @@ std::string_view heap_of(std::string_view ref_type) { return ref_type.size() == 
 
 }  // namespace
 
-void ModuleBuilder::ext_immediates(Cursor& c, FuncContext& f, const Token& name, std::span<const TextOp> ops,
-                                   ByteWriter& out) {
+void ModuleBuilder::gc_immediates(Cursor& c, FuncContext& f, std::span<const TextOp> ops, ByteWriter& out) {
   const TextOp& op = ops[0];
-  switch (op.ext) {
-    case ExtImm::kNone: write_op(op, out); return;
-    case ExtImm::kLabel:
-      write_op(op, out);
-      out.write_uleb(label(c, f));
-      return;
-    case ExtImm::kTag:
-      write_op(op, out);
-      out.write_uleb(index(c, Space::kTag));
-      return;
-    case ExtImm::kType:
-      write_op(op, out);
-      out.write_uleb(index(c, Space::kType));
-      return;
-    case ExtImm::kTypeField: {
+  switch (op.imm) {
+    case Imm::kTypeField: {
       const uint32_t type = index(c, Space::kType);
       const uint32_t field = field_index(c, type);
       write_op(op, out);
@@ -40,37 +26,37 @@ void ModuleBuilder::ext_immediates(Cursor& c, FuncContext& f, const Token& name,
       out.write_uleb(field);
       return;
     }
-    case ExtImm::kTypeType:
-    case ExtImm::kTypeU32:
-    case ExtImm::kTypeData:
-    case ExtImm::kTypeElem: {
+    case Imm::kTypeType:
+    case Imm::kTypeU32:
+    case Imm::kTypeData:
+    case Imm::kTypeElem: {
       const uint32_t type = index(c, Space::kType);
       uint32_t second = 0;
-      if (op.ext == ExtImm::kTypeType) second = index(c, Space::kType);
-      if (op.ext == ExtImm::kTypeU32) second = c.u32();
-      if (op.ext == ExtImm::kTypeData) {
+      if (op.imm == Imm::kTypeType) second = index(c, Space::kType);
+      if (op.imm == Imm::kTypeU32) second = c.u32();
+      if (op.imm == Imm::kTypeData) {
         second = index(c, Space::kData);
         uses_data_count_ = true;
       }
-      if (op.ext == ExtImm::kTypeElem) second = index(c, Space::kElem);
+      if (op.imm == Imm::kTypeElem) second = index(c, Space::kElem);
       write_op(op, out);
       out.write_uleb(type);
       out.write_uleb(second);
       return;
     }
-    case ExtImm::kCastRef:
-    case ExtImm::kCastRefNull: {
+    case Imm::kCastRef:
+    case Imm::kCastRefNull: {
       bool nullable = false;
       const std::string type = ref_type(c, &nullable);
       const TextOp* chosen = &op;
       for (const TextOp& o : ops) {
-        if ((o.ext == ExtImm::kCastRefNull) == nullable) chosen = &o;
+        if ((o.imm == Imm::kCastRefNull) == nullable) chosen = &o;
       }
       write_op(*chosen, out);
       write_bytes(out, heap_of(type));
       return;
     }
-    case ExtImm::kBrOnCast: {
+    case Imm::kBrOnCast: {
       const uint32_t l = label(c, f);
       bool null1 = false, null2 = false;
       const std::string t1 = ref_type(c, &null1);
@@ -82,11 +68,8 @@ void ModuleBuilder::ext_immediates(Cursor& c, FuncContext& f, const Token& name,
       write_bytes(out, heap_of(t2));
       return;
     }
-    case ExtImm::kBase:
-    case ExtImm::kBlockType:
-    case ExtImm::kTryTable: break;
+    default: break;
   }
-  Cursor::unexpected(name);
 }
 
 }  // namespace kiln::text::detail

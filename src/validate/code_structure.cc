@@ -34,7 +34,7 @@ void scan_bodies_for_malformed(const Module& module) {
   std::vector<uint8_t> open_ifs;  // per open construct: whether it is an `if` still before its `else`
   for (uint32_t i = 0; i < module.codes.size(); ++i) {
     const FunctionBody& body = module.codes[i];
-    InstrReader reader(module.slice(body.code), body.code.offset, module.features);
+    InstrReader reader(module.slice(body.code), body.code.offset, module);
     open_ifs.assign(1, 0);
     while (!open_ifs.empty()) {
       if (reader.at_end()) fail_missing_end(module, i, reader.offset());

@@ -32,9 +32,7 @@ struct ModuleContext {
   // Subtyping; kUnknownType (the bottom of unreachable code) matches either side.
   bool is_subtype(ValType sub, ValType super) const {
     if (sub == kUnknownType || super == kUnknownType) return true;
-    return kiln::is_subtype(sub, super, [this](uint32_t a, uint32_t b) {
-      return a < canonical_types.size() && b < canonical_types.size() && canonical_types[a] == canonical_types[b];
-    });
+    return is_subtype_in(module, canonical_types, sub, super);
   }
 
   // A typed reference must name a type the module declares ("unknown type").

@@ -30,7 +30,7 @@ bool is_extended_const_op(Opcode op) {
 }  // namespace
 
 void collect_const_expr_refs(const Module& module, const ConstExpr& expr, std::vector<uint8_t>& declared) {
-  InstrReader reader(module.slice(expr.code), expr.code.offset, module.features);
+  InstrReader reader(module.slice(expr.code), expr.code.offset, module);
   while (!reader.at_end()) {
     const Instr& instr = reader.next();
     if (instr.op == Opcode::kRefFunc && instr.index < declared.size()) declared[instr.index] = 1;
@@ -45,7 +45,7 @@ size_t visible_globals(const Module& module, size_t defined_global) {
 void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, ValType expected,
                          size_t visible_globals) {
   const Module& module = context.module;
-  InstrReader reader(module.slice(expr.code), expr.code.offset, module.features);
+  InstrReader reader(module.slice(expr.code), expr.code.offset, module);
   // The spec first asks whether every instruction is constant, then types the
   // sequence; a type error is therefore only reported once the whole
   // expression has proved constant.

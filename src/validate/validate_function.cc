@@ -72,7 +72,7 @@ void FunctionValidator::validate(uint32_t defined_index, FuncInfo& info) {
   frame_height_ = 0;
   max_depth_ = 1;
 
-  InstrReader reader(module.slice(body.code), body.code.offset, module.features);
+  InstrReader reader(module.slice(body.code), body.code.offset, module);
   while (!frames_.empty()) {
     if (reader.at_end()) fail_missing_end(module, defined_index, reader.offset());
     const Instr& instr = reader.next();

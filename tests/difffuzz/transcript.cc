@@ -32,6 +32,9 @@ std::string value_text(const Value& value) {
       return text;
     case TypeCode::kExternRef: return value.bits == kNullRef ? "externref:null" : "externref:nonnull";
     case TypeCode::kExnRef: return value.bits == kNullRef ? "exnref:null" : "exnref:nonnull";
+    case TypeCode::kAnyRef: return value.bits == kNullRef ? "anyref:null" : "anyref:nonnull";
+    case TypeCode::kI8:
+    case TypeCode::kI16: break;
     case TypeCode::kFuncRef: {
       if (value.bits == kNullRef) return "funcref:null";
       const FuncInstance* func = ref_func(value.bits);
@@ -67,6 +70,12 @@ const char* trap_class(const Trap& trap) {
     case TrapKind::kUncaughtException: return "exception";
     case TrapKind::kNullExceptionReference: return "null";
     case TrapKind::kNullFunctionReference: return "null";
+    case TrapKind::kNullI31Reference:
+    case TrapKind::kNullStructReference:
+    case TrapKind::kNullArrayReference: return "null";
+    case TrapKind::kOutOfBoundsArray: return "array";
+    case TrapKind::kCastFailure: return "cast";
+    case TrapKind::kArrayTooLarge: return "allocation";
   }
   return "unknown";
 }

@@ -39,7 +39,10 @@ std::string value_text(const Value& v) {
     case TypeCode::kV128: return "v128:" + hex(v.hi) + ":" + hex(v.bits);
     case TypeCode::kFuncRef:
     case TypeCode::kExternRef:
-    case TypeCode::kExnRef: return ref_text(v.type, v.bits);
+    case TypeCode::kExnRef:
+    case TypeCode::kAnyRef: return ref_text(v.type, v.bits);
+    case TypeCode::kI8:
+    case TypeCode::kI16: break;
   }
   return "?";
 }

@@ -26,13 +26,16 @@ struct Features {
   // The encoding before 3.0 (try, catch, catch_all, rethrow, delegate) that LLVM up to 19 emits; tags too.
   bool legacy_exceptions = false;
   // WebAssembly 3.0 typed function references: (ref null? $t) value types, call_ref, br_on_null, non-null locals,
-  // tables with an initializer expression. Without GC: its heap types are refused as unsupported.
+  // tables with an initializer expression.
   bool function_references = false;
+  // WebAssembly 3.0 garbage collection: struct and array types, rec groups, declared subtypes, i31, casts and the
+  // any/eq/i31/struct/array/none heap types. Implies typed function references.
+  bool gc = false;
 
   static Features all() {
     Features f;
     f.relaxed_simd = f.multi_memory = f.memory64 = f.tail_call = f.extended_const = f.exceptions =
-        f.legacy_exceptions = f.function_references = true;
+        f.legacy_exceptions = f.function_references = f.gc = true;
     return f;
   }
 };
@@ -40,7 +43,7 @@ struct Features {
 // One switchable feature, for messages that say which one an input needs.
 enum class Feature : uint8_t {
   kSimd, kRelaxedSimd, kMultiMemory, kMemory64, kTailCall, kExtendedConst, kReferenceTypes, kBulkMemory, kMultiValue,
-  kExceptions, kLegacyExceptions, kFunctionReferences,
+  kExceptions, kLegacyExceptions, kFunctionReferences, kGc,
 };
 
 // Tags (their section, imports and exports) belong to both exception encodings.

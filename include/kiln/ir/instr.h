@@ -7,6 +7,7 @@
 
 #include "kiln/base/byte_reader.h"
 #include "kiln/ir/features.h"
+#include "kiln/ir/module.h"
 #include "kiln/ir/opcode.h"
 #include "kiln/ir/types.h"
 
@@ -49,7 +50,8 @@ struct Instr {
   MemArg mem;
   uint64_t bits = 0;                   // i32/i64/f32/f64 constants as raw bits
   std::array<uint8_t, 16> bytes16{};   // v128.const and i8x16.shuffle
-  ValType type = ValType::kI32;        // ref.null's type, select's single type
+  ValType type = ValType::kI32;        // ref.null's type, select's single type, a cast's target, br_on_cast's source
+  ValType type2 = ValType::kI32;       // br_on_cast(_fail)'s target
   uint32_t select_arity = 0;           // number of types of `select t*`
   const std::vector<uint32_t>* labels = nullptr;  // br_table targets, default last
   const std::vector<CatchClause>* catches = nullptr;  // try_table's clauses, in order (index: tag; block: its type)
@@ -63,6 +65,9 @@ class InstrReader {
  public:
   InstrReader(Bytes code, uint64_t base_offset, const Features& features)
       : reader_(code, base_offset), features_(features) {}
+  // Typed references to the module's struct and array types get the any hierarchy's code.
+  InstrReader(Bytes code, uint64_t base_offset, const Module& module)
+      : reader_(code, base_offset), features_(module.features), type_defs_(&module.type_defs) {}
 
   bool at_end() const { return reader_.at_end(); }
   uint64_t offset() const { return reader_.offset(); }
@@ -81,15 +86,24 @@ class InstrReader {
 
   ByteReader reader_;
   Features features_;
+  const std::vector<TypeDef>* type_defs_ = nullptr;
   Instr instr_;
   std::vector<uint32_t> labels_;
   std::vector<CatchClause> catches_;
 };
 
-ValType read_val_type(ByteReader& reader, const Features& features);
-// Reads funcref, externref, exnref or a typed reference (0x63/0x64 and a heap type).
-ValType read_ref_type(ByteReader& reader, const Features& features);
+// The readers of value and reference types. A concrete heap type's code
+// (kFuncRef or kAnyRef) comes from `type_defs`, the types decoded so far;
+// an index beyond them reads as a function type and the validator reports it.
+ValType read_val_type(ByteReader& reader, const Features& features, const std::vector<TypeDef>* type_defs = nullptr);
+// Reads a short reference type (funcref, anyref, nullref, ...) or a typed reference (0x63/0x64 and a heap type).
+ValType read_ref_type(ByteReader& reader, const Features& features, const std::vector<TypeDef>* type_defs = nullptr);
 // Reads a heap type (an s33: an abstract type's code or a type index) as a reference type.
-ValType read_heap_type(ByteReader& reader, const Features& features, bool nullable);
+ValType read_heap_type(ByteReader& reader, const Features& features, bool nullable,
+                       const std::vector<TypeDef>* type_defs = nullptr);
+// A GC struct field's or array element's storage type: a value type, i8 or i16.
+ValType read_storage_type(ByteReader& reader, const Features& features, const std::vector<TypeDef>* type_defs);
+// The hierarchy code of type index `index`: kAnyRef for a struct or array type, else kFuncRef.
+TypeCode concrete_type_code(uint32_t index, const std::vector<TypeDef>* type_defs);
 
 }  // namespace kiln

@@ -36,6 +36,36 @@ struct Section {
   std::string name;   // custom sections only
 };
 
+// GC: a field of a struct type or an array's element. The storage type is a
+// value type or packed (TypeCode::kI8, kI16, read back as i32).
+struct FieldType {
+  ValType storage = ValType::kI32;
+  bool is_mutable = false;
+  bool operator==(const FieldType&) const = default;
+};
+
+// What a type index defines beyond its FuncType: the composite kind, a
+// struct's fields or an array's element (fields[0]), the declared supertype,
+// finality, and the recursion group it belongs to (types [group_start,
+// group_start + group_size) were declared in one `rec`; a type outside any
+// `rec` is a group of one). Types equal up to their group are equivalent.
+struct TypeDef {
+  enum class Kind : uint8_t { kFunc, kStruct, kArray };
+  static constexpr uint32_t kNoSuper = 0xFFFF'FFFF;
+
+  Kind kind = Kind::kFunc;
+  std::vector<FieldType> fields;   // kStruct: every field; kArray: the element
+  uint32_t super = kNoSuper;       // at most one supertype (the spec's current limit)
+  bool is_final = true;            // a type without `sub` is final
+  uint32_t group_start = 0;
+  uint32_t group_size = 1;
+  uint64_t offset = 0;             // where the definition starts, for messages
+  bool operator==(const TypeDef& other) const {
+    return kind == other.kind && fields == other.fields && super == other.super && is_final == other.is_final &&
+           group_start == other.group_start && group_size == other.group_size;
+  }
+};
+
 struct Import {
   std::string module;
   std::string name;
@@ -113,7 +143,10 @@ struct Module {
   Features features;
   std::vector<Section> sections;  // in file order, custom sections included
 
+  // The type index space: `types` holds a function type's signature (empty
+  // for a struct or array type), `type_defs` the rest of each definition.
   std::vector<FuncType> types;
+  std::vector<TypeDef> type_defs;
   std::vector<Import> imports;
   std::vector<TypeIdx> func_types;  // function index space: imports first
   std::vector<TableType> tables;    // table index space: imports first
@@ -140,6 +173,11 @@ struct Module {
 
   Bytes slice(ByteRange range) const { return Bytes(bytes).subspan(range.offset, range.size); }
   const FuncType& func_type(FuncIdx f) const { return types[to_u32(func_types[to_u32(f)])]; }
+  bool is_func_type(uint32_t type) const { return type < type_defs.size() && type_defs[type].kind == TypeDef::Kind::kFunc; }
+  bool is_struct_type(uint32_t type) const {
+    return type < type_defs.size() && type_defs[type].kind == TypeDef::Kind::kStruct;
+  }
+  bool is_array_type(uint32_t type) const { return type < type_defs.size() && type_defs[type].kind == TypeDef::Kind::kArray; }
   const FuncType& tag_type(TagIdx t) const { return types[to_u32(tags[to_u32(t)])]; }
   bool is_imported(FuncIdx f) const { return to_u32(f) < imported_funcs; }
   const FunctionBody& body(FuncIdx f) const { return codes[to_u32(f) - imported_funcs]; }

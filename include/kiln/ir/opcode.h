@@ -17,12 +17,17 @@ enum class Imm : uint8_t {
   kLane2, kLane4, kLane8, kLane16,
   kTag,       // throw: a tag index
   kTryTable,  // try_table: a block type, then a vector of catch clauses
-  kType,      // call_ref: a type index
+  kType,      // call_ref, struct.new, array.get, ...: a type index
+  // GC: a type index and a second immediate: a field index (struct.get), a
+  // second type (array.copy), a count (array.new_fixed), a data or element segment.
+  kTypeField, kTypeType, kTypeU32, kTypeData, kTypeElem,
+  kCastRef, kCastRefNull,  // ref.test and ref.cast: a heap type, the reference non-null / nullable
+  kBrOnCast,               // br_on_cast(_fail): flags, a label, two heap types
 };
 
 // Which feature flag an opcode needs (the always-on core needs none); throw belongs to both exception encodings.
 enum class OpFeature : uint8_t { kCore, kSimd, kRelaxedSimd, kTailCall, kBulkMemory, kReferenceTypes, kExceptions,
-                                   kLegacyExceptions, kEitherExceptions, kFunctionReferences };
+                                   kLegacyExceptions, kEitherExceptions, kFunctionReferences, kGc };
 
 enum class Opcode : uint16_t {
 #define KILN_OP(ident, prefix, code, text, imm, params, results, feature) k##ident,
@@ -37,7 +42,7 @@ inline constexpr uint16_t kOpcodeCount = 0
     ;
 
 struct OpcodeInfo {
-  uint8_t prefix;       // 0, 0xFC or 0xFD
+  uint8_t prefix;       // 0, 0xFB, 0xFC or 0xFD
   uint32_t code;        // byte, or sub-opcode after a prefix
   const char* text;     // "i32.add"
   Imm imm;
@@ -56,6 +61,7 @@ inline constexpr uint16_t kNone = 0xffff;
 // Sub-opcodes stay below 0x200 (relaxed SIMD tops out at 0x113).
 struct Lookup {
   uint16_t single[256];
+  uint16_t fb[32];
   uint16_t fc[32];
   uint16_t fd[512];
 };
@@ -74,6 +80,7 @@ inline std::optional<Opcode> opcode_from_byte(uint8_t byte) {
 }
 inline std::optional<Opcode> opcode_from_prefixed(uint8_t prefix, uint32_t code) {
   uint16_t i = opcode_tables::kNone;
+  if (prefix == 0xFB && code < std::size(opcode_tables::kLookup.fb)) i = opcode_tables::kLookup.fb[code];
   if (prefix == 0xFC && code < std::size(opcode_tables::kLookup.fc)) i = opcode_tables::kLookup.fc[code];
   if (prefix == 0xFD && code < std::size(opcode_tables::kLookup.fd)) i = opcode_tables::kLookup.fd[code];
   if (i == opcode_tables::kNone) return std::nullopt;

@@ -1,5 +1,6 @@
-// When two function types are the same type: structurally, with the type indices inside typed references resolved
-// in their own module (a type may name itself; any other index it names comes before it).
+// The type relations of WebAssembly 3.0: when two defined types are the same (iso-recursive equivalence: equal
+// recursion groups, the same position in them), and when a value type is a subtype of another (the abstract heap
+// type lattice plus declared supertypes), within one module and across two (import matching).
 #pragma once
 
 #include <cstdint>
@@ -17,5 +18,19 @@ bool types_equivalent(const Module& ma, uint32_t a, const Module& mb, uint32_t b
 
 // Whether a value of type `sub` (with indices of `msub`) may stand where `super` (indices of `msuper`) is wanted.
 bool matches_val_type(const Module& msub, ValType sub, const Module& msuper, ValType super);
+
+// The same within one module, deciding equivalence by `canonical` (canonical_type_ids of `module`).
+bool is_subtype_in(const Module& module, const std::vector<uint32_t>& canonical, ValType sub, ValType super);
+
+// Whether defined type `sub` may declare `super` as its supertype: the kinds agree and, field by field (or
+// parameter and result by parameter and result), `sub`'s definition matches `super`'s.
+bool matches_declared_super(const Module& module, const std::vector<uint32_t>& canonical, uint32_t sub,
+                            uint32_t super);
+
+// Whether concrete type `sub` is `super` or declares it, directly or through its supertypes.
+bool declares_supertype(const Module& msub, uint32_t sub, const Module& msuper, uint32_t super);
+
+// Whether a storage type (a field's or an array element's) is a subtype of another: packed types only of themselves.
+bool storage_matches(const Module& module, const std::vector<uint32_t>& canonical, ValType sub, ValType super);
 
 }  // namespace kiln

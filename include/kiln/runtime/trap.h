@@ -25,6 +25,12 @@ enum class TrapKind : uint8_t {
   kUncaughtException,     // an exception left the called function; Trap::detail names its tag
   kNullExceptionReference,  // throw_ref of a null exnref
   kNullFunctionReference,   // call_ref / return_call_ref of a null reference
+  kNullI31Reference,        // i31.get_s / i31.get_u of null
+  kNullStructReference,     // struct.get / struct.set of null
+  kNullArrayReference,      // array.get, array.set, array.len, ... of null
+  kOutOfBoundsArray,        // an array index or range past the array's end
+  kCastFailure,             // ref.cast of a reference that is not of the type
+  kArrayTooLarge,           // array.new* asking for more than the GC heap may hold
 };
 
 // The message the spec suite expects ("integer divide by zero", ...).

@@ -48,6 +48,25 @@ inline uint64_t ref_extern(Ref r) { return r - 1; }
 inline Ref exn_ref(const ExceptionInstance* e) { return reinterpret_cast<uintptr_t>(e); }
 inline ExceptionInstance* ref_exn(Ref r) { return reinterpret_cast<ExceptionInstance*>(static_cast<uintptr_t>(r)); }
 
+// GC's any hierarchy shares the cell: a GC object is its (8-aligned) pointer,
+// an i31 is its 31 bits shifted up with the low bit set. any.convert_extern
+// and extern.convert_any flip the top bit of a non-null reference, so a host
+// value seen as any (top bit set) is neither an i31 nor an object, and each
+// conversion undoes the other exactly. Host values stay below 2^63 - 1.
+struct GcObject;
+inline constexpr Ref kConvertedBit = uint64_t{1} << 63;
+inline Ref convert_ref(Ref r) { return r == kNullRef ? r : r ^ kConvertedBit; }
+inline Ref i31_ref(uint32_t value) { return (uint64_t{value & 0x7FFF'FFFFu} << 1) | 1; }
+inline bool is_i31(Ref r) { return (r & 1) && !(r & kConvertedBit); }
+inline uint32_t i31_unsigned(Ref r) { return static_cast<uint32_t>(r >> 1) & 0x7FFF'FFFFu; }
+inline uint32_t i31_signed(Ref r) {
+  const uint32_t u = i31_unsigned(r);
+  return (u & 0x4000'0000u) ? (u | 0x8000'0000u) : u;
+}
+inline bool is_gc_object(Ref r) { return r != kNullRef && !(r & 1) && !(r & kConvertedBit); }
+inline Ref gc_ref(const GcObject* o) { return reinterpret_cast<uintptr_t>(o); }
+inline GcObject* ref_gc(Ref r) { return reinterpret_cast<GcObject*>(static_cast<uintptr_t>(r)); }
+
 // A typed value: arguments, results, global contents, at API boundaries only
 // (the interpreter's stack is untyped 8-byte cells).
 struct Value {
