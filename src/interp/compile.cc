@@ -329,8 +329,8 @@ void Lowerer::call_indirect(const Instr& in, bool tail) {
   pop_n(type.params.size());
   emit(tail ? IOp::kReturnCallIndirect : IOp::kCallIndirect, in.offset);
   pointer(instance_.tables[in.index2]);
-  word(in.index < instance_.type_ids.size() ? instance_.type_ids[in.index] : kUnknownTypeId);
-  pointer(&type);
+  word(instance_.type_ids[in.index]);
+  pointer(instance_.store_types[in.index]);
   push_types(type.results.data(), type.results.size());
 }
 

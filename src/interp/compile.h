@@ -13,7 +13,4 @@ namespace kiln::interp {
 // passed validation: the lowering trusts its typing.
 Result<CompiledFunc*> lower_function(FuncInstance& func, const void* const* handlers);
 
-// A type id that is not any Store's: call_indirect then compares types structurally.
-inline constexpr uint64_t kUnknownTypeId = ~uint64_t{0};
-
 }  // namespace kiln::interp

@@ -99,10 +99,9 @@ void record_trap(Machine& m, TrapKind kind, uint64_t arg, const CompiledFunc* fu
   }
 }
 
-bool indirect_types_match(const FuncInstance& callee, uint64_t expected_id, const FuncType* expected) {
-  // With canonical ids from the same Store, different ids mean different types.
-  if (expected_id != kUnknownTypeId) return false;
-  return callee.type && *callee.type == *expected;
+bool indirect_types_match(const FuncInstance& callee, const StoreType* expected) {
+  // Equal ids were handled by the caller; a declared subtype of the expected type matches too.
+  return callee.store_type && callee.store_type->is_subtype_of(expected);
 }
 
 bool memory_fill(Memory& memory, uint64_t dst, uint8_t value, uint64_t count) {

@@ -37,28 +37,6 @@ Error segment_trap(TrapKind kind, uint64_t offset) {
   return Error{ErrorCode::kTrap, offset, trap_message(kind)};
 }
 
-// call_indirect compares interned types. Types naming two equivalent types
-// by different indices are the same type, so each index is replaced by its
-// canonical one before interning.
-void intern_types(Store& store, const Module& m, Instance& inst) {
-  auto typed = [](const std::vector<ValType>& list) {
-    return std::any_of(list.begin(), list.end(), [](ValType t) { return t.is_concrete(); });
-  };
-  std::vector<uint32_t> canonical;
-  for (const FuncType& type : m.types) {
-    if (!typed(type.params) && !typed(type.results)) {
-      inst.type_ids.push_back(store.intern_type(type));
-      continue;
-    }
-    if (canonical.empty()) canonical = canonical_type_ids(m);
-    FuncType interned = type;
-    for (std::vector<ValType>* list : {&interned.params, &interned.results})
-      for (ValType& t : *list)
-        if (t.is_concrete() && t.heap < canonical.size()) t.heap = canonical[t.heap];
-    inst.type_ids.push_back(store.intern_type(interned));
-  }
-}
-
 Status link_imports(Store& store, const Module& m, const Linker& linker, const InstantiateOptions& options,
                     Instance& inst) {
   for (const Import& import : m.imports) {
@@ -90,6 +68,7 @@ Status create_objects(Store& store, const Module& m, const InstantiateOptions& o
     FuncInstance* f = store.add_func();
     f->type_id = inst.type_ids[to_u32(m.func_types[i])];
     f->type = &store.type(f->type_id);
+    f->store_type = store.store_type(f->type_id);
     f->instance = &inst;
     f->index = static_cast<uint32_t>(i);
     inst.funcs.push_back(f);
@@ -184,7 +163,8 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
   inst->module = std::move(module);
   inst->info = std::move(info);
   inst->check_body = options.check_body;
-  intern_types(store, m, *inst);
+  inst->type_ids = store.intern_module_types(m);
+  for (uint32_t id : inst->type_ids) inst->store_types.push_back(store.store_type(id));
 
   KILN_TRY(link_imports(store, m, linker, options, *inst));
   // Constant expressions of a validated module cannot fail; should one

@@ -79,7 +79,7 @@ bool table_init(Instance& instance, TableInstance& table, uint32_t segment, uint
                 uint64_t count);
 
 // call_indirect's slow check when the canonical ids differ or are unknown.
-bool indirect_types_match(const FuncInstance& callee, uint64_t expected_id, const FuncType* expected);
+bool indirect_types_match(const FuncInstance& callee, const StoreType* expected);
 
 // [address + offset, + size) inside a memory of `memory_size` bytes, with no
 // overflow for 64-bit addresses and offsets; the effective address on success.

@@ -19,11 +19,11 @@ struct GroupSpan {
 
 GroupSpan group_of(const Module& m, uint32_t i) { return {m.type_defs[i].group_start, m.type_defs[i].group_size}; }
 
-void append_key(std::vector<uint64_t>& key, ValType t, GroupSpan group, const std::vector<uint32_t>& canonical) {
+void append_key(std::vector<uint64_t>& key, ValType t, GroupSpan group, const OutsideId& outside) {
   uint64_t heap = t.heap;
   if (t.is_concrete()) {
     if (group.contains(t.heap)) heap = kInGroup | (t.heap - group.start);
-    else if (t.heap < group.start) heap = canonical[t.heap];
+    else if (t.heap < group.start) heap = outside(t.heap);
     else heap = kForward | t.heap;
   }
   key.push_back(uint64_t{static_cast<uint8_t>(t.code)} << 8 | (t.nullable ? 1 : 0));
@@ -31,21 +31,21 @@ void append_key(std::vector<uint64_t>& key, ValType t, GroupSpan group, const st
 }
 
 void append_def_key(std::vector<uint64_t>& key, const Module& m, uint32_t i, GroupSpan group,
-                    const std::vector<uint32_t>& canonical) {
+                    const OutsideId& outside) {
   const TypeDef& def = m.type_defs[i];
   key.push_back(static_cast<uint64_t>(def.kind) << 1 | (def.is_final ? 1 : 0));
   if (def.super == TypeDef::kNoSuper) key.push_back(TypeDef::kNoSuper);
-  else append_key(key, ValType{TypeCode::kAnyRef, false, def.super}, group, canonical);
+  else append_key(key, ValType{TypeCode::kAnyRef, false, def.super}, group, outside);
   key.push_back(def.fields.size());
   for (const FieldType& f : def.fields) {
-    append_key(key, f.storage, group, canonical);
+    append_key(key, f.storage, group, outside);
     key.push_back(f.is_mutable ? 1 : 0);
   }
   const FuncType& func = m.types[i];
   key.push_back(func.params.size());
-  for (ValType t : func.params) append_key(key, t, group, canonical);
+  for (ValType t : func.params) append_key(key, t, group, outside);
   key.push_back(func.results.size());
-  for (ValType t : func.results) append_key(key, t, group, canonical);
+  for (ValType t : func.results) append_key(key, t, group, outside);
 }
 
 // Two references inside definitions of groups `ga` (module ma) and `gb` (mb)
@@ -126,15 +126,22 @@ bool chain_reaches(const Module& msub, uint32_t sub, Same same) {
 
 }  // namespace
 
+void append_group_key(std::vector<uint64_t>& key, const Module& module, uint32_t group_start,
+                      const OutsideId& outside) {
+  const GroupSpan group = group_of(module, group_start);
+  key.push_back(group.size);
+  for (uint32_t k = 0; k < group.size; ++k) append_def_key(key, module, group.start + k, group, outside);
+}
+
 std::vector<uint32_t> canonical_type_ids(const Module& module) {
   std::vector<uint32_t> canonical(module.types.size());
   std::map<std::vector<uint64_t>, uint32_t> seen;
   std::vector<uint64_t> key;
+  const OutsideId outside = [&](uint32_t i) -> uint64_t { return canonical[i]; };
   for (uint32_t start = 0; start < module.type_defs.size();) {
     const GroupSpan group = group_of(module, start);
     key.clear();
-    key.push_back(group.size);
-    for (uint32_t k = 0; k < group.size; ++k) append_def_key(key, module, start + k, group, canonical);
+    append_group_key(key, module, start, outside);
     const uint32_t first = seen.emplace(key, start).first->second;
     for (uint32_t k = 0; k < group.size; ++k) canonical[start + k] = first + k;
     start += group.size;

@@ -4,11 +4,20 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "kiln/ir/module.h"
 
 namespace kiln {
+
+// A number that stands for an earlier group's type in a key (its canonical index, or a store-wide id).
+using OutsideId = std::function<uint64_t(uint32_t type_index)>;
+
+// Appends the key of the recursion group starting at `group_start`: equal keys mean equivalent groups, given that
+// `outside` numbers the earlier types each group names by their equivalence classes.
+void append_group_key(std::vector<uint64_t>& key, const Module& module, uint32_t group_start,
+                      const OutsideId& outside);
 
 // For each type index, the lowest index of an equivalent type in the same module.
 std::vector<uint32_t> canonical_type_ids(const Module& module);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -20,6 +21,26 @@
 namespace kiln {
 
 struct Instance;
+struct GcObject;
+
+// A defined type as the Store knows it. Equivalent types of any modules share
+// one StoreType (iso-recursive canonicalization by recursion group), so its
+// address is the type's identity: casts and call_indirect compare pointers and
+// walk `super` for declared subtypes.
+struct StoreType {
+  uint32_t id = 0;
+  TypeDef::Kind kind = TypeDef::Kind::kFunc;
+  FuncType func;                    // a function type's signature (indices of the first module that declared it)
+  std::vector<FieldType> fields;    // a struct's fields, an array's element
+  const StoreType* super = nullptr;  // the declared supertype
+  bool is_final = true;
+  // Whether this type is `other` or declares it, directly or through its supertypes.
+  bool is_subtype_of(const StoreType* other) const {
+    for (const StoreType* t = this; t; t = t->super)
+      if (t == other) return true;
+    return false;
+  }
+};
 
 // What a host function sees of its caller: the calling instance (null when
 // called from the API) so WASI can reach the guest's memory.
@@ -36,6 +57,7 @@ using HostFunction =
 struct FuncInstance {
   uint32_t type_id = 0;           // canonical id from Store::intern_type: equal ids <=> equal types
   const FuncType* type = nullptr;
+  const StoreType* store_type = nullptr;  // the type behind type_id (casts and subtype checks walk it)
   Instance* instance = nullptr;   // the defining instance; null for host functions
   uint32_t index = 0;             // function index inside the defining module
   HostFunction host;              // set for host functions
@@ -101,6 +123,7 @@ struct Instance {
   // InstantiateOptions::check_body: run before each body is first lowered.
   std::function<Status(uint32_t defined_index)> check_body;
   std::vector<uint32_t> type_ids;    // Store-canonical id of each of the module's types
+  std::vector<const StoreType*> store_types;  // the StoreType behind each id
   std::vector<FuncInstance*> funcs;  // index spaces: imports first
   std::vector<TableInstance*> tables;
   std::vector<Memory*> memories;
@@ -139,8 +162,19 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // A host function's type: a final function type of its own.
   uint32_t intern_type(const FuncType& type);
-  const FuncType& type(uint32_t type_id) const { return types_[type_id]; }
+  // The store id of each of the module's types, interning its recursion groups.
+  std::vector<uint32_t> intern_module_types(const Module& module);
+  const FuncType& type(uint32_t type_id) const { return types_[type_id].func; }
+  const StoreType* store_type(uint32_t type_id) const { return &types_[type_id]; }
+
+  // A GC object of `cells` zeroed cells after its header, or nullptr when the
+  // heap would grow past its limit. Objects live as long as the Store.
+  GcObject* allocate_gc(const StoreType* type, uint32_t length, uint64_t cells);
+  uint64_t gc_bytes() const { return gc_bytes_; }
+  // A cap on the GC heap's bytes (default 1 GiB): allocations past it fail.
+  void set_gc_limit(uint64_t bytes) { gc_limit_ = bytes; }
 
   FuncInstance* add_host_func(const FuncType& type, HostFunction fn, std::string name);
   FuncInstance* add_func();
@@ -151,7 +185,13 @@ class Store {
   Instance* add_instance();
 
  private:
-  std::deque<FuncType> types_;
+  std::deque<StoreType> types_;
+  std::map<std::vector<uint64_t>, uint32_t> groups_;  // recursion group key -> store id of its first type
+  std::vector<std::unique_ptr<uint64_t[]>> gc_chunks_;
+  uint64_t* gc_next_ = nullptr;   // bump allocation inside the last chunk
+  uint64_t gc_room_ = 0;          // cells left there
+  uint64_t gc_bytes_ = 0;
+  uint64_t gc_limit_ = uint64_t{1} << 30;
   std::deque<std::unique_ptr<FuncInstance>> funcs_;
   std::deque<std::unique_ptr<TableInstance>> tables_;
   std::deque<std::unique_ptr<GlobalInstance>> globals_;
