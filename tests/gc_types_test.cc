@@ -12,6 +12,7 @@
 #include "kiln/runtime/store.h"
 #include "kiln/text/wat.h"
 #include "support/running.h"
+#include "support/wasm_bytes.h"
 
 using namespace kiln;
 using namespace kiln::test;
@@ -146,4 +147,22 @@ TEST_CASE("gc types: struct, array, rec and sub need the gc switch, and a heap t
     REQUIRE_FALSE(module.ok());
     CHECK_MESSAGE(module.error().message == "gc support is not enabled", wat);
   }
+}
+
+TEST_CASE("gc types: a long chain of groups, each naming the one before, compares across modules without recursion") {
+  // 200,000 struct types, type i holding a (ref null i-1): comparing the last types of two such modules used to
+  // recurse once per group.
+  constexpr uint32_t kCount = 200'000;
+  std::vector<ByteVec> types;
+  types.reserve(kCount);
+  types.push_back({0x5F, 0x00});
+  for (uint32_t i = 1; i < kCount; ++i) types.push_back(cat({{0x5F, 0x01, 0x63}, sleb(i - 1), {0x00}}));
+  const ByteVec bytes = module({section(1, vec_of(types))});
+  auto m1 = decode_module(bytes, Features::all());
+  auto m2 = decode_module(bytes, Features::all());
+  REQUIRE_MESSAGE(m1.ok(), why(m1));
+  REQUIRE(m2.ok());
+  CHECK(types_equivalent(*m1, kCount - 1, *m2, kCount - 1));
+  CHECK_FALSE(types_equivalent(*m1, kCount - 1, *m2, kCount - 2));
+  CHECK(declares_supertype(*m1, kCount - 1, *m2, kCount - 1));
 }

@@ -48,41 +48,33 @@ void append_def_key(std::vector<uint64_t>& key, const Module& m, uint32_t i, Gro
   for (ValType t : func.results) append_key(key, t, group, outside);
 }
 
-// Two references inside definitions of groups `ga` (module ma) and `gb` (mb)
-// that are being compared position by position.
-bool same_index(const Module& ma, uint32_t x, GroupSpan ga, const Module& mb, uint32_t y, GroupSpan gb) {
-  if (ga.contains(x) || gb.contains(y)) return ga.contains(x) && gb.contains(y) && x - ga.start == y - gb.start;
-  if (x > ga.start || y > gb.start) return &ma == &mb && x == y;  // a forward reference: refused by validation
-  return types_equivalent(ma, x, mb, y);
-}
-
-bool same_val_type(const Module& ma, ValType a, GroupSpan ga, const Module& mb, ValType b, GroupSpan gb) {
-  if (a.code != b.code || a.nullable != b.nullable || a.is_concrete() != b.is_concrete()) return false;
-  if (!a.is_concrete()) return a.heap == b.heap;
-  return same_index(ma, a.heap, ga, mb, b.heap, gb);
-}
-
-bool same_list(const Module& ma, const std::vector<ValType>& a, GroupSpan ga, const Module& mb,
-               const std::vector<ValType>& b, GroupSpan gb) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (!same_val_type(ma, a[i], ga, mb, b[i], gb)) return false;
-  return true;
-}
-
-bool same_def(const Module& ma, uint32_t a, GroupSpan ga, const Module& mb, uint32_t b, GroupSpan gb) {
-  const TypeDef& da = ma.type_defs[a];
-  const TypeDef& db = mb.type_defs[b];
-  if (da.kind != db.kind || da.is_final != db.is_final || da.fields.size() != db.fields.size()) return false;
-  if ((da.super == TypeDef::kNoSuper) != (db.super == TypeDef::kNoSuper)) return false;
-  if (da.super != TypeDef::kNoSuper && !same_index(ma, da.super, ga, mb, db.super, gb)) return false;
-  for (size_t i = 0; i < da.fields.size(); ++i) {
-    if (da.fields[i].is_mutable != db.fields[i].is_mutable) return false;
-    if (!same_val_type(ma, da.fields[i].storage, ga, mb, db.fields[i].storage, gb)) return false;
+// Numbers the types of one or more modules by equivalence class, group by
+// group in index order, so that equal numbers mean equivalent types across
+// all of them. Iterative: a long chain of groups each naming the one before
+// costs no stack.
+class JointIds {
+ public:
+  // The class of every type of `m` up to and including `upto`'s group.
+  std::vector<uint32_t> number(const Module& m, uint32_t upto) {
+    std::vector<uint32_t> ids(m.type_defs.size(), kUnnumbered);
+    const OutsideId outside = [&](uint32_t i) -> uint64_t { return ids[i]; };
+    std::vector<uint64_t> key;
+    for (uint32_t start = 0; start <= upto && start < m.type_defs.size(); start += m.type_defs[start].group_size) {
+      const uint32_t size = m.type_defs[start].group_size;
+      key.clear();
+      append_group_key(key, m, start, outside);
+      const uint32_t first = classes_.emplace(key, next_).first->second;
+      if (first == next_) next_ += size;
+      for (uint32_t k = 0; k < size && start + k < ids.size(); ++k) ids[start + k] = first + k;
+    }
+    return ids;
   }
-  return same_list(ma, ma.types[a].params, ga, mb, mb.types[b].params, gb) &&
-         same_list(ma, ma.types[a].results, ga, mb, mb.types[b].results, gb);
-}
+
+ private:
+  static constexpr uint32_t kUnnumbered = 0xFFFF'FFFF;
+  std::map<std::vector<uint64_t>, uint32_t> classes_;
+  uint32_t next_ = 0;
+};
 
 // The abstract part of subtyping; `concrete_le(x, y)` decides two concrete indices.
 template <typename ConcreteLe>
@@ -152,16 +144,18 @@ std::vector<uint32_t> canonical_type_ids(const Module& module) {
 bool types_equivalent(const Module& ma, uint32_t a, const Module& mb, uint32_t b) {
   if (&ma == &mb && a == b) return true;
   if (a >= ma.type_defs.size() || b >= mb.type_defs.size()) return false;
-  const GroupSpan ga = group_of(ma, a);
-  const GroupSpan gb = group_of(mb, b);
-  if (ga.size != gb.size || a - ga.start != b - gb.start) return false;
-  for (uint32_t k = 0; k < ga.size; ++k)
-    if (!same_def(ma, ga.start + k, ga, mb, gb.start + k, gb)) return false;
-  return true;
+  JointIds joint;
+  const std::vector<uint32_t> ia = joint.number(ma, a);
+  const std::vector<uint32_t> ib = joint.number(mb, b);
+  return ia[a] == ib[b];
 }
 
 bool declares_supertype(const Module& msub, uint32_t sub, const Module& msuper, uint32_t super) {
-  return chain_reaches(msub, sub, [&](uint32_t x) { return types_equivalent(msub, x, msuper, super); });
+  if (sub >= msub.type_defs.size() || super >= msuper.type_defs.size()) return false;
+  JointIds joint;
+  const std::vector<uint32_t> isub = joint.number(msub, sub);
+  const std::vector<uint32_t> isuper = joint.number(msuper, super);
+  return chain_reaches(msub, sub, [&](uint32_t x) { return isub[x] == isuper[super]; });
 }
 
 bool matches_val_type(const Module& msub, ValType sub, const Module& msuper, ValType super) {
