@@ -61,6 +61,9 @@ class WasiHarness {
     return results.empty() ? 0 : static_cast<uint32_t>(results[0].bits);
   }
 
+  // The work the caller has done so far, as the interpreter reports it to host functions.
+  void set_fuel_used(uint64_t units) { context_.fuel_used = units; }
+
   Memory& memory() { return *memory_; }
   uint8_t* at(uint32_t address) { return memory_->data() + address; }
   void put(uint32_t address, std::string_view bytes) { std::memcpy(at(address), bytes.data(), bytes.size()); }

@@ -45,11 +45,18 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> map_dirs;  // guest, host
   std::vector<std::string> env;         // NAME=VALUE for WASI, after the inherited environment
   std::vector<std::string> args;        // WASI argv (empty: just the program name "kiln-init")
-  // WASI clocks fixed and random_get seeded: the same input gives a
+  // WASI clocks count only work and random_get is seeded: the same input gives a
   // byte-identical output (at the price Wizer warns about: randomness
   // taken during init is the same in every instance of the output).
   bool deterministic = false;
   uint64_t random_seed = 0;
+  // WASI's monotonic and CPU-time clocks are the host's during init. By
+  // default they count the guest's work (WasiOptions::Clocks::kWork): under
+  // the interpreter, host time would tell init it runs many times slower
+  // than it will in production, and code that tunes itself by timing (a
+  // garbage collector sizing its nursery) snapshots other choices, such as a
+  // larger heap.
+  bool host_clocks = false;
   // Receives one line per host call the init makes (WASI and preloads' imports).
   std::function<void(const std::string&)> trace_host;
   std::vector<std::pair<std::string, std::string>> preloads;  // import module name, file

@@ -33,8 +33,9 @@ options (Wizer-compatible; booleans take =true or =false, a bare flag means true
       --mapdir GUEST::HOST     make HOST available to WASI as GUEST
       --preload NAME=FILE      instantiate FILE and satisfy imports from module NAME with it
       --env NAME=VALUE         set a WASI environment variable (repeatable)
-      --deterministic[=SEED]   fixed WASI clocks and seeded random_get: byte-identical outputs
-                               (randomness taken during init is then the same in every instance)
+      --deterministic[=SEED]   WASI clocks that only count work and seeded random_get:
+                               byte-identical outputs (randomness taken during init is then
+                               the same in every instance)
       --trace-host[=FILE]      record every host call init makes (to stderr or FILE)
       --wasm-multi-memory[=B], --wasm-multi-value[=B], --wasm-bulk-memory[=B],
       --wasm-simd[=B], --wasm-reference-types[=B], --wasm-relaxed-simd[=B]
@@ -44,6 +45,9 @@ options (Wizer-compatible; booleans take =true or =false, a bare flag means true
                                accepted for Wizer; relaxed SIMD always computes the
                                deterministic profile's results (fused multiply-add)
 kiln's own options:
+      --host-clocks[=B]        WASI's monotonic and CPU-time clocks are the host's during init
+                               (default false: they count the guest's work, 10 ns per call or
+                               loop iteration, so init times itself as compiled code would)
       --fuel N                 stop init after N units of fuel (calls and loop iterations);
                                default unlimited
       --max-data-segments N    cap on the snapshot's data segments: more non-zero runs are
@@ -186,6 +190,8 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
       if (auto e = take_bool(o.allow_wasi)) return e;
     } else if (name == "--inherit-stdio") {
       if (auto e = take_bool(o.inherit_stdio)) return e;
+    } else if (name == "--host-clocks") {
+      if (auto e = take_bool(o.host_clocks)) return e;
     } else if (name == "--inherit-env") {
       if (auto e = take_bool(o.inherit_env)) return e;
     } else if (name == "--dir") {

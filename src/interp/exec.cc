@@ -197,6 +197,7 @@ do_call:
   next = static_cast<CompiledFunc*>(callee->compiled);
   if (!next) [[unlikely]] {
     if (callee->is_host()) {
+      m.fuel_left = fuel_left;  // the host function sees the work done so far
       sp = call_host(m, *callee, sp, cf->instance);
       if (!sp) TRAP(TrapKind::kHostError);
       pc = return_pc;
@@ -221,6 +222,7 @@ do_tail_call:
   next = static_cast<CompiledFunc*>(callee->compiled);
   if (!next) [[unlikely]] {
     if (callee->is_host()) {
+      m.fuel_left = fuel_left;  // the host function sees the work done so far
       sp = call_host(m, *callee, sp, cf->instance);
       if (!sp) TRAP(TrapKind::kHostError);
       RELOAD_MEMORY();

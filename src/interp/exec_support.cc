@@ -9,7 +9,8 @@ namespace kiln::interp {
 
 Machine::Machine(const ExecOptions& options)
     : max_frames(options.max_call_depth > 0 ? options.max_call_depth - 1 : 0),
-      fuel_left(options.fuel > 0 ? options.fuel : ~uint64_t{0}) {
+      fuel_budget(options.fuel > 0 ? options.fuel : ~uint64_t{0}),
+      fuel_left(fuel_budget) {
   frames.resize(std::min<size_t>(kInitialFrames, max_frames));
 }
 
@@ -58,7 +59,7 @@ uint64_t* call_host(Machine& m, FuncInstance& func, uint64_t* sp, Instance* call
   }
   m.host_results.assign(type.results.size(), Value{});
   for (size_t i = 0; i < type.results.size(); ++i) m.host_results[i].type = type.results[i];
-  HostContext context{caller};
+  HostContext context{caller, m.fuel_budget - m.fuel_left};
   std::optional<Trap> trap = func.host(context, m.host_args, m.host_results);
   if (trap) {
     m.trap = std::move(trap);

@@ -40,6 +40,7 @@ struct Machine {
   size_t stack_cells = 0;
   std::vector<Frame> frames;
   size_t max_frames;  // saved frames: the call-depth limit minus the entry function
+  const uint64_t fuel_budget;  // fuel_left at the start
   uint64_t fuel_left;
   uint64_t calls = 0;
   std::optional<Trap> trap;

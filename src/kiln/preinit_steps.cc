@@ -150,6 +150,7 @@ Status provide_wasi(Store& store, Linker& linker, const Options& options) {
   for (const std::string& dir : options.dirs) wasi.preopens.push_back({dir, dir});
   for (const auto& [guest, host] : options.map_dirs) wasi.preopens.push_back({guest, host});
   wasi.deterministic = options.deterministic;
+  wasi.clocks = options.host_clocks ? WasiOptions::Clocks::kHost : WasiOptions::Clocks::kWork;
   wasi.random_seed = options.random_seed;
   wasi.trace = options.trace_host;
   auto context = Wasi::create(std::move(wasi));

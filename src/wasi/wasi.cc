@@ -135,7 +135,7 @@ HostFunction make_host_function(std::shared_ptr<Wasi> context, const HostDef* de
       trap.detail = std::string("WASI function ") + def->name + " called with the wrong number of values";
       return trap;
     }
-    wasi::Call call(context->state(), host.memory(0), args);
+    wasi::Call call(context->state(), host, args);
     const Errno result = def->impl(call);
     if (def->returns_errno) results[0] = Value::i32(static_cast<uint32_t>(result));
     if (call.tracing()) context->state().options.trace(trace_line(module, *def, args, call, result));

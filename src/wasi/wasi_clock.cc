@@ -12,11 +12,36 @@
 namespace kiln::wasi {
 namespace {
 
-// Deterministic mode: realtime starts at 2000-01-01T00:00:00Z, the other
-// clocks at zero, and every clock_time_get advances all of them by one tick,
-// so a loop waiting for time to pass still ends.
+// Deterministic mode: realtime is a work clock that starts at
+// 2000-01-01T00:00:00Z. Work clocks never stand still while the guest runs
+// (reaching clock_time_get is a call, a unit of work), so a loop waiting for
+// time to pass still ends; and they do not advance per reading, which would
+// make code that reads the clock often (a collector timing its phases) look
+// slow next to code that does not.
 constexpr uint64_t kDeterministicEpochNs = 946'684'800ull * 1'000'000'000ull;
-constexpr uint64_t kDeterministicTickNs = 1'000;
+
+uint64_t saturating_add(uint64_t a, uint64_t b) { return b > UINT64_MAX - a ? UINT64_MAX : a + b; }
+
+bool is_work_clock(const WasiState& state, uint32_t id) {
+  if (state.options.deterministic) return true;
+  return state.options.clocks == WasiOptions::Clocks::kWork && id != static_cast<uint32_t>(ClockId::kRealtime);
+}
+
+bool has_work_clocks(const WasiState& state) {
+  return state.options.deterministic || state.options.clocks == WasiOptions::Clocks::kWork;
+}
+
+// Moves the work clocks forward by the work the caller did since they last
+// moved. Within one execution the count rises between two readings (each is
+// reached by a call, a unit), so a count that did not rise comes from a new
+// execution (init's next phase) counting from zero: all of it is new work.
+void advance_work_clocks(Call& call) {
+  WasiState& state = call.state;
+  const uint64_t done = call.fuel_used > state.fuel_seen ? call.fuel_used - state.fuel_seen : call.fuel_used;
+  state.fuel_seen = call.fuel_used;
+  const uint64_t ns = done > UINT64_MAX / kWorkClockNsPerFuel ? UINT64_MAX : done * kWorkClockNsPerFuel;
+  state.virtual_ns = saturating_add(state.virtual_ns, ns);
+}
 
 // One subscription per guest fd is plenty; the cap bounds the host's allocation.
 constexpr uint32_t kMaxSubscriptions = 1 << 16;
@@ -35,8 +60,8 @@ Errno clock_res_get(Call& call) {
   const uint32_t id = call.u32(0), out = call.u32(1);
   if (id > static_cast<uint32_t>(ClockId::kThreadCputime)) return Errno::kInval;
   if (!call.mem.valid(out, 8)) return Errno::kFault;
-  uint64_t resolution = kDeterministicTickNs;
-  if (!call.state.options.deterministic) {
+  uint64_t resolution = kWorkClockNsPerFuel;
+  if (!is_work_clock(call.state, id)) {
     struct timespec ts {};
     if (clock_getres(host_clock(id), &ts) != 0) return last_host_errno();
     resolution = std::max<uint64_t>(timespec_ns(ts), 1);  // the spec wants a non-zero resolution
@@ -49,9 +74,8 @@ Errno clock_time_get(Call& call) {
   const uint32_t id = call.u32(0), out = call.u32(2);
   if (!call.mem.valid(out, 8)) return Errno::kFault;
   uint64_t now = 0;
-  if (Errno e = clock_now(call.state, id, now); e != Errno::kSuccess) return e;
+  if (Errno e = clock_now(call, id, now); e != Errno::kSuccess) return e;
   call.mem.store(out, now);
-  if (call.state.options.deterministic) call.state.virtual_ns += kDeterministicTickNs;
   return Errno::kSuccess;
 }
 
@@ -97,7 +121,7 @@ void check_clock_subscription(Call& call, uint64_t base, const SubscriptionLayou
   call.mem.load(base + layout.timeout, timeout);
   call.mem.load(base + layout.flags, flags);
   uint64_t now = 0;
-  if (Errno e = clock_now(call.state, id, now); e != Errno::kSuccess) {
+  if (Errno e = clock_now(call, id, now); e != Errno::kSuccess) {
     p.error = e;
     p.immediate = true;
     return;
@@ -132,10 +156,12 @@ constexpr HostDef kFunctions[] = {
 
 }  // namespace
 
-Errno clock_now(WasiState& state, uint32_t id, uint64_t& out) {
+Errno clock_now(Call& call, uint32_t id, uint64_t& out) {
   if (id > static_cast<uint32_t>(ClockId::kThreadCputime)) return Errno::kInval;
-  if (state.options.deterministic) {
-    out = (id == static_cast<uint32_t>(ClockId::kRealtime) ? kDeterministicEpochNs : 0) + state.virtual_ns;
+  if (is_work_clock(call.state, id)) {
+    advance_work_clocks(call);
+    const bool realtime = id == static_cast<uint32_t>(ClockId::kRealtime);
+    out = saturating_add(realtime ? kDeterministicEpochNs : 0, call.state.virtual_ns);
     return Errno::kSuccess;
   }
   struct timespec ts {};
@@ -176,15 +202,13 @@ Errno poll_oneoff_abi(Call& call, Abi abi) {
       min_wait = std::min(min_wait, p.wait_ns);
   }
 
-  // Without a ready descriptor, wait for the earliest deadline: really, or by
-  // moving the virtual clocks there.
+  // Without a ready descriptor, wait for the earliest deadline: the work
+  // clocks count the wait as time passed; deterministic mode only moves them.
   uint64_t waited = 0;
   if (!any_immediate) {
     waited = min_wait;
-    if (call.state.options.deterministic)
-      call.state.virtual_ns = waited > UINT64_MAX - call.state.virtual_ns ? UINT64_MAX : call.state.virtual_ns + waited;
-    else if (waited > 0)
-      sleep_ns(waited);
+    if (has_work_clocks(call.state)) call.state.virtual_ns = saturating_add(call.state.virtual_ns, waited);
+    if (!call.state.options.deterministic && waited > 0) sleep_ns(waited);
     if (call.tracing()) call.note("waited " + std::to_string(waited) + " ns");
   }
 

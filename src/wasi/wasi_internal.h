@@ -104,7 +104,8 @@ struct WasiState {
   std::vector<std::string> env;  // NAME=VALUE, inherited then explicit
   std::map<uint32_t, FdEntry> fds;
   std::optional<int32_t> exit_code;
-  uint64_t virtual_ns = 0;  // deterministic clocks
+  uint64_t virtual_ns = 0;  // the work clocks (WasiOptions::Clocks::kWork)
+  uint64_t fuel_seen = 0;   // the caller's fuel_used when the work clocks last moved
   uint64_t rng_state = 0;   // deterministic random_get
 
   FdEntry* find(uint32_t fd) {
@@ -115,12 +116,13 @@ struct WasiState {
   std::optional<uint32_t> insert(FdEntry entry);
 };
 
-// One host call in progress: the arguments, the caller's memory, the trace
-// notes and, for proc_exit, the trap to return.
+// One host call in progress: the arguments, the caller's memory and work
+// done so far (HostContext), the trace notes and, for proc_exit, the trap to
+// return.
 class Call {
  public:
-  Call(WasiState& wasi_state, Memory* memory, std::span<const Value> arguments)
-      : state(wasi_state), mem(memory), args_(arguments) {}
+  Call(WasiState& wasi_state, const HostContext& host, std::span<const Value> arguments)
+      : state(wasi_state), mem(host.memory(0)), fuel_used(host.fuel_used), args_(arguments) {}
 
   uint32_t u32(size_t i) const { return static_cast<uint32_t>(args_[i].bits); }
   uint64_t u64(size_t i) const { return args_[i].bits; }
@@ -134,6 +136,7 @@ class Call {
 
   WasiState& state;
   GuestMemory mem;
+  uint64_t fuel_used;
   std::optional<Trap> trap;
 
  private:
@@ -187,7 +190,8 @@ Errno poll_oneoff_abi(Call& call, Abi abi);
 // The two timespecs for futimens/utimensat from WASI's timestamps and fstflags.
 Errno file_times(uint64_t atim, uint64_t mtim, uint16_t flags, struct timespec times[2]);
 
-// The clock `id` now, in nanoseconds (the virtual clock in deterministic mode).
-Errno clock_now(WasiState& state, uint32_t id, uint64_t& out);
+// The clock `id` now, in nanoseconds, after moving the work clocks forward
+// by the work the caller did since they last moved.
+Errno clock_now(Call& call, uint32_t id, uint64_t& out);
 
 }  // namespace kiln::wasi

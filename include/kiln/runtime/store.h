@@ -43,9 +43,14 @@ struct StoreType {
 };
 
 // What a host function sees of its caller: the calling instance (null when
-// called from the API) so WASI can reach the guest's memory.
+// called from the API) so WASI can reach the guest's memory, and how much
+// work the running execution has done so far in units of fuel (calls and
+// loop iterations, the call of this host function included; 0 from the API),
+// so WASI clocks can measure the guest's progress rather than the
+// interpreter's speed.
 struct HostContext {
   Instance* caller = nullptr;
+  uint64_t fuel_used = 0;
   Memory* memory(uint32_t index = 0) const;
 };
 
