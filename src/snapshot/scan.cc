@@ -1,21 +1,40 @@
-// Non-zero run detection over written pages, cost-based merging and the segment cap.
+// Non-zero run detection over written pages and the left-to-right merging of neighbouring runs.
 #include "kiln/snapshot/scan.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
-#include <numeric>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kiln/base/byte_writer.h"
 #include "kiln/snapshot/segment_header.h"
+#include "kiln/snapshot/segment_plan.h"
 
 namespace kiln {
 namespace {
 
 constexpr uint64_t kPage = 4096;
-constexpr uint64_t kBlock = 64;  // bytes classified together: eight words, one bit per byte
-constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
-constexpr uint64_t kHighs = 0x8080808080808080ull;
+constexpr uint64_t kBlock = 64;  // bytes classified together: one bit per byte in a word
+
+#if defined(__SSE2__)
+
+// Bit k set when byte k of the 64 at `p` is non-zero: a byte compare and a
+// mask move per 16 bytes (SSE2 is part of every x86-64).
+uint64_t nonzero_mask(const uint8_t* p) {
+  const __m128i zero = _mm_setzero_si128();
+  uint64_t zeros = 0;
+  for (int q = 0; q < 4; ++q) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * q));
+    zeros |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero)))) << (16 * q);
+  }
+  return ~zeros;
+}
+
+#else
 
 uint64_t load_word(const uint8_t* p) {
   uint64_t w;
@@ -28,247 +47,295 @@ uint64_t load_word(const uint8_t* p) {
 // terms share a bit, so nothing carries.
 uint64_t gather_flags(uint64_t flags) { return ((flags >> 7) * 0x0102040810204080ull) >> 56; }
 
-class RunMerger {
- public:
-  RunMerger(const ScanOptions& options, std::vector<DataRun>& out) : options_(options), out_(out) {}
-
-  void add(DataRun next) {
-    if (!have_current_) {
-      current_ = next;
-      have_current_ = true;
-      return;
-    }
-    // One segment costs no more than two when the gap's zero bytes, plus what
-    // the merged length's LEB adds to the current header (the offset stays),
-    // are at most the second header: the payloads cancel out.
-    const uint64_t gap = next.offset - current_.end();
-    const uint64_t merged_size = next.end() - current_.offset;
-    if (gap + leb_size_unsigned(merged_size) <= segment_header_size(next, options_) + leb_size_unsigned(current_.size)) {
-      current_.size = merged_size;
-    } else {
-      out_.push_back(current_);
-      current_ = next;
-    }
-  }
-
-  void finish() {
-    if (have_current_) out_.push_back(current_);
-    have_current_ = false;
-  }
-
- private:
-  const ScanOptions& options_;
-  std::vector<DataRun>& out_;
-  DataRun current_;
-  bool have_current_ = false;
-};
-
-// A zero gap of at most this many bytes is always cheaper than a second
-// segment header (a header costs at least 5 bytes, and merging grows the
-// length LEB by at most what the second header's length LEB would cost:
-// merged - separate <= gap - 3), so such gaps never end a run.
-constexpr uint64_t kAlwaysMergedGap = 3;
-
-// Turns stretches of non-zero bytes, seen in address order, into runs: a
-// stretch that starts within kAlwaysMergedGap zero bytes of the previous one
-// extends its run, any other starts a new run.
-class RunTracker {
- public:
-  explicit RunTracker(RunMerger& merger) : merger_(merger) {}
-
-  // Bytes [begin, end), after every byte given before: non-zero at both
-  // ends, no zero gap longer than kAlwaysMergedGap inside.
-  void nonzero(uint64_t begin, uint64_t end) {
-    if (!in_run_ || begin - last_nonzero_end_ > kAlwaysMergedGap) {
-      close();
-      run_start_ = begin;
-      in_run_ = true;
-    }
-    last_nonzero_end_ = end;
-  }
-
-  // Trailing zeros never belong to a run.
-  void close() {
-    if (in_run_) merger_.add(DataRun{run_start_, last_nonzero_end_ - run_start_});
-    in_run_ = false;
-  }
-
-  // A zero stretch too long to bridge: the run, if any, has ended.
-  void zeros_longer_than_gap() { close(); }
-
- private:
-  RunMerger& merger_;
-  uint64_t run_start_ = 0;
-  uint64_t last_nonzero_end_ = 0;
-  bool in_run_ = false;
-};
-
-// Bit k set when bytes k..k+3 of a block are zero, from the block's
-// non-zero-byte mask (bytes past the block count as non-zero: the tracker
-// measures gaps that cross block edges itself).
-uint64_t long_zero_gaps(uint64_t mask) {
-  static_assert(kAlwaysMergedGap == 3, "a long gap is four zero bytes");
-  const uint64_t zeros = ~mask;
-  return zeros & (zeros >> 1) & (zeros >> 2) & (zeros >> 3);
-}
-
-// Feeds the non-zero stretches of one block to `tracker`; bit k of `mask` is
-// set when byte `base + k` is non-zero, `long_gaps` is long_zero_gaps(mask).
-// Stretches separated by gaps the
-// tracker would bridge anyway go as one, so only zero runs long enough to end
-// a run cost a step: usually a block is a single call.
-void block_stretches(uint64_t base, uint64_t mask, uint64_t long_gaps, RunTracker& tracker) {
-  while (mask != 0) {
-    const auto begin = static_cast<uint64_t>(std::countr_zero(mask));
-    // The first long gap after `begin` starts right after the stretch's last non-zero byte.
-    const uint64_t gaps_after = long_gaps & (~uint64_t{0} << begin);
-    if (gaps_after == 0) {
-      tracker.nonzero(base + begin, base + 64 - static_cast<uint64_t>(std::countl_zero(mask)));
-      return;
-    }
-    const auto end = static_cast<uint64_t>(std::countr_zero(gaps_after));
-    tracker.nonzero(base + begin, base + end);
-    mask &= ~uint64_t{0} << end;  // end <= 60: a long gap fits after it
-  }
-}
-
-// Emits the runs of [begin, end) of `mem`, zero gaps of up to
-// kAlwaysMergedGap bytes folded in. Blocks of 64 bytes are classified with
-// word-wide operations first: all zero (skipped) and all non-zero (one
-// stretch) cost a few instructions per word; only a mixed block gets one bit
-// per byte, for the words that hold a zero byte, and steps over its long gaps.
-void scan_range(const uint8_t* mem, uint64_t begin, uint64_t end, RunMerger& merger) {
-  RunTracker tracker(merger);
-  uint64_t i = begin;
+// Bit k set when byte k of the 64 at `p` is non-zero. All-zero and
+// all-non-zero blocks, most of a heap, cost a few instructions per word; only
+// the words holding both get their bits gathered.
+uint64_t nonzero_mask(const uint8_t* p) {
+  constexpr uint64_t kWords = kBlock / 8;
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  constexpr uint64_t kHighs = 0x8080808080808080ull;
   // ((word & 0x7F..) + 0x7F..) | word has each byte's high bit set exactly
   // when the byte is non-zero: adding 0x7F to its low seven bits carries into
   // the high bit when they are not all zero (no carry crosses a byte), and
   // the OR adds the high bit's own.
-  for (; i + kBlock <= end; i += kBlock) {
-    const uint8_t* p = mem + i;
-    constexpr uint64_t kWords = kBlock / 8;
-    uint64_t carries[kWords];  // per byte, high bit set when the byte is non-zero (other bits are noise)
-    uint64_t any = 0;
-    uint64_t all = ~uint64_t{0};
-    for (uint64_t w = 0; w < kWords; ++w) {
-      const uint64_t word = load_word(p + 8 * w);
-      carries[w] = ((word & kLow7) + kLow7) | word;
-      any |= word;
-      all &= carries[w];
-    }
-    if (any == 0) {
-      tracker.zeros_longer_than_gap();  // 64 zero bytes
-      continue;
-    }
-    if ((all & kHighs) == kHighs) {
-      tracker.nonzero(i, i + kBlock);
-      continue;
-    }
-    // Only the words holding a zero byte need their bits gathered.
-    uint64_t mask = ~uint64_t{0};
-    for (uint64_t w = 0; w < kWords; ++w) {
-      const uint64_t flags = carries[w] & kHighs;
-      if (flags != kHighs) mask ^= (0xFF ^ gather_flags(flags)) << (8 * w);
-    }
-    const uint64_t long_gaps = long_zero_gaps(mask);
-    if (long_gaps == 0) {  // the common mixed block: one stretch, its short gaps bridged
-      tracker.nonzero(i + static_cast<uint64_t>(std::countr_zero(mask)), i + 64 - static_cast<uint64_t>(std::countl_zero(mask)));
-      continue;
-    }
-    block_stretches(i, mask, long_gaps, tracker);
+  uint64_t flags[kWords];
+  uint64_t any = 0;
+  uint64_t all = kHighs;
+  for (uint64_t w = 0; w < kWords; ++w) {
+    const uint64_t word = load_word(p + 8 * w);
+    flags[w] = (((word & kLow7) + kLow7) | word) & kHighs;
+    any |= word;
+    all &= flags[w];
   }
-  // A tail shorter than a block (memories are whole pages, so only for ranges cut short).
+  if (any == 0) return 0;
+  if (all == kHighs) return ~uint64_t{0};
   uint64_t mask = 0;
-  for (uint64_t k = 0; i + k < end; ++k) mask |= uint64_t{mem[i + k] != 0} << k;
-  block_stretches(i, mask, long_zero_gaps(mask), tracker);
-  tracker.close();
+  for (uint64_t w = 0; w < kWords; ++w) mask |= gather_flags(flags[w]) << (8 * w);
+  return mask;
 }
 
-// What closing the gap between two neighbouring runs adds to the output: its
-// zero bytes, minus the header of the run after it, plus what the merged
-// length's LEB grows by. (Closing several gaps in a row can grow that LEB once
-// more; the estimate ignores it.)
-int64_t gap_cost(const DataRun& before, const DataRun& after, const ScanOptions& options) {
-  const uint64_t merged_size = after.end() - before.offset;
-  return static_cast<int64_t>(after.offset - before.end()) - static_cast<int64_t>(segment_header_size(after, options)) +
-         static_cast<int64_t>(leb_size_unsigned(merged_size) - leb_size_unsigned(before.size));
+#endif
+
+// std::popcount without the POPCNT instruction (not in the baseline x86-64
+// set) is a library call; this is the same count in a dozen inline operations.
+uint64_t bit_count(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (x * 0x0101010101010101ull) >> 56;
 }
+
+// A zero gap of at most this many bytes never ends a stretch: a segment
+// header costs at least 5 bytes, and merging grows the length LEB by at most
+// what the second header's length LEB would cost.
+constexpr uint64_t kAlwaysMergedGap = 3;
+
+// What the previous block left for the next one to see: its bytes' zero
+// flags, and where four zero bytes had been seen. Before the first block,
+// zeros as far back as needed.
+struct Lookback {
+  uint64_t zeros = ~uint64_t{0};
+  uint64_t four_zeros = ~uint64_t{0};
+  uint64_t mask = 0;
+};
+
+// The stretch edges of one block: bit k of `starts` when a stretch starts at
+// byte k, bit k of `ends` when one is seen to end at byte k - 3.
+struct BlockEdges {
+  uint64_t starts;
+  uint64_t ends;
+};
+
+BlockEdges block_edges(uint64_t mask, Lookback& last) {
+  static_assert(kAlwaysMergedGap == 3, "a long gap is four zero bytes");
+  const uint64_t zeros = ~mask;
+  // Bit j: bytes j-3..j all zero (the previous block's last bytes count).
+  const uint64_t four_zeros = zeros & (zeros << 1 | last.zeros >> 63) & (zeros << 2 | last.zeros >> 62) &
+                              (zeros << 3 | last.zeros >> 61);
+  const BlockEdges edges{mask & (four_zeros << 1 | last.four_zeros >> 63),
+                         // the fourth zero after a non-zero byte at j-4
+                         four_zeros & (mask << 4 | last.mask >> 60)};
+  last = Lookback{zeros, four_zeros, mask};
+  return edges;
+}
+
+// Stores base + k for every set bit k of `bits`, lowest first, at `out`, and
+// returns how many. The first four stores happen whatever the count (the
+// next call overwrites the extra ones), so the usual block, with a few
+// stretches, takes no data-dependent branch.
+uint64_t append_positions(uint64_t* out, uint64_t base, uint64_t bits) {
+  const uint64_t count = bit_count(bits);
+  for (int k = 0; k < 4; ++k) {
+    out[k] = base + static_cast<uint64_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+  }
+  for (uint64_t* p = out + 4; bits != 0; ++p) {
+    *p = base + static_cast<uint64_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+  }
+  return count;
+}
+
+// Finds the stretches of non-zero bytes, zero gaps of up to
+// kAlwaysMergedGap bytes inside, block by block, and hands them, in address
+// order, to `Walk` in batches. Everything is decided by looking back, never
+// ahead: a stretch starts at a non-zero byte after four zero bytes, and is
+// known to have ended four zero bytes after its last non-zero one. Starts and
+// ends go to two lists, so the n-th start and the n-th end are one stretch,
+// and a block costs a few word operations plus a store per edge, with no
+// branch per stretch. The loop keeps its state in locals: the position
+// stores could otherwise alias members and force them through memory.
+template <typename Walk>
+class StretchFinder {
+ public:
+  explicit StretchFinder(Walk& walk) : walk_(walk) {}
+
+  // The blocks of [begin, end) of `mem`, right after the previous block
+  // given unless that one ended in four zero bytes (then any distance is the
+  // same). A tail shorter than a block (memories are whole pages, so only for
+  // ranges cut short) counts the bytes past `end` as zero.
+  void range(const uint8_t* mem, uint64_t begin, uint64_t end) {
+    Lookback last = last_;
+    uint64_t started = started_;
+    uint64_t ended = ended_;
+    uint64_t i = begin;
+    for (; i + kBlock <= end; i += kBlock) {
+      const BlockEdges edges = block_edges(nonzero_mask(mem + i), last);
+      if ((edges.starts | edges.ends) == 0) continue;
+      started += append_positions(starts_.data() + started, i, edges.starts);
+      ended += append_positions(ends_.data() + ended, i - kAlwaysMergedGap, edges.ends);
+      if (ended >= kBatch) {
+        started = flush(started, ended);
+        ended = 0;
+      }
+    }
+    if (i < end) {
+      uint64_t mask = 0;
+      for (uint64_t k = 0; i + k < end; ++k) mask |= uint64_t{mem[i + k] != 0} << k;
+      const BlockEdges edges = block_edges(mask, last);
+      started += append_positions(starts_.data() + started, i, edges.starts);
+      ended += append_positions(ends_.data() + ended, i - kAlwaysMergedGap, edges.ends);
+    }
+    last_ = last;
+    started_ = started;
+    ended_ = ended;
+  }
+
+  // Four zero bytes at `at`, right after the last block given: whatever ran up to them ends.
+  void zeros(uint64_t at) {
+    const BlockEdges edges = block_edges(0, last_);
+    ended_ += append_positions(ends_.data() + ended_, at - kAlwaysMergedGap, edges.ends);
+  }
+
+  // Ends what is open after the last block given (which ends at `at`) and hands everything over.
+  void finish(uint64_t at) {
+    zeros(at);
+    started_ = flush(started_, ended_);
+    ended_ = 0;
+  }
+
+ private:
+  static constexpr uint64_t kBatch = 1024;
+  static constexpr uint64_t kSlack = 2 * kBlock;  // two blocks' edges beyond a batch, with append_positions' extra stores
+
+  // Hands over the `ended` complete stretches; a started one stays for the
+  // next batch. Returns how many starts remain.
+  uint64_t flush(uint64_t started, uint64_t ended) {
+    walk_.stretches(starts_.data(), ends_.data(), ended);
+    if (started > ended) starts_[0] = starts_[ended];
+    return started - ended;
+  }
+
+  Walk& walk_;
+  std::array<uint64_t, kBatch + kSlack> starts_;
+  std::array<uint64_t, kBatch + kSlack> ends_;
+  uint64_t started_ = 0;
+  uint64_t ended_ = 0;
+  Lookback last_;
+};
+
+// Merges stretches, left to right, into runs: the next stretch joins the
+// current run whenever one segment costs no more than two, and each finished
+// run goes to the plan.
+//
+// One segment costs no more than two when the gap's zero bytes, plus what the
+// merged length's LEB adds to the current header (the offset stays), are at
+// most the second header (the payloads cancel out). The second header is
+// `fixed` (flags, memory index, offset, opcodes) plus the LEB of the next
+// stretch's length (at least 1), and the LEB the merged length adds is at
+// most that same LEB plus one (a sum's LEB is at most one byte longer than its
+// larger term's), so a gap shorter than `fixed` always merges and one longer
+// than `fixed` plus the LEB always stays. Only a gap in between needs the
+// sizes, so the choice is nearly always one comparison of the gap alone,
+// computed rather than branched on: an unpredictable mix of merged and
+// separate stretches costs no mispredictions, and no choice waits for the
+// previous one.
+class RunMerger {
+ public:
+  RunMerger(const ScanOptions& options, SegmentPlan& plan) : options_(options), plan_(plan) {}
+
+  // Stretch i is [starts[i], ends[i]).
+  void stretches(const uint64_t* starts, const uint64_t* ends, uint64_t count) {
+    if (count == 0) return;
+    uint64_t i = 0;
+    if (!have_current_) {
+      current_ = DataRun{starts[0], ends[0] - starts[0]};
+      have_current_ = true;
+      i = 1;
+    }
+    // `fixed` is the same for every stretch of the batch when the offset's
+    // LEB is the same at both ends and the offset's sign bit (i32.const and
+    // i64.const are signed) does not change between them: within either half
+    // the LEB grows or shrinks monotonically. Otherwise every gap goes the
+    // exact way.
+    const uint64_t first = starts[0];
+    const uint64_t last = starts[count - 1];
+    const uint64_t fixed = segment_header_size(DataRun{first, 1}, options_) - 1;
+    const uint64_t sign = options_.memory64 ? uint64_t{1} << 63 : uint64_t{1} << 31;
+    const bool uniform = fixed + 1 == segment_header_size(DataRun{last, 1}, options_) && ((first ^ last) & sign) == 0;
+    constexpr uint64_t kMaxLengthLeb = kMaxLebBytes64;
+    const uint64_t always_below = uniform ? fixed : 0;
+    const uint64_t exact_span = uniform ? kMaxLengthLeb : ~uint64_t{0};
+
+    // Locals: the stores to finished_ could otherwise alias the members.
+    DataRun current = current_;
+    const ScanOptions options = options_;
+    DataRun* finished = finished_.data();
+    uint64_t done = 0;
+    for (; i < count; ++i) {
+      const DataRun next{starts[i], ends[i] - starts[i]};
+      const uint64_t gap = next.offset - current.end();
+      uint64_t merge = gap < always_below ? 1 : 0;
+      if (gap - always_below <= exact_span) [[unlikely]] {
+        const uint64_t merged_size = next.end() - current.offset;
+        merge = gap + leb_size_unsigned(merged_size) <=
+                        segment_header_size(next, options) + leb_size_unsigned(current.size)
+                    ? 1
+                    : 0;
+      }
+      // Stored either way, kept only when the next stretch starts a run.
+      finished[done] = current;
+      done += merge ^ 1;
+      current.offset ^= (current.offset ^ next.offset) & (merge - 1);
+      current.size = next.end() - current.offset;
+      if (done == kBatch) {
+        plan_.add_runs(std::span(finished, done));
+        done = 0;
+      }
+    }
+    current_ = current;
+    plan_.add_runs(std::span(finished, done));
+  }
+
+  void finish() {
+    if (have_current_) plan_.add_runs(std::span(&current_, 1));
+    have_current_ = false;
+  }
+
+ private:
+  static constexpr uint64_t kBatch = 1024;
+
+  const ScanOptions& options_;
+  SegmentPlan& plan_;
+  DataRun current_;
+  bool have_current_ = false;
+  std::array<DataRun, kBatch> finished_;
+};
 
 }  // namespace
 
-std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages,
-                                 const ScanOptions& options) {
-  std::vector<DataRun> runs;
-  RunMerger merger(options, runs);
+void plan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages, const ScanOptions& options,
+                 SegmentPlan& plan) {
+  plan.begin_memory(options);
+  RunMerger merger(options, plan);
+  StretchFinder<RunMerger> finder(merger);
   const uint64_t size = memory.size();
   const uint64_t pages = std::min<uint64_t>(data_pages.size(), (size + kPage - 1) / kPage);
   uint64_t p = 0;
+  uint64_t scanned_to = 0;  // where the last stretch of written pages ended
   while (p < pages) {
     if (!data_pages[p]) {
       ++p;
       continue;
     }
-    // Scan a whole stretch of consecutive written pages at once.
+    // A page known to be zero ends whatever ran up to it.
+    if (p * kPage != scanned_to) finder.zeros(scanned_to);
     uint64_t q = p;
     while (q < pages && data_pages[q]) ++q;
-    scan_range(memory.data(), p * kPage, std::min(q * kPage, size), merger);
+    scanned_to = std::min(q * kPage, size);
+    finder.range(memory.data(), p * kPage, scanned_to);
     p = q;
   }
+  finder.finish((scanned_to + kBlock - 1) / kBlock * kBlock);
   merger.finish();
-  if (options.max_segments > 0) cap_segment_count({&runs}, options.max_segments, std::span(&options, 1));
-  return runs;
+  plan.end_memory();
 }
 
-void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t max_segments,
-                       std::span<const ScanOptions> list_options) {
-  uint64_t total = 0;
-  uint64_t floor = 0;  // one run per non-empty list is the least the cap can reach
-  for (const auto* runs : run_lists) {
-    total += runs->size();
-    floor += runs->empty() ? 0 : 1;
-  }
-  max_segments = std::max(max_segments, floor);
-  if (total <= max_segments) return;
-  // The gaps closed are the `to_close` cheapest, ties going to the earliest
-  // (list, then address): every gap cheaper than the threshold cost, then the
-  // earliest ones at it. Costs are computed twice rather than stored, which
-  // keeps a million-run memory to one array of them.
-  const uint64_t to_close = total - max_segments;
-  std::vector<int64_t> ranked;
-  ranked.reserve(total);
-  for (uint32_t l = 0; l < run_lists.size(); ++l) {
-    const auto& runs = *run_lists[l];
-    const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
-    for (uint64_t i = 0; i + 1 < runs.size(); ++i) ranked.push_back(gap_cost(runs[i], runs[i + 1], options));
-  }
-  std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(to_close - 1), ranked.end());
-  const int64_t threshold = ranked[to_close - 1];
-  uint64_t at_threshold = to_close;
-  for (int64_t cost : ranked) at_threshold -= cost < threshold ? 1 : 0;
-  ranked = {};
-  for (uint32_t l = 0; l < run_lists.size(); ++l) {
-    auto& runs = *run_lists[l];
-    if (runs.empty()) continue;
-    const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
-    std::vector<DataRun> merged;
-    DataRun current = runs[0];
-    for (size_t i = 0; i + 1 < runs.size(); ++i) {
-      const int64_t cost = gap_cost(runs[i], runs[i + 1], options);
-      bool close = cost < threshold;
-      if (cost == threshold && at_threshold > 0) {
-        close = true;
-        --at_threshold;
-      }
-      if (close) {
-        current.size = runs[i + 1].end() - current.offset;
-      } else {
-        merged.push_back(current);
-        current = runs[i + 1];
-      }
-    }
-    merged.push_back(current);
-    runs = std::move(merged);
-  }
+std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages,
+                                 const ScanOptions& options) {
+  SegmentPlan plan(options.max_segments > 0 ? options.max_segments : SegmentPlan::kNoCap);
+  plan_memory(memory, data_pages, options, plan);
+  return std::move(plan.finish()[0]);
 }
 
 }  // namespace kiln

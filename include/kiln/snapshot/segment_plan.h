@@ -1,0 +1,67 @@
+// The data segments of a module's memories planned in one pass: each memory's merged runs go by in address order
+// and only the gaps that may stay open under the segment cap are kept, never a list of every run.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "kiln/snapshot/scan.h"
+
+namespace kiln {
+
+// Takes the merged runs of one memory after another (begin_memory, add_runs
+// as often as needed, end_memory) and gives each memory's data segments:
+// merged until at most `max_segments` remain in total, by scan.h's
+// cap_segment_count rule (the gaps that add the fewest bytes close, ties
+// going to the earlier memory, then the lower address; each non-empty memory
+// keeps one segment). A gap's cost needs only its two neighbouring runs, so
+// the plan keeps the most expensive gaps seen so far, never more than about
+// twice the cap, and drops every gap cheaper than the ones it keeps.
+class SegmentPlan {
+ public:
+  static constexpr uint64_t kNoCap = ~uint64_t{0};
+
+  explicit SegmentPlan(uint64_t max_segments) : max_segments_(max_segments) {}
+
+  void begin_memory(const ScanOptions& options);
+  // Runs of the current memory, each after the previous one, never touching it.
+  void add_runs(std::span<const DataRun> runs);
+  void end_memory();
+
+  // One list per memory, in the order they were added.
+  std::vector<std::vector<DataRun>> finish();
+
+ private:
+  // A gap between two neighbouring runs that stays open unless the cap needs it closed.
+  struct Gap {
+    int64_t cost = 0;          // bytes closing it adds to the output
+    uint32_t memory = 0;       // index among the memories added
+    uint64_t before_end = 0;   // end of the run before it
+    uint64_t after_start = 0;  // start of the run after it
+  };
+  struct MemoryEnds {
+    uint64_t first_start = 0;
+    uint64_t last_end = 0;
+    bool empty = true;
+  };
+
+  void keep_most_expensive(uint64_t count);
+
+  uint64_t max_segments_;
+  uint64_t runs_ = 0;          // over every memory, before the cap
+  int64_t cheapest_kept_ = INT64_MIN;  // a gap cheaper than this can no longer stay open
+  std::vector<Gap> gaps_;      // candidates to stay open, in stream order until first pruned
+  bool gaps_in_order_ = true;
+  std::vector<MemoryEnds> memories_;
+  ScanOptions options_;        // the current memory's header shape
+  DataRun previous_;           // the current memory's last run so far
+};
+
+// Adds `memory` to `plan`: its non-zero runs, found as scan_memory finds them
+// (only the pages whose `data_pages` entry is non-zero), merged left to right
+// where one segment costs no more than two.
+void plan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages, const ScanOptions& options,
+                 SegmentPlan& plan);
+
+}  // namespace kiln
