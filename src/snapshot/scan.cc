@@ -222,14 +222,14 @@ class StretchFinder {
 // merged length's LEB adds to the current header (the offset stays), are at
 // most the second header (the payloads cancel out). The second header is
 // `fixed` (flags, memory index, offset, opcodes) plus the LEB of the next
-// stretch's length (at least 1), and the LEB the merged length adds is at
-// most that same LEB plus one (a sum's LEB is at most one byte longer than its
-// larger term's), so a gap shorter than `fixed` always merges and one longer
-// than `fixed` plus the LEB always stays. Only a gap in between needs the
-// sizes, so the choice is nearly always one comparison of the gap alone,
-// computed rather than branched on: an unpredictable mix of merged and
-// separate stretches costs no mispredictions, and no choice waits for the
-// previous one.
+// stretch's length, and the merged length's LEB exceeds the current one's by
+// at most that same LEB (the sum of two lengths and a short gap has at most
+// one LEB byte more than the longer length), so a gap of at most `fixed`
+// bytes always merges and one longer than `fixed` plus the LEB never does;
+// only a gap in between needs the current run's length. A batch is walked in
+// two passes: one marks, without a branch, the gaps longer than `fixed`, and
+// the other visits only those, so the gaps that merge for certain (most of a
+// heap's) cost a comparison each.
 class RunMerger {
  public:
   RunMerger(const ScanOptions& options, SegmentPlan& plan) : options_(options), plan_(plan) {}
@@ -237,53 +237,58 @@ class RunMerger {
   // Stretch i is [starts[i], ends[i]).
   void stretches(const uint64_t* starts, const uint64_t* ends, uint64_t count) {
     if (count == 0) return;
-    uint64_t i = 0;
+    uint64_t first = 0;
     if (!have_current_) {
       current_ = DataRun{starts[0], ends[0] - starts[0]};
       have_current_ = true;
-      i = 1;
+      first = 1;
     }
     // `fixed` is the same for every stretch of the batch when the offset's
     // LEB is the same at both ends and the offset's sign bit (i32.const and
     // i64.const are signed) does not change between them: within either half
-    // the LEB grows or shrinks monotonically. Otherwise every gap goes the
-    // exact way.
-    const uint64_t first = starts[0];
-    const uint64_t last = starts[count - 1];
-    const uint64_t fixed = segment_header_size(DataRun{first, 1}, options_) - 1;
+    // the LEB grows or shrinks monotonically. Otherwise every gap is visited
+    // and decided the exact way.
+    const uint64_t fixed = segment_header_size(DataRun{starts[0], 1}, options_) - 1;
     const uint64_t sign = options_.memory64 ? uint64_t{1} << 63 : uint64_t{1} << 31;
-    const bool uniform = fixed + 1 == segment_header_size(DataRun{last, 1}, options_) && ((first ^ last) & sign) == 0;
-    constexpr uint64_t kMaxLengthLeb = kMaxLebBytes64;
-    const uint64_t always_below = uniform ? fixed : 0;
-    const uint64_t exact_span = uniform ? kMaxLengthLeb : ~uint64_t{0};
+    const bool uniform = fixed + 1 == segment_header_size(DataRun{starts[count - 1], 1}, options_) &&
+                         ((starts[0] ^ starts[count - 1]) & sign) == 0;
+    const uint64_t merges_up_to = uniform ? fixed : 0;  // gaps are at least 4 bytes: 0 visits every one
 
     // Locals: the stores to finished_ could otherwise alias the members.
-    DataRun current = current_;
     const ScanOptions options = options_;
+    const uint64_t end_before_batch = current_.end();
+    uint64_t run_start = current_.offset;
     DataRun* finished = finished_.data();
     uint64_t done = 0;
-    for (; i < count; ++i) {
-      const DataRun next{starts[i], ends[i] - starts[i]};
-      const uint64_t gap = next.offset - current.end();
-      uint64_t merge = gap < always_below ? 1 : 0;
-      if (gap - always_below <= exact_span) [[unlikely]] {
-        const uint64_t merged_size = next.end() - current.offset;
-        merge = gap + leb_size_unsigned(merged_size) <=
-                        segment_header_size(next, options) + leb_size_unsigned(current.size)
-                    ? 1
-                    : 0;
+    for (uint64_t chunk = first; chunk < count; chunk += 64) {
+      const uint64_t chunk_end = std::min(count, chunk + 64);
+      // Bit k: the gap before stretch chunk + k may end the run.
+      uint64_t visit = 0;
+      for (uint64_t i = chunk; i < chunk_end; ++i) {
+        const uint64_t end_before = i == 0 ? end_before_batch : ends[i - 1];
+        visit |= uint64_t{starts[i] - end_before > merges_up_to} << (i - chunk);
       }
-      // Stored either way, kept only when the next stretch starts a run.
-      finished[done] = current;
-      done += merge ^ 1;
-      current.offset ^= (current.offset ^ next.offset) & (merge - 1);
-      current.size = next.end() - current.offset;
-      if (done == kBatch) {
-        plan_.add_runs(std::span(finished, done));
-        done = 0;
+      for (; visit != 0; visit &= visit - 1) {
+        const uint64_t i = chunk + static_cast<uint64_t>(std::countr_zero(visit));
+        const uint64_t end_before = i == 0 ? end_before_batch : ends[i - 1];
+        const DataRun next{starts[i], ends[i] - starts[i]};
+        const uint64_t gap = next.offset - end_before;
+        bool merge = false;
+        if (!uniform || gap - merges_up_to <= leb_size_unsigned(next.size)) {
+          const uint64_t current_size = end_before - run_start;
+          merge = gap + leb_size_unsigned(next.end() - run_start) <=
+                  segment_header_size(next, options) + leb_size_unsigned(current_size);
+        }
+        if (merge) continue;
+        finished[done++] = DataRun{run_start, end_before - run_start};
+        run_start = next.offset;
+        if (done == kBatch) {
+          plan_.add_runs(std::span(finished, done));
+          done = 0;
+        }
       }
     }
-    current_ = current;
+    current_ = DataRun{run_start, ends[count - 1] - run_start};
     plan_.add_runs(std::span(finished, done));
   }
 

@@ -1,4 +1,4 @@
-// The segment cap kept as the gaps that may stay open, pruned as runs stream by; the segments assembled from them.
+// The segment cap kept as the gaps that would stay open so far, updated as runs stream by; the segments assembled from them.
 #include "kiln/snapshot/segment_plan.h"
 
 #include <algorithm>
@@ -19,19 +19,25 @@ int64_t gap_cost(const DataRun& before, const DataRun& after, const ScanOptions&
          static_cast<int64_t>(leb_size_unsigned(merged_size) - leb_size_unsigned(before.size));
 }
 
-// Gaps that may stay open: the cap less the one segment a memory keeps anyway.
-uint64_t open_gap_limit(uint64_t max_segments) { return max_segments == 0 ? 0 : max_segments - 1; }
+// Whether gap `a` stays open before gap `b`: the more expensive first, and
+// of two that cost the same the later (ties close the earliest first).
+bool stays_open_before(const SegmentPlan::Gap& a, const SegmentPlan::Gap& b) {
+  if (a.cost != b.cost) return a.cost > b.cost;
+  if (a.memory != b.memory) return a.memory > b.memory;
+  return a.after_start > b.after_start;
+}
 
-// Gaps held before the cheapest are dropped: twice the limit, so each pruning
-// pass (linear in what it holds) is paid for by as many gaps added since the
-// last one. A cap too large to ever prune at keeps every gap.
-uint64_t prune_size(uint64_t max_segments) {
-  const uint64_t limit = open_gap_limit(max_segments);
-  constexpr uint64_t kMinBatch = 1024;
-  return limit > (uint64_t{1} << 40) ? std::numeric_limits<uint64_t>::max() : 2 * limit + kMinBatch;
+bool in_address_order(const SegmentPlan::Gap& a, const SegmentPlan::Gap& b) {
+  return a.memory != b.memory ? a.memory < b.memory : a.after_start < b.after_start;
 }
 
 }  // namespace
+
+SegmentPlan::SegmentPlan(uint64_t max_segments)
+    : max_segments_(max_segments), limit_(max_segments == 0 ? 0 : max_segments - 1) {
+  // With no gap allowed to stay open, every gap is cheaper than what is kept.
+  if (limit_ == 0) cheapest_ = INT64_MAX;
+}
 
 void SegmentPlan::begin_memory(const ScanOptions& options) {
   options_ = options;
@@ -48,15 +54,11 @@ void SegmentPlan::add_runs(std::span<const DataRun> runs) {
     previous_ = runs[0];
     i = 1;
   }
-  const uint64_t prune_at = prune_size(max_segments_);
   const auto memory = static_cast<uint32_t>(memories_.size() - 1);
   for (; i < runs.size(); ++i) {
     const DataRun& run = runs[i];
     const int64_t cost = gap_cost(previous_, run, options_);
-    if (cost >= cheapest_kept_) {
-      gaps_.push_back(Gap{cost, memory, previous_.end(), run.offset});
-      if (gaps_.size() >= prune_at) keep_most_expensive(open_gap_limit(max_segments_));
-    }
+    if (cost >= cheapest_) offer(Gap{cost, memory, previous_.end(), run.offset});
     previous_ = run;
   }
   runs_ += runs.size();
@@ -67,46 +69,80 @@ void SegmentPlan::end_memory() {
   if (!ends.empty) ends.last_end = previous_.end();
 }
 
-// Keeps the `count` gaps that should stay open first: the most expensive,
-// and of those that cost the same the later ones (ties close the earliest).
-void SegmentPlan::keep_most_expensive(uint64_t count) {
-  if (gaps_.size() <= count) return;
-  const auto stays_open_before = [](const Gap& a, const Gap& b) {
-    if (a.cost != b.cost) return a.cost > b.cost;
-    if (a.memory != b.memory) return a.memory > b.memory;
-    return a.after_start > b.after_start;
-  };
-  const auto cut = gaps_.begin() + static_cast<std::ptrdiff_t>(count);
-  std::nth_element(gaps_.begin(), cut, gaps_.end(), stays_open_before);
-  gaps_.erase(cut, gaps_.end());
-  cheapest_kept_ = std::numeric_limits<int64_t>::max();
-  for (const Gap& gap : gaps_) cheapest_kept_ = std::min(cheapest_kept_, gap.cost);
-  gaps_in_order_ = false;
+// `gap` costs at least `cheapest_` and comes after every gap offered before.
+void SegmentPlan::offer(const Gap& gap) {
+  if (limit_ == 0) return;
+  if (!replacing_) {
+    expensive_.push_back(gap);
+    if (expensive_.size() == limit_) start_replacing();
+    return;
+  }
+  // One more gap stays open, so the first to close of the kept ones goes:
+  // the earliest of the cheapest.
+  if (gap.cost == cheapest_) {
+    push_cheapest(gap);
+  } else {
+    expensive_.push_back(gap);
+    std::push_heap(expensive_.begin(), expensive_.end(), stays_open_before);
+  }
+  drop_earliest_cheapest();
+  if (ring_count_ == 0) refill_cheapest();
+}
+
+void SegmentPlan::start_replacing() {
+  replacing_ = true;
+  std::make_heap(expensive_.begin(), expensive_.end(), stays_open_before);
+  cheapest_ring_.resize(limit_ + 1);
+  refill_cheapest();
+}
+
+// Moves the gaps of the lowest cost from the heap to the ring: the heap
+// gives the first to close first, so they enter in address order.
+void SegmentPlan::refill_cheapest() {
+  cheapest_ = expensive_.front().cost;
+  while (!expensive_.empty() && expensive_.front().cost == cheapest_) {
+    std::pop_heap(expensive_.begin(), expensive_.end(), stays_open_before);
+    push_cheapest(expensive_.back());
+    expensive_.pop_back();
+  }
+}
+
+void SegmentPlan::push_cheapest(const Gap& gap) {
+  cheapest_ring_[(ring_head_ + ring_count_) % cheapest_ring_.size()] = gap;
+  ++ring_count_;
+}
+
+void SegmentPlan::drop_earliest_cheapest() {
+  ring_head_ = (ring_head_ + 1) % cheapest_ring_.size();
+  --ring_count_;
 }
 
 std::vector<std::vector<DataRun>> SegmentPlan::finish() {
   uint64_t floor = 0;  // one segment per non-empty memory is the least the cap can reach
   for (const MemoryEnds& ends : memories_) floor += ends.empty ? 0 : 1;
+  std::vector<Gap> open = std::move(expensive_);
+  for (uint64_t k = 0; k < ring_count_; ++k) open.push_back(cheapest_ring_[(ring_head_ + k) % cheapest_ring_.size()]);
+  bool in_order = !replacing_;
   const uint64_t cap = std::max(max_segments_, floor);
-  if (runs_ > cap) keep_most_expensive(cap - floor);
-  if (!gaps_in_order_) {
-    std::sort(gaps_.begin(), gaps_.end(), [](const Gap& a, const Gap& b) {
-      return a.memory != b.memory ? a.memory < b.memory : a.after_start < b.after_start;
-    });
+  if (runs_ > cap && open.size() > cap - floor) {
+    const auto cut = open.begin() + static_cast<std::ptrdiff_t>(cap - floor);
+    std::nth_element(open.begin(), cut, open.end(), stays_open_before);
+    open.erase(cut, open.end());
+    in_order = false;
   }
+  if (!in_order) std::sort(open.begin(), open.end(), in_address_order);
   std::vector<std::vector<DataRun>> lists(memories_.size());
-  auto gap = gaps_.begin();
+  auto gap = open.begin();
   for (uint32_t m = 0; m < memories_.size(); ++m) {
     const MemoryEnds& ends = memories_[m];
     if (ends.empty) continue;
     uint64_t start = ends.first_start;
-    for (; gap != gaps_.end() && gap->memory == m; ++gap) {
+    for (; gap != open.end() && gap->memory == m; ++gap) {
       lists[m].push_back(DataRun{start, gap->before_end - start});
       start = gap->after_start;
     }
     lists[m].push_back(DataRun{start, ends.last_end - start});
   }
-  gaps_.clear();
   return lists;
 }
 

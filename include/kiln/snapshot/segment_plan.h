@@ -16,13 +16,16 @@ namespace kiln {
 // cap_segment_count rule (the gaps that add the fewest bytes close, ties
 // going to the earlier memory, then the lower address; each non-empty memory
 // keeps one segment). A gap's cost needs only its two neighbouring runs, so
-// the plan keeps the most expensive gaps seen so far, never more than about
-// twice the cap, and drops every gap cheaper than the ones it keeps.
+// the plan keeps just the gaps that would stay open if the runs ended here
+// (at most max_segments - 1 of them), and each further gap costs a
+// comparison: one cheaper than every kept gap is dropped, one that costs as
+// much as the cheapest kept ones replaces the earliest of those (ties close
+// the earliest first), and only a more expensive one goes through a heap.
 class SegmentPlan {
  public:
   static constexpr uint64_t kNoCap = ~uint64_t{0};
 
-  explicit SegmentPlan(uint64_t max_segments) : max_segments_(max_segments) {}
+  explicit SegmentPlan(uint64_t max_segments);
 
   void begin_memory(const ScanOptions& options);
   // Runs of the current memory, each after the previous one, never touching it.
@@ -32,7 +35,6 @@ class SegmentPlan {
   // One list per memory, in the order they were added.
   std::vector<std::vector<DataRun>> finish();
 
- private:
   // A gap between two neighbouring runs that stays open unless the cap needs it closed.
   struct Gap {
     int64_t cost = 0;          // bytes closing it adds to the output
@@ -40,19 +42,33 @@ class SegmentPlan {
     uint64_t before_end = 0;   // end of the run before it
     uint64_t after_start = 0;  // start of the run after it
   };
+
+ private:
   struct MemoryEnds {
     uint64_t first_start = 0;
     uint64_t last_end = 0;
     bool empty = true;
   };
 
-  void keep_most_expensive(uint64_t count);
+  void offer(const Gap& gap);
+  void start_replacing();
+  void refill_cheapest();
+  void push_cheapest(const Gap& gap);
+  void drop_earliest_cheapest();
 
   uint64_t max_segments_;
+  uint64_t limit_;             // gaps that can stay open: max_segments - 1
   uint64_t runs_ = 0;          // over every memory, before the cap
-  int64_t cheapest_kept_ = INT64_MIN;  // a gap cheaper than this can no longer stay open
-  std::vector<Gap> gaps_;      // candidates to stay open, in stream order until first pruned
-  bool gaps_in_order_ = true;
+  // Until `limit_` gaps are held, every gap, in order (`expensive_` alone).
+  // From then on the kept gaps cost `cheapest_` or more: those at it in
+  // `cheapest_ring_` (a ring, in address order), the others in `expensive_`
+  // (a heap, the first to close on top).
+  bool replacing_ = false;
+  int64_t cheapest_ = INT64_MIN;
+  std::vector<Gap> expensive_;
+  std::vector<Gap> cheapest_ring_;  // room for one more than limit_: a gap enters before the earliest leaves
+  uint64_t ring_head_ = 0;
+  uint64_t ring_count_ = 0;
   std::vector<MemoryEnds> memories_;
   ScanOptions options_;        // the current memory's header shape
   DataRun previous_;           // the current memory's last run so far
