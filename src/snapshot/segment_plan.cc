@@ -22,14 +22,18 @@ int64_t gap_cost(const DataRun& before, const DataRun& after, const ScanOptions&
 // Whether gap `a` stays open before gap `b`: the more expensive first, and
 // of two that cost the same the later (ties close the earliest first).
 bool stays_open_before(const SegmentPlan::Gap& a, const SegmentPlan::Gap& b) {
-  if (a.cost != b.cost) return a.cost > b.cost;
-  if (a.memory != b.memory) return a.memory > b.memory;
-  return a.after_start > b.after_start;
+  return a.cost != b.cost ? a.cost > b.cost : a.order > b.order;
 }
 
-bool in_address_order(const SegmentPlan::Gap& a, const SegmentPlan::Gap& b) {
-  return a.memory != b.memory ? a.memory < b.memory : a.after_start < b.after_start;
-}
+bool in_order(const SegmentPlan::Gap& a, const SegmentPlan::Gap& b) { return a.order < b.order; }
+
+// A gap costs at most this many bytes more than its zero bytes: the header it
+// saves is at least 5 bytes, the merged length's LEB at most 9 bytes longer.
+constexpr int64_t kMostCostOverGap = 4;
+
+// The gaps held before the first choice of the most expensive: a few times
+// the limit, so that choice sets a bar that few later gaps clear.
+uint64_t gaps_before_replacing(uint64_t limit) { return limit + std::min<uint64_t>(3 * limit, uint64_t{1} << 20); }
 
 }  // namespace
 
@@ -54,11 +58,18 @@ void SegmentPlan::add_runs(std::span<const DataRun> runs) {
     previous_ = runs[0];
     i = 1;
   }
-  const auto memory = static_cast<uint32_t>(memories_.size() - 1);
-  for (; i < runs.size(); ++i) {
+  // Most gaps are far too short to stay open: their zero bytes alone tell.
+  const auto skip_below = [&] { return cheapest_ == INT64_MIN ? INT64_MIN : cheapest_ - kMostCostOverGap; };
+  int64_t skip = skip_below();
+  for (; i < runs.size(); ++i, ++gaps_) {
     const DataRun& run = runs[i];
-    const int64_t cost = gap_cost(previous_, run, options_);
-    if (cost >= cheapest_) offer(Gap{cost, memory, previous_.end(), run.offset});
+    if (static_cast<int64_t>(run.offset - previous_.end()) >= skip) {
+      const int64_t cost = gap_cost(previous_, run, options_);
+      if (cost >= cheapest_) {
+        offer(Gap{cost, gaps_, previous_.end(), run.offset});
+        skip = skip_below();
+      }
+    }
     previous_ = run;
   }
   runs_ += runs.size();
@@ -67,6 +78,7 @@ void SegmentPlan::add_runs(std::span<const DataRun> runs) {
 void SegmentPlan::end_memory() {
   MemoryEnds& ends = memories_.back();
   if (!ends.empty) ends.last_end = previous_.end();
+  ends.gaps_end = gaps_;
 }
 
 // `gap` costs at least `cheapest_` and comes after every gap offered before.
@@ -74,7 +86,7 @@ void SegmentPlan::offer(const Gap& gap) {
   if (limit_ == 0) return;
   if (!replacing_) {
     expensive_.push_back(gap);
-    if (expensive_.size() == limit_) start_replacing();
+    if (expensive_.size() == gaps_before_replacing(limit_)) start_replacing();
     return;
   }
   // One more gap stays open, so the first to close of the kept ones goes:
@@ -91,6 +103,9 @@ void SegmentPlan::offer(const Gap& gap) {
 
 void SegmentPlan::start_replacing() {
   replacing_ = true;
+  const auto cut = expensive_.begin() + static_cast<std::ptrdiff_t>(limit_);
+  std::nth_element(expensive_.begin(), cut, expensive_.end(), stays_open_before);
+  expensive_.erase(cut, expensive_.end());
   std::make_heap(expensive_.begin(), expensive_.end(), stays_open_before);
   cheapest_ring_.resize(limit_ + 1);
   refill_cheapest();
@@ -122,22 +137,22 @@ std::vector<std::vector<DataRun>> SegmentPlan::finish() {
   for (const MemoryEnds& ends : memories_) floor += ends.empty ? 0 : 1;
   std::vector<Gap> open = std::move(expensive_);
   for (uint64_t k = 0; k < ring_count_; ++k) open.push_back(cheapest_ring_[(ring_head_ + k) % cheapest_ring_.size()]);
-  bool in_order = !replacing_;
+  bool ordered = !replacing_;
   const uint64_t cap = std::max(max_segments_, floor);
   if (runs_ > cap && open.size() > cap - floor) {
     const auto cut = open.begin() + static_cast<std::ptrdiff_t>(cap - floor);
     std::nth_element(open.begin(), cut, open.end(), stays_open_before);
     open.erase(cut, open.end());
-    in_order = false;
+    ordered = false;
   }
-  if (!in_order) std::sort(open.begin(), open.end(), in_address_order);
+  if (!ordered) std::sort(open.begin(), open.end(), in_order);
   std::vector<std::vector<DataRun>> lists(memories_.size());
   auto gap = open.begin();
   for (uint32_t m = 0; m < memories_.size(); ++m) {
     const MemoryEnds& ends = memories_[m];
     if (ends.empty) continue;
     uint64_t start = ends.first_start;
-    for (; gap != open.end() && gap->memory == m; ++gap) {
+    for (; gap != open.end() && gap->order < ends.gaps_end; ++gap) {
       lists[m].push_back(DataRun{start, gap->before_end - start});
       start = gap->after_start;
     }

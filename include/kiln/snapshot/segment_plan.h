@@ -38,7 +38,7 @@ class SegmentPlan {
   // A gap between two neighbouring runs that stays open unless the cap needs it closed.
   struct Gap {
     int64_t cost = 0;          // bytes closing it adds to the output
-    uint32_t memory = 0;       // index among the memories added
+    uint64_t order = 0;        // how many gaps came before it, over every memory
     uint64_t before_end = 0;   // end of the run before it
     uint64_t after_start = 0;  // start of the run after it
   };
@@ -47,6 +47,7 @@ class SegmentPlan {
   struct MemoryEnds {
     uint64_t first_start = 0;
     uint64_t last_end = 0;
+    uint64_t gaps_end = 0;  // the order of the first gap after this memory's
     bool empty = true;
   };
 
@@ -59,8 +60,9 @@ class SegmentPlan {
   uint64_t max_segments_;
   uint64_t limit_;             // gaps that can stay open: max_segments - 1
   uint64_t runs_ = 0;          // over every memory, before the cap
-  // Until `limit_` gaps are held, every gap, in order (`expensive_` alone).
-  // From then on the kept gaps cost `cheapest_` or more: those at it in
+  uint64_t gaps_ = 0;          // likewise
+  // Until a few times `limit_` gaps are held, every gap, in order
+  // (`expensive_` alone); then the `limit_` most expensive stay, and from then on the kept gaps cost `cheapest_` or more: those at it in
   // `cheapest_ring_` (a ring, in address order), the others in `expensive_`
   // (a heap, the first to close on top).
   bool replacing_ = false;
