@@ -122,13 +122,16 @@ void SegmentPlan::refill_cheapest() {
   }
 }
 
+// The ring's slots wrap by a comparison: a remainder by its size would be a division per gap.
 void SegmentPlan::push_cheapest(const Gap& gap) {
-  cheapest_ring_[(ring_head_ + ring_count_) % cheapest_ring_.size()] = gap;
+  uint64_t slot = ring_head_ + ring_count_;
+  if (slot >= cheapest_ring_.size()) slot -= cheapest_ring_.size();
+  cheapest_ring_[slot] = gap;
   ++ring_count_;
 }
 
 void SegmentPlan::drop_earliest_cheapest() {
-  ring_head_ = (ring_head_ + 1) % cheapest_ring_.size();
+  if (++ring_head_ == cheapest_ring_.size()) ring_head_ = 0;
   --ring_count_;
 }
 
