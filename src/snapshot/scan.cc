@@ -76,235 +76,166 @@ uint64_t nonzero_mask(const uint8_t* p) {
 
 #endif
 
-// std::popcount without the POPCNT instruction (not in the baseline x86-64
-// set) is a library call; this is the same count in a dozen inline operations.
-uint64_t bit_count(uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555ull;
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return (x * 0x0101010101010101ull) >> 56;
-}
-
-// A zero gap of at most this many bytes never ends a stretch: a segment
-// header costs at least 5 bytes, and merging grows the length LEB by at most
-// what the second header's length LEB would cost.
-constexpr uint64_t kAlwaysMergedGap = 3;
-
-// What the previous block left for the next one to see: its bytes' zero
-// flags, and where four zero bytes had been seen. Before the first block,
-// zeros as far back as needed.
-struct Lookback {
-  uint64_t zeros = ~uint64_t{0};
-  uint64_t four_zeros = ~uint64_t{0};
-  uint64_t mask = 0;
+// Runs of zero bytes ending at each byte of a block: bit j of `zeros4` is
+// set when bytes j-3..j are all zero, and so on for 1, 2, 8 and 16 bytes,
+// the previous block's bytes counted. Before the first block, zeros as far
+// back as needed.
+struct ZeroRuns {
+  uint64_t zeros1 = ~uint64_t{0};
+  uint64_t zeros2 = ~uint64_t{0};
+  uint64_t zeros4 = ~uint64_t{0};
+  uint64_t zeros8 = ~uint64_t{0};
+  uint64_t zeros16 = ~uint64_t{0};
 };
 
-// The stretch edges of one block: bit k of `starts` when a stretch starts at
-// byte k, bit k of `ends` when one is seen to end at byte k - 3.
-struct BlockEdges {
-  uint64_t starts;
-  uint64_t ends;
-};
-
-BlockEdges block_edges(uint64_t mask, Lookback& last) {
-  static_assert(kAlwaysMergedGap == 3, "a long gap is four zero bytes");
-  const uint64_t zeros = ~mask;
-  // Bit j: bytes j-3..j all zero (the previous block's last bytes count).
-  const uint64_t four_zeros = zeros & (zeros << 1 | last.zeros >> 63) & (zeros << 2 | last.zeros >> 62) &
-                              (zeros << 3 | last.zeros >> 61);
-  const BlockEdges edges{mask & (four_zeros << 1 | last.four_zeros >> 63),
-                         // the fourth zero after a non-zero byte at j-4
-                         four_zeros & (mask << 4 | last.mask >> 60)};
-  last = Lookback{zeros, four_zeros, mask};
-  return edges;
+ZeroRuns zero_runs(uint64_t mask, const ZeroRuns& last) {
+  ZeroRuns runs;
+  runs.zeros1 = ~mask;
+  runs.zeros2 = runs.zeros1 & (runs.zeros1 << 1 | last.zeros1 >> 63);
+  runs.zeros4 = runs.zeros2 & (runs.zeros2 << 2 | last.zeros2 >> 62);
+  runs.zeros8 = runs.zeros4 & (runs.zeros4 << 4 | last.zeros4 >> 60);
+  runs.zeros16 = runs.zeros8 & (runs.zeros8 << 8 | last.zeros8 >> 56);
+  return runs;
 }
 
-// Stores base + k for every set bit k of `bits`, lowest first, at `out`, and
-// returns how many. The first four stores happen whatever the count (the
-// next call overwrites the extra ones), so the usual block, with a few
-// stretches, takes no data-dependent branch.
-uint64_t append_positions(uint64_t* out, uint64_t base, uint64_t bits) {
-  const uint64_t count = bit_count(bits);
-  for (int k = 0; k < 4; ++k) {
-    out[k] = base + static_cast<uint64_t>(std::countr_zero(bits));
-    bits &= bits - 1;
-  }
-  for (uint64_t* p = out + 4; bits != 0; ++p) {
-    *p = base + static_cast<uint64_t>(std::countr_zero(bits));
-    bits &= bits - 1;
-  }
-  return count;
-}
-
-// Finds the stretches of non-zero bytes, zero gaps of up to
-// kAlwaysMergedGap bytes inside, block by block, and hands them, in address
-// order, to `Walk` in batches. Everything is decided by looking back, never
-// ahead: a stretch starts at a non-zero byte after four zero bytes, and is
-// known to have ended four zero bytes after its last non-zero one. Starts and
-// ends go to two lists, so the n-th start and the n-th end are one stretch,
-// and a block costs a few word operations plus a store per edge, with no
-// branch per stretch. The loop keeps its state in locals: the position
-// stores could otherwise alias members and force them through memory.
-template <typename Walk>
-class StretchFinder {
+// Finds the runs of a memory, block by block, and hands them to the plan in
+// address order.
+//
+// The runs are the stretches of non-zero bytes (zero gaps of up to 3 bytes
+// inside), merged left to right: the next stretch joins the current run
+// whenever one segment costs no more than two. That holds when the gap's zero
+// bytes, plus what the merged length's LEB adds to the current header (the
+// offset stays), are at most the second header (the payloads cancel out).
+// The second header is `fixed` bytes (flags, memory index, offset, opcodes)
+// plus the LEB of the next stretch's length, and the merged length's LEB
+// exceeds the current one's by at most that same LEB (the sum of two lengths
+// and a short gap has at most one LEB byte more than the longer length), so
+// a gap of at most `fixed` bytes always merges, one longer than `fixed` plus
+// that LEB never does, and only one in between needs the lengths.
+//
+// So the blocks' bit masks need only show the gaps longer than `fixed`: the
+// non-zero bytes after at least `bridge` zero bytes (4, 8 or 16, the largest
+// not above `fixed` + 1, so that every gap that may end a run is among them).
+// A heap's many shorter gaps then cost no step at all; each marked one is
+// measured back to the last non-zero byte and decided, and only a gap close
+// to `fixed` looks up the next stretch's length in memory.
+class RunFinder {
  public:
-  explicit StretchFinder(Walk& walk) : walk_(walk) {}
+  RunFinder(const ScanOptions& options, SegmentPlan& plan) : options_(options), plan_(plan) {}
 
   // The blocks of [begin, end) of `mem`, right after the previous block
-  // given unless that one ended in four zero bytes (then any distance is the
-  // same). A tail shorter than a block (memories are whole pages, so only for
-  // ranges cut short) counts the bytes past `end` as zero.
+  // given unless zeros() came between. A tail shorter than a block (memories
+  // are whole pages, so only for ranges cut short) counts the bytes past
+  // `end` as zero. The state lives in locals meanwhile: stores through the
+  // run list could otherwise alias members and force them through memory.
   void range(const uint8_t* mem, uint64_t begin, uint64_t end) {
-    Lookback last = last_;
-    uint64_t started = started_;
-    uint64_t ended = ended_;
-    uint64_t i = begin;
-    for (; i + kBlock <= end; i += kBlock) {
-      const BlockEdges edges = block_edges(nonzero_mask(mem + i), last);
-      if ((edges.starts | edges.ends) == 0) continue;
-      started += append_positions(starts_.data() + started, i, edges.starts);
-      ended += append_positions(ends_.data() + ended, i - kAlwaysMergedGap, edges.ends);
-      if (ended >= kBatch) {
-        started = flush(started, ended);
-        ended = 0;
+    ZeroRuns last = last_;
+    uint64_t nonzero_end = nonzero_end_;
+    uint64_t fixed = 0;
+    unsigned bridge = 4;
+    for (uint64_t base = begin; base < end; base += kBlock) {
+      // `fixed` changes only where the offset's LEB does: at 64 and at multiples of 8 KiB.
+      if (base == begin || base < kPage || base % kPage == 0) {
+        fixed = segment_header_size(DataRun{base, 1}, options_) - 1;
+        bridge = fixed + 1 >= 16 ? 16 : fixed + 1 >= 8 ? 8 : 4;
       }
-    }
-    if (i < end) {
       uint64_t mask = 0;
-      for (uint64_t k = 0; i + k < end; ++k) mask |= uint64_t{mem[i + k] != 0} << k;
-      const BlockEdges edges = block_edges(mask, last);
-      started += append_positions(starts_.data() + started, i, edges.starts);
-      ended += append_positions(ends_.data() + ended, i - kAlwaysMergedGap, edges.ends);
+      if (base + kBlock <= end) {
+        mask = nonzero_mask(mem + base);
+      } else {
+        for (uint64_t k = 0; base + k < end; ++k) mask |= uint64_t{mem[base + k] != 0} << k;
+      }
+      const ZeroRuns runs = zero_runs(mask, last);
+      // Bit k: byte k is non-zero and at least `bridge` zero bytes precede it.
+      const uint64_t long_gap_before = bridge == 4    ? (runs.zeros4 << 1 | last.zeros4 >> 63)
+                                       : bridge == 8 ? (runs.zeros8 << 1 | last.zeros8 >> 63)
+                                                      : (runs.zeros16 << 1 | last.zeros16 >> 63);
+      for (uint64_t starts = mask & long_gap_before; starts != 0; starts &= starts - 1) {
+        const auto k = static_cast<unsigned>(std::countr_zero(starts));
+        const uint64_t before = mask & ((uint64_t{1} << k) - 1);
+        const uint64_t gap_start = before != 0 ? base + kBlock - static_cast<uint64_t>(std::countl_zero(before)) : nonzero_end;
+        // Where the stretch ends when four zero bytes follow it within the block (0: past it).
+        const uint64_t zero_windows_after = runs.zeros4 & (~uint64_t{0} << k);
+        const uint64_t stretch_end_here =
+            zero_windows_after != 0 ? base + static_cast<uint64_t>(std::countr_zero(zero_windows_after)) - 3 : 0;
+        stretch_after_gap(mem, gap_start, base + k, stretch_end_here, end, fixed);
+      }
+      if (mask != 0) nonzero_end = base + kBlock - static_cast<uint64_t>(std::countl_zero(mask));
+      last = runs;
     }
     last_ = last;
-    started_ = started;
-    ended_ = ended;
+    nonzero_end_ = nonzero_end;
   }
 
-  // Four zero bytes at `at`, right after the last block given: whatever ran up to them ends.
-  void zeros(uint64_t at) {
-    const BlockEdges edges = block_edges(0, last_);
-    ended_ += append_positions(ends_.data() + ended_, at - kAlwaysMergedGap, edges.ends);
-  }
-
-  // Ends what is open after the last block given (which ends at `at`) and hands everything over.
-  void finish(uint64_t at) {
-    zeros(at);
-    started_ = flush(started_, ended_);
-    ended_ = 0;
-  }
-
- private:
-  static constexpr uint64_t kBatch = 1024;
-  static constexpr uint64_t kSlack = 2 * kBlock;  // two blocks' edges beyond a batch, with append_positions' extra stores
-
-  // Hands over the `ended` complete stretches; a started one stays for the
-  // next batch. Returns how many starts remain.
-  uint64_t flush(uint64_t started, uint64_t ended) {
-    walk_.stretches(starts_.data(), ends_.data(), ended);
-    if (started > ended) starts_[0] = starts_[ended];
-    return started - ended;
-  }
-
-  Walk& walk_;
-  std::array<uint64_t, kBatch + kSlack> starts_;
-  std::array<uint64_t, kBatch + kSlack> ends_;
-  uint64_t started_ = 0;
-  uint64_t ended_ = 0;
-  Lookback last_;
-};
-
-// Merges stretches, left to right, into runs: the next stretch joins the
-// current run whenever one segment costs no more than two, and each finished
-// run goes to the plan.
-//
-// One segment costs no more than two when the gap's zero bytes, plus what the
-// merged length's LEB adds to the current header (the offset stays), are at
-// most the second header (the payloads cancel out). The second header is
-// `fixed` (flags, memory index, offset, opcodes) plus the LEB of the next
-// stretch's length, and the merged length's LEB exceeds the current one's by
-// at most that same LEB (the sum of two lengths and a short gap has at most
-// one LEB byte more than the longer length), so a gap of at most `fixed`
-// bytes always merges and one longer than `fixed` plus the LEB never does;
-// only a gap in between needs the current run's length. A batch is walked in
-// two passes: one marks, without a branch, the gaps longer than `fixed`, and
-// the other visits only those, so the gaps that merge for certain (most of a
-// heap's) cost a comparison each.
-class RunMerger {
- public:
-  RunMerger(const ScanOptions& options, SegmentPlan& plan) : options_(options), plan_(plan) {}
-
-  // Stretch i is [starts[i], ends[i]).
-  void stretches(const uint64_t* starts, const uint64_t* ends, uint64_t count) {
-    if (count == 0) return;
-    uint64_t first = 0;
-    if (!have_current_) {
-      current_ = DataRun{starts[0], ends[0] - starts[0]};
-      have_current_ = true;
-      first = 1;
-    }
-    // `fixed` is the same for every stretch of the batch when the offset's
-    // LEB is the same at both ends and the offset's sign bit (i32.const and
-    // i64.const are signed) does not change between them: within either half
-    // the LEB grows or shrinks monotonically. Otherwise every gap is visited
-    // and decided the exact way.
-    const uint64_t fixed = segment_header_size(DataRun{starts[0], 1}, options_) - 1;
-    const uint64_t sign = options_.memory64 ? uint64_t{1} << 63 : uint64_t{1} << 31;
-    const bool uniform = fixed + 1 == segment_header_size(DataRun{starts[count - 1], 1}, options_) &&
-                         ((starts[0] ^ starts[count - 1]) & sign) == 0;
-    const uint64_t merges_up_to = uniform ? fixed : 0;  // gaps are at least 4 bytes: 0 visits every one
-
-    // Locals: the stores to finished_ could otherwise alias the members.
-    const ScanOptions options = options_;
-    const uint64_t end_before_batch = current_.end();
-    uint64_t run_start = current_.offset;
-    DataRun* finished = finished_.data();
-    uint64_t done = 0;
-    for (uint64_t chunk = first; chunk < count; chunk += 64) {
-      const uint64_t chunk_end = std::min(count, chunk + 64);
-      // Bit k: the gap before stretch chunk + k may end the run.
-      uint64_t visit = 0;
-      for (uint64_t i = chunk; i < chunk_end; ++i) {
-        const uint64_t end_before = i == 0 ? end_before_batch : ends[i - 1];
-        visit |= uint64_t{starts[i] - end_before > merges_up_to} << (i - chunk);
-      }
-      for (; visit != 0; visit &= visit - 1) {
-        const uint64_t i = chunk + static_cast<uint64_t>(std::countr_zero(visit));
-        const uint64_t end_before = i == 0 ? end_before_batch : ends[i - 1];
-        const DataRun next{starts[i], ends[i] - starts[i]};
-        const uint64_t gap = next.offset - end_before;
-        bool merge = false;
-        if (!uniform || gap - merges_up_to <= leb_size_unsigned(next.size)) {
-          const uint64_t current_size = end_before - run_start;
-          merge = gap + leb_size_unsigned(next.end() - run_start) <=
-                  segment_header_size(next, options) + leb_size_unsigned(current_size);
-        }
-        if (merge) continue;
-        finished[done++] = DataRun{run_start, end_before - run_start};
-        run_start = next.offset;
-        if (done == kBatch) {
-          plan_.add_runs(std::span(finished, done));
-          done = 0;
-        }
-      }
-    }
-    current_ = DataRun{run_start, ends[count - 1] - run_start};
-    plan_.add_runs(std::span(finished, done));
-  }
+  // Zero bytes follow the last block given, as many as needed.
+  void zeros() { last_ = ZeroRuns{}; }
 
   void finish() {
-    if (have_current_) plan_.add_runs(std::span(&current_, 1));
-    have_current_ = false;
+    if (have_run_) emit(DataRun{run_start_, nonzero_end_ - run_start_});
+    have_run_ = false;
+    plan_.add_runs(std::span(finished_.data(), done_));
+    done_ = 0;
   }
 
  private:
   static constexpr uint64_t kBatch = 1024;
+
+  // A stretch starts at `start` after zero bytes from `gap_start`, more of
+  // them than `bridge` - 1, and ends at `known_end` (0 when not yet known);
+  // `end` ends the written bytes around it.
+  void stretch_after_gap(const uint8_t* mem, uint64_t gap_start, uint64_t start, uint64_t known_end, uint64_t end,
+                         uint64_t fixed) {
+    if (!have_run_) {
+      run_start_ = start;
+      have_run_ = true;
+      return;
+    }
+    const uint64_t gap = start - gap_start;
+    if (gap <= fixed) return;
+    bool merge = false;
+    if (gap <= fixed + kMaxLebBytes64) {
+      const DataRun next{start, (known_end != 0 ? known_end : stretch_end(mem, start, end)) - start};
+      if (gap <= fixed + leb_size_unsigned(next.size)) {
+        merge = gap + leb_size_unsigned(next.end() - run_start_) <=
+                segment_header_size(next, options_) + leb_size_unsigned(gap_start - run_start_);
+      }
+    }
+    if (merge) return;
+    emit(DataRun{run_start_, gap_start - run_start_});
+    run_start_ = start;
+  }
+
+  // One past the last non-zero byte of the stretch at `start`: before the
+  // first four zero bytes, or before `end`.
+  static uint64_t stretch_end(const uint8_t* mem, uint64_t start, uint64_t end) {
+    uint64_t last = start + 1;
+    for (uint64_t i = start + 1, zeros = 0; i < end && zeros < 4; ++i) {
+      if (mem[i] != 0) {
+        last = i + 1;
+        zeros = 0;
+      } else {
+        ++zeros;
+      }
+    }
+    return last;
+  }
+
+  void emit(const DataRun& run) {
+    finished_[done_++] = run;
+    if (done_ == kBatch) {
+      plan_.add_runs(std::span(finished_.data(), done_));
+      done_ = 0;
+    }
+  }
 
   const ScanOptions& options_;
   SegmentPlan& plan_;
-  DataRun current_;
-  bool have_current_ = false;
+  ZeroRuns last_;
+  uint64_t nonzero_end_ = 0;  // one past the last non-zero byte seen
+  bool have_run_ = false;
+  uint64_t run_start_ = 0;
   std::array<DataRun, kBatch> finished_;
+  uint64_t done_ = 0;
 };
 
 }  // namespace
@@ -312,8 +243,7 @@ class RunMerger {
 void plan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages, const ScanOptions& options,
                  SegmentPlan& plan) {
   plan.begin_memory(options);
-  RunMerger merger(options, plan);
-  StretchFinder<RunMerger> finder(merger);
+  RunFinder finder(options, plan);
   const uint64_t size = memory.size();
   const uint64_t pages = std::min<uint64_t>(data_pages.size(), (size + kPage - 1) / kPage);
   uint64_t p = 0;
@@ -324,15 +254,14 @@ void plan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_
       continue;
     }
     // A page known to be zero ends whatever ran up to it.
-    if (p * kPage != scanned_to) finder.zeros(scanned_to);
+    if (p * kPage != scanned_to) finder.zeros();
     uint64_t q = p;
     while (q < pages && data_pages[q]) ++q;
     scanned_to = std::min(q * kPage, size);
     finder.range(memory.data(), p * kPage, scanned_to);
     p = q;
   }
-  finder.finish((scanned_to + kBlock - 1) / kBlock * kBlock);
-  merger.finish();
+  finder.finish();
   plan.end_memory();
 }
 
