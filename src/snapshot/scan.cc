@@ -158,7 +158,7 @@ class RunFinder {
         const uint64_t zero_windows_after = runs.zeros4 & (~uint64_t{0} << k);
         const uint64_t stretch_end_here =
             zero_windows_after != 0 ? base + static_cast<uint64_t>(std::countr_zero(zero_windows_after)) - 3 : 0;
-        stretch_after_gap(mem, gap_start, base + k, stretch_end_here, end, fixed);
+        stretch_after_gap(mem, gap_start, base + k, stretch_end_here, base + kBlock, runs, end, fixed);
       }
       if (mask != 0) nonzero_end = base + kBlock - static_cast<uint64_t>(std::countl_zero(mask));
       last = runs;
@@ -181,10 +181,10 @@ class RunFinder {
   static constexpr uint64_t kBatch = 1024;
 
   // A stretch starts at `start` after zero bytes from `gap_start`, more of
-  // them than `bridge` - 1, and ends at `known_end` (0 when not yet known);
-  // `end` ends the written bytes around it.
-  void stretch_after_gap(const uint8_t* mem, uint64_t gap_start, uint64_t start, uint64_t known_end, uint64_t end,
-                         uint64_t fixed) {
+  // them than `bridge` - 1, and ends at `known_end`, or when that is 0 past
+  // `next_block` (`runs` being its block's); `end` ends the written bytes.
+  void stretch_after_gap(const uint8_t* mem, uint64_t gap_start, uint64_t start, uint64_t known_end, uint64_t next_block,
+                         const ZeroRuns& runs, uint64_t end, uint64_t fixed) {
     if (!have_run_) {
       run_start_ = start;
       have_run_ = true;
@@ -194,7 +194,7 @@ class RunFinder {
     if (gap <= fixed) return;
     bool merge = false;
     if (gap <= fixed + kMaxLebBytes64) {
-      const DataRun next{start, (known_end != 0 ? known_end : stretch_end(mem, start, end)) - start};
+      const DataRun next{start, (known_end != 0 ? known_end : stretch_end(mem, next_block, runs, end)) - start};
       if (gap <= fixed + leb_size_unsigned(next.size)) {
         merge = gap + leb_size_unsigned(next.end() - run_start_) <=
                 segment_header_size(next, options_) + leb_size_unsigned(gap_start - run_start_);
@@ -205,19 +205,21 @@ class RunFinder {
     run_start_ = start;
   }
 
-  // One past the last non-zero byte of the stretch at `start`: before the
-  // first four zero bytes, or before `end`.
-  static uint64_t stretch_end(const uint8_t* mem, uint64_t start, uint64_t end) {
-    uint64_t last = start + 1;
-    for (uint64_t i = start + 1, zeros = 0; i < end && zeros < 4; ++i) {
-      if (mem[i] != 0) {
-        last = i + 1;
-        zeros = 0;
+  // One past the last non-zero byte of a stretch that runs into the block
+  // at `base` (`last` being the block before's): before the first four zero
+  // bytes, the bytes from `end` on counting as zero.
+  static uint64_t stretch_end(const uint8_t* mem, uint64_t base, ZeroRuns last, uint64_t end) {
+    for (;; base += kBlock) {
+      uint64_t mask = 0;
+      if (base + kBlock <= end) {
+        mask = nonzero_mask(mem + base);
       } else {
-        ++zeros;
+        for (uint64_t k = 0; base + k < end; ++k) mask |= uint64_t{mem[base + k] != 0} << k;
       }
+      last = zero_runs(mask, last);
+      // A block of zeros has four: the loop ends by the block after `end` at the latest.
+      if (last.zeros4 != 0) return base + static_cast<uint64_t>(std::countr_zero(last.zeros4)) - 3;
     }
-    return last;
   }
 
   void emit(const DataRun& run) {

@@ -65,7 +65,10 @@ void SegmentPlan::add_runs(std::span<const DataRun> runs) {
     const DataRun& run = runs[i];
     if (static_cast<int64_t>(run.offset - previous_.end()) >= skip) {
       const int64_t cost = gap_cost(previous_, run, options_);
-      if (cost >= cheapest_) {
+      if (cost == cheapest_ && replacing_) {
+        // The common tie (a heap of equal gaps): the earliest of the cheapest goes.
+        replace_earliest_cheapest(Gap{cost, gaps_, previous_.end(), run.offset});
+      } else if (cost >= cheapest_) {
         offer(Gap{cost, gaps_, previous_.end(), run.offset});
         skip = skip_below();
       }
@@ -128,6 +131,14 @@ void SegmentPlan::push_cheapest(const Gap& gap) {
   if (slot >= cheapest_ring_.size()) slot -= cheapest_ring_.size();
   cheapest_ring_[slot] = gap;
   ++ring_count_;
+}
+
+// A push and a drop in one: the ring holds at least one gap, so the new one takes the earliest's slot.
+void SegmentPlan::replace_earliest_cheapest(const Gap& gap) {
+  uint64_t slot = ring_head_ + ring_count_;
+  if (slot >= cheapest_ring_.size()) slot -= cheapest_ring_.size();
+  cheapest_ring_[slot] = gap;
+  if (++ring_head_ == cheapest_ring_.size()) ring_head_ = 0;
 }
 
 void SegmentPlan::drop_earliest_cheapest() {

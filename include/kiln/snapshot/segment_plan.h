@@ -56,6 +56,7 @@ class SegmentPlan {
   void refill_cheapest();
   void push_cheapest(const Gap& gap);
   void drop_earliest_cheapest();
+  void replace_earliest_cheapest(const Gap& gap);
 
   uint64_t max_segments_;
   uint64_t limit_;             // gaps that can stay open: max_segments - 1
