@@ -287,6 +287,21 @@ TEST_CASE("the segment cap over several memories closes the cheapest gaps, earli
   }
 }
 
+TEST_CASE("an uncapped scan keeps every run, however many") {
+  // More gaps than the plan ever holds before choosing among them (2^20):
+  // without a cap it must never start choosing.
+  std::vector<uint8_t> memory(17u << 20, 0);
+  for (size_t i = 0; i < memory.size(); i += 16) memory[i] = 1;
+  const std::vector<uint8_t> written(memory.size() / 4096, 1);
+  ScanOptions uncapped;
+  uncapped.max_segments = 0;
+  const auto runs = scan_memory(memory, written, uncapped);
+  REQUIRE(runs.size() == memory.size() / 16);
+  CHECK(runs.front() == DataRun{0, 1});
+  CHECK(runs.back() == DataRun{memory.size() - 16, 1});
+  CHECK(std::all_of(runs.begin(), runs.end(), [](const DataRun& run) { return run.size == 1 && run.offset % 16 == 0; }));
+}
+
 TEST_CASE("the segment cap keeps the right gaps when far more runs than the cap go by") {
   // The plan drops gaps too cheap to stay open as the runs stream past (at
   // twice the cap plus a batch): many more gaps than that, most of them tied,

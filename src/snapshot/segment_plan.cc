@@ -32,8 +32,12 @@ bool in_order(const SegmentPlan::Gap& a, const SegmentPlan::Gap& b) { return a.o
 constexpr int64_t kMostCostOverGap = 4;
 
 // The gaps held before the first choice of the most expensive: a few times
-// the limit, so that choice sets a bar that few later gaps clear.
-uint64_t gaps_before_replacing(uint64_t limit) { return limit + std::min<uint64_t>(3 * limit, uint64_t{1} << 20); }
+// the limit, so that choice sets a bar that few later gaps clear. A limit
+// too large to ever reach (no cap) keeps every gap.
+uint64_t gaps_before_replacing(uint64_t limit) {
+  if (limit >= uint64_t{1} << 40) return std::numeric_limits<uint64_t>::max();
+  return limit + std::min<uint64_t>(3 * limit, uint64_t{1} << 20);
+}
 
 }  // namespace
 
