@@ -368,4 +368,16 @@ TEST_CASE("a scan merges by the same rule where the offset's LEB grows, shrinks 
   }
   for (uint64_t page = 0xFFFFD000 / 4096; page < one_batch.size(); ++page) one_batch[page] = 1;
   check(one_batch);
+  // The last 64 bytes take a 1-byte offset, the rest of their page 2 bytes:
+  // a 5-byte gap before 0xFFFFFFC8 is one byte longer than that header's
+  // fixed part, so it merges only if the merged length keeps its LEB size,
+  // and a 124-byte run before it grows to 131 bytes: two segments.
+  std::fill(bytes.end() - 4096, bytes.end(), uint8_t{0});
+  std::fill(bytes.begin() + 0xFFFFFF47, bytes.begin() + 0xFFFFFFC3, uint8_t{9});
+  bytes[0xFFFFFFC8] = 9;
+  bytes[0xFFFFFFC9] = 9;
+  std::vector<uint8_t> top_page(bytes.size() / 4096, 0);
+  top_page.back() = 1;
+  check(top_page);
+  CHECK(reference_scan(bytes, top_page) == std::vector<DataRun>{{0xFFFFFF47, 124}, {0xFFFFFFC8, 2}});
 }

@@ -133,9 +133,12 @@ class RunFinder {
     uint64_t nonzero_end = nonzero_end_;
     uint64_t fixed = 0;
     unsigned bridge = 4;
+    // `fixed` changes only where the offset's LEB does: at multiples of 8 KiB,
+    // and within the first and the last page of the offsets' range, 64 bytes
+    // from either end (a signed offset from the top is a small negative one).
+    const uint64_t last_page = options_.memory64 ? uint64_t{0} - kPage : (uint64_t{1} << 32) - kPage;
     for (uint64_t base = begin; base < end; base += kBlock) {
-      // `fixed` changes only where the offset's LEB does: at 64 and at multiples of 8 KiB.
-      if (base == begin || base < kPage || base % kPage == 0) {
+      if (base == begin || base % kPage == 0 || base < kPage || base >= last_page) {
         fixed = segment_header_size(DataRun{base, 1}, options_) - 1;
         bridge = fixed + 1 >= 16 ? 16 : fixed + 1 >= 8 ? 8 : 4;
       }
