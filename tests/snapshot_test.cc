@@ -345,14 +345,15 @@ TEST_CASE("a scan merges by the same rule where the offset's LEB grows, shrinks 
   std::vector<uint8_t> around_edges(bytes.size() / 4096, 0);
   std::mt19937_64 random(5);
   for (const uint64_t edge : {uint64_t{64}, uint64_t{8192}, uint64_t{1} << 20, uint64_t{1} << 27, uint64_t{1} << 31,
-                              uint64_t{0xF8000000}, uint64_t{0xFFF00000}}) {
+                              uint64_t{0xF8000000}, uint64_t{0xFFF00000}, uint64_t{0xFFFFE000}, uint64_t{0xFFFFFFC0}}) {
     const uint64_t from = edge < 20000 ? 0 : edge - 20000;
-    for (uint64_t at = from; at < edge + 20000;) {
+    const uint64_t to = std::min<uint64_t>(edge + 20000, bytes.size() - 500);
+    for (uint64_t at = from; at < to;) {
       const uint64_t length = random() % 8 == 0 ? 100 + random() % 300 : 1 + random() % 12;
       for (uint64_t k = at; k < at + length; ++k) bytes[k] = static_cast<uint8_t>(1 + random() % 255);
       at += length + 4 + random() % 8;
     }
-    for (uint64_t page = from / 4096; page <= (edge + 20500) / 4096; ++page) around_edges[page] = 1;
+    for (uint64_t page = from / 4096; page <= (to + 500) / 4096 && page < around_edges.size(); ++page) around_edges[page] = 1;
   }
   check(around_edges);
   // Few stretches, so one batch holds a 5-byte i32.const offset and, at the
