@@ -1,7 +1,9 @@
 // One benchmark per pre-initialization phase (decode, validate, instantiate, snapshot, rewrite, verify) on a
-// generated module of 40,000 functions (~10 MB) whose init leaves 48 MiB of heap-like memory written.
+// generated module of 40,000 functions (~10 MB) whose init leaves 48 MiB of heap-like memory written, and the
+// snapshot of 60 MB written as two kinds of heap.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -138,6 +140,73 @@ void BM_PhaseSnapshot(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(kWrittenBytes));
 }
 BENCHMARK(BM_PhaseSnapshot)->Unit(benchmark::kMillisecond);
+
+// Memory as a heap leaves it, 60 MB written, for the snapshot cases below.
+constexpr uint64_t kHeapBytes = 60'000'000;
+
+// A small deterministic generator (xorshift64): the same pattern on every run.
+struct PatternRandom {
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  uint64_t next(uint64_t bound) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state % bound;
+  }
+};
+
+// Every 64 bytes a run of 48 non-zero bytes: a million segments before the cap.
+void fill_run_every_64_bytes(uint8_t* memory) {
+  for (uint64_t i = 0; i < kHeapBytes; ++i) memory[i] = i % 64 < 48 ? static_cast<uint8_t>(i * 2654435761u >> 24 | 1) : 0;
+}
+
+// Like the Rust request classifier's heap after init (corpus/rust-heap): stretches
+// of mostly 10 and 11 bytes (some of 1 to 3, some of 27 or 43) with zero gaps
+// of 4 to 15 bytes, three in four of them short enough to merge, and zero
+// regions of up to 16 KiB between: about two million stretches, a quarter
+// of a million segments before the cap.
+void fill_rust_heap_like(uint8_t* memory) {
+  PatternRandom random;
+  constexpr uint8_t kSizes[20] = {1, 1, 2, 3, 10, 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 13, 27, 43};
+  constexpr uint8_t kGaps[20] = {4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 9, 10, 10, 15};
+  uint64_t at = 0;
+  while (at < kHeapBytes) {
+    if (random.next(1500) == 0) at += 1 + random.next(16384);  // a free region
+    const uint64_t end = std::min(kHeapBytes, at + kSizes[random.next(20)]);
+    for (; at < end; ++at) memory[at] = static_cast<uint8_t>(random.next(255) + 1);
+    at += kGaps[random.next(20)];
+  }
+}
+
+// take_snapshot (page query, scan, merge, 10,000-segment cap) of a fresh
+// instance whose memory `fill` wrote.
+template <void (*fill)(uint8_t*)>
+void BM_SnapshotHeap(benchmark::State& state) {
+  if (!ready(state)) return;
+  auto instance = pipeline().instantiate_once();
+  if (!instance) {
+    state.SkipWithError(instance.error().message.c_str());
+    return;
+  }
+  uint8_t* memory = (*instance)->memories[0]->data();
+  std::fill(memory, memory + (*instance)->memories[0]->size_bytes(), uint8_t{0});
+  fill(memory);
+  const kiln::InitialTables tables = kiln::record_tables(**instance);
+  size_t segments = 0;
+  for (auto _ : state) {
+    auto snapshot = kiln::take_snapshot(**instance, tables, {});
+    if (!snapshot) {
+      state.SkipWithError(snapshot.error().message.c_str());
+      break;
+    }
+    segments = snapshot->memories[0].runs.size();
+    benchmark::DoNotOptimize(snapshot);
+  }
+  state.counters["segments"] = static_cast<double>(segments);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(kHeapBytes));
+}
+BENCHMARK(BM_SnapshotHeap<fill_run_every_64_bytes>)->Name("BM_SnapshotRunEvery64Bytes60MB")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SnapshotHeap<fill_rust_heap_like>)->Name("BM_SnapshotRustHeapLike60MB")->Unit(benchmark::kMillisecond);
 
 void BM_PhaseRewrite(benchmark::State& state) {
   if (!ready(state)) return;

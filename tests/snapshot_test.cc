@@ -6,7 +6,9 @@
 #include <tuple>
 #include <vector>
 
+#include "kiln/runtime/memory.h"
 #include "kiln/snapshot/scan.h"
+#include "kiln/snapshot/segment_plan.h"
 #include "kiln/snapshot/segment_header.h"
 
 using namespace kiln;
@@ -116,16 +118,19 @@ namespace {
 // pages, joined across zero gaps of up to 3 bytes, are the candidate runs,
 // and neighbours merge, left to right, whenever one segment costs no more
 // output bytes than two.
-std::vector<DataRun> reference_scan(const std::vector<uint8_t>& memory, const std::vector<uint8_t>& written) {
+std::vector<DataRun> reference_scan(std::span<const uint8_t> memory, std::span<const uint8_t> written,
+                                    const ScanOptions& options = {}) {
   std::vector<DataRun> stretches;
-  for (uint64_t i = 0; i < memory.size(); ++i) {
-    if (!written[i / 4096] || memory[i] == 0) continue;
-    // Gaps of up to 3 zero bytes never end a stretch: a header costs more.
-    if (!stretches.empty() && i - stretches.back().end() <= 3) stretches.back().size = i + 1 - stretches.back().offset;
-    else stretches.push_back(DataRun{i, 1});
+  for (uint64_t page = 0; page < written.size(); ++page) {
+    if (!written[page]) continue;
+    for (uint64_t i = page * 4096; i < std::min<uint64_t>(memory.size(), (page + 1) * 4096); ++i) {
+      if (memory[i] == 0) continue;
+      // Gaps of up to 3 zero bytes never end a stretch: a header costs more.
+      if (!stretches.empty() && i - stretches.back().end() <= 3) stretches.back().size = i + 1 - stretches.back().offset;
+      else stretches.push_back(DataRun{i, 1});
+    }
   }
   std::vector<DataRun> runs;
-  const ScanOptions options;
   for (const DataRun& next : stretches) {
     if (runs.empty()) {
       runs.push_back(next);
@@ -196,61 +201,184 @@ TEST_CASE("the segment cap closes the gaps that cost the fewest output bytes, de
   CHECK(capped.back().end() == 65501);  // the last marked byte is at 65500
 }
 
+namespace {
+
+// The cap's contract: every gap ranked by the bytes closing it adds, then
+// memory, then address; the cheapest closed until at most `cap` runs remain
+// (each non-empty list keeping one).
+std::vector<std::vector<DataRun>> reference_cap(const std::vector<std::vector<DataRun>>& lists,
+                                                const std::vector<ScanOptions>& options, uint64_t cap) {
+  struct Gap {
+    int64_t cost;
+    size_t list;
+    size_t index;
+  };
+  std::vector<Gap> gaps;
+  size_t total = 0;
+  for (size_t l = 0; l < lists.size(); ++l) {
+    total += lists[l].size();
+    for (size_t i = 0; i + 1 < lists[l].size(); ++i) {
+      const DataRun& a = lists[l][i];
+      const DataRun& b = lists[l][i + 1];
+      const DataRun merged{a.offset, b.end() - a.offset};
+      const auto bytes = [&](const DataRun& r) { return static_cast<int64_t>(segment_header_size(r, options[l]) + r.size); };
+      gaps.push_back(Gap{bytes(merged) - bytes(a) - bytes(b), l, i});
+    }
+  }
+  std::sort(gaps.begin(), gaps.end(), [](const Gap& x, const Gap& y) {
+    return std::tie(x.cost, x.list, x.index) < std::tie(y.cost, y.list, y.index);
+  });
+  size_t floor = 0;
+  for (const auto& list : lists) floor += list.empty() ? 0 : 1;
+  const size_t to_close = total > std::max<size_t>(cap, floor) ? total - std::max<size_t>(cap, floor) : 0;
+  std::vector<std::vector<uint8_t>> closed(lists.size());
+  for (size_t l = 0; l < lists.size(); ++l) closed[l].assign(lists[l].size(), 0);
+  for (size_t k = 0; k < to_close; ++k) closed[gaps[k].list][gaps[k].index] = 1;
+  std::vector<std::vector<DataRun>> expected(lists.size());
+  for (size_t l = 0; l < lists.size(); ++l) {
+    for (size_t i = 0; i < lists[l].size(); ++i) {
+      if (i > 0 && closed[l][i - 1]) expected[l].back().size = lists[l][i].end() - expected[l].back().offset;
+      else expected[l].push_back(lists[l][i]);
+    }
+  }
+  return expected;
+}
+
+// Lists of runs with few distinct gap and run sizes, so many gaps cost the same.
+std::vector<std::vector<DataRun>> random_run_lists(std::mt19937_64& random, size_t lists, uint64_t runs_each) {
+  std::vector<std::vector<DataRun>> out(lists);
+  for (auto& list : out) {
+    uint64_t at = random() % 300;
+    for (uint64_t n = random() % (runs_each + 1); n > 0; --n) {
+      const uint64_t size = 1 + random() % 4 + (random() % 8 == 0 ? 200 : 0);
+      list.push_back(DataRun{at, size});
+      at += size + 4 + random() % 12 + (random() % 16 == 0 ? 100000 : 0);
+    }
+  }
+  return out;
+}
+
+std::vector<ScanOptions> memory_options(size_t count) {
+  std::vector<ScanOptions> options(count);
+  for (size_t l = 0; l < count; ++l) options[l].memory_index = static_cast<uint32_t>(l);
+  return options;
+}
+
+std::vector<std::vector<DataRun>> capped(std::vector<std::vector<DataRun>> lists, const std::vector<ScanOptions>& options,
+                                         uint64_t cap) {
+  std::vector<std::vector<DataRun>*> pointers;
+  for (auto& list : lists) pointers.push_back(&list);
+  cap_segment_count(pointers, cap, options);
+  return lists;
+}
+
+}  // namespace
+
 TEST_CASE("the segment cap over several memories closes the cheapest gaps, earliest first on ties") {
   std::mt19937_64 random(7);
   for (int round = 0; round < 40; ++round) {
-    std::vector<std::vector<DataRun>> lists(1 + random() % 3);
-    std::vector<ScanOptions> options(lists.size());
-    for (size_t l = 0; l < lists.size(); ++l) {
-      options[l].memory_index = static_cast<uint32_t>(l);
-      uint64_t at = random() % 300;
-      for (uint64_t n = random() % 200; n > 0; --n) {
-        // Few distinct gap and run sizes, so many gaps cost the same.
-        const uint64_t size = 1 + random() % 4 + (random() % 8 == 0 ? 200 : 0);
-        lists[l].push_back(DataRun{at, size});
-        at += size + 4 + random() % 12 + (random() % 16 == 0 ? 100000 : 0);
-      }
-    }
-    // The reference: every gap ranked by the bytes closing it adds, then
-    // memory, then address; the cheapest closed.
-    struct Gap {
-      int64_t cost;
-      size_t list;
-      size_t index;
-    };
-    std::vector<Gap> gaps;
+    const auto lists = random_run_lists(random, 1 + random() % 3, 200);
+    const auto options = memory_options(lists.size());
     size_t total = 0;
-    for (size_t l = 0; l < lists.size(); ++l) {
-      total += lists[l].size();
-      for (size_t i = 0; i + 1 < lists[l].size(); ++i) {
-        const DataRun& a = lists[l][i];
-        const DataRun& b = lists[l][i + 1];
-        const DataRun merged{a.offset, b.end() - a.offset};
-        const auto bytes = [&](const DataRun& r) { return static_cast<int64_t>(segment_header_size(r, options[l]) + r.size); };
-        gaps.push_back(Gap{bytes(merged) - bytes(a) - bytes(b), l, i});
-      }
-    }
-    std::sort(gaps.begin(), gaps.end(), [](const Gap& x, const Gap& y) {
-      return std::tie(x.cost, x.list, x.index) < std::tie(y.cost, y.list, y.index);
-    });
+    for (const auto& list : lists) total += list.size();
     const uint64_t cap = 1 + random() % (total + 1);
-    size_t floor = 0;
-    for (const auto& list : lists) floor += list.empty() ? 0 : 1;
-    const size_t to_close = total > std::max<size_t>(cap, floor) ? total - std::max<size_t>(cap, floor) : 0;
-    std::vector<std::vector<uint8_t>> closed(lists.size());
-    for (size_t l = 0; l < lists.size(); ++l) closed[l].assign(lists[l].size(), 0);
-    for (size_t k = 0; k < to_close; ++k) closed[gaps[k].list][gaps[k].index] = 1;
-    std::vector<std::vector<DataRun>> expected(lists.size());
-    for (size_t l = 0; l < lists.size(); ++l) {
-      for (size_t i = 0; i < lists[l].size(); ++i) {
-        if (i > 0 && closed[l][i - 1]) expected[l].back().size = lists[l][i].end() - expected[l].back().offset;
-        else expected[l].push_back(lists[l][i]);
-      }
-    }
-    std::vector<std::vector<DataRun>*> pointers;
-    for (auto& list : lists) pointers.push_back(&list);
-    cap_segment_count(pointers, cap, options);
     INFO("round " << round);
-    CHECK(lists == expected);
+    CHECK(capped(lists, options, cap) == reference_cap(lists, options, cap));
   }
+}
+
+TEST_CASE("an uncapped scan keeps every run, however many") {
+  // More gaps than the plan ever holds before choosing among them (2^20):
+  // without a cap it must never start choosing.
+  std::vector<uint8_t> memory(17u << 20, 0);
+  for (size_t i = 0; i < memory.size(); i += 16) memory[i] = 1;
+  const std::vector<uint8_t> written(memory.size() / 4096, 1);
+  ScanOptions uncapped;
+  uncapped.max_segments = 0;
+  const auto runs = scan_memory(memory, written, uncapped);
+  REQUIRE(runs.size() == memory.size() / 16);
+  CHECK(runs.front() == DataRun{0, 1});
+  CHECK(runs.back() == DataRun{memory.size() - 16, 1});
+  CHECK(std::all_of(runs.begin(), runs.end(), [](const DataRun& run) { return run.size == 1 && run.offset % 16 == 0; }));
+}
+
+TEST_CASE("the segment cap keeps the right gaps when far more runs than the cap go by") {
+  // The plan drops gaps too cheap to stay open as the runs stream past (at
+  // twice the cap plus a batch): many more gaps than that, most of them tied,
+  // must still close exactly as the reference closes them.
+  std::mt19937_64 random(11);
+  for (int round = 0; round < 12; ++round) {
+    const auto lists = random_run_lists(random, 1 + random() % 3, 6000);
+    const auto options = memory_options(lists.size());
+    const uint64_t cap = round % 4 == 0 ? 1 + random() % 3 : 1 + random() % 900;
+    INFO("round " << round << ", cap " << cap);
+    CHECK(capped(lists, options, cap) == reference_cap(lists, options, cap));
+  }
+  // A cap of 0 still leaves each non-empty memory one segment.
+  const std::vector<std::vector<DataRun>> two{{{0, 1}, {100, 1}}, {}, {{50, 2}, {5000, 1}}};
+  const auto three = memory_options(3);
+  CHECK(capped(two, three, 0) == std::vector<std::vector<DataRun>>{{{0, 101}}, {}, {{50, 4951}}});
+}
+
+TEST_CASE("a scan merges by the same rule where the offset's LEB grows, shrinks or its sign flips") {
+  // The scanner decides most gaps from the gap alone, per batch of stretches
+  // whose headers share a size, and must agree with the byte-by-byte rule on
+  // both sides of every edge where an i32.const or an i64.const takes another
+  // LEB byte. A 32-bit memory's offsets from 2 GiB up are negative i32.consts,
+  // whose LEB shrinks as the offset grows.
+  MemoryType type;
+  type.limits.min = 65536;  // 4 GiB: the whole 32-bit range
+  auto memory = Memory::create(type);
+  REQUIRE(memory.ok());
+  std::span<uint8_t> bytes(memory->data(), memory->size_bytes());
+  const auto check = [&](const std::vector<uint8_t>& written) {
+    for (const bool memory64 : {false, true}) {
+      ScanOptions options;
+      options.memory64 = memory64;
+      options.memory_index = memory64 ? 3 : 0;
+      options.max_segments = 0;
+      INFO("memory64 " << memory64);
+      CHECK(scan_memory(bytes, written, options) == reference_scan(bytes, written, options));
+    }
+  };
+  // Dense stretches two to ten bytes apart around each edge.
+  std::vector<uint8_t> around_edges(bytes.size() / 4096, 0);
+  std::mt19937_64 random(5);
+  for (const uint64_t edge : {uint64_t{64}, uint64_t{8192}, uint64_t{1} << 20, uint64_t{1} << 27, uint64_t{1} << 31,
+                              uint64_t{0xF8000000}, uint64_t{0xFFF00000}, uint64_t{0xFFFFE000}, uint64_t{0xFFFFFFC0}}) {
+    const uint64_t from = edge < 20000 ? 0 : edge - 20000;
+    const uint64_t to = std::min<uint64_t>(edge + 20000, bytes.size() - 500);
+    for (uint64_t at = from; at < to;) {
+      const uint64_t length = random() % 8 == 0 ? 100 + random() % 300 : 1 + random() % 12;
+      for (uint64_t k = at; k < at + length; ++k) bytes[k] = static_cast<uint8_t>(1 + random() % 255);
+      at += length + 4 + random() % 8;
+    }
+    for (uint64_t page = from / 4096; page <= (to + 500) / 4096 && page < around_edges.size(); ++page) around_edges[page] = 1;
+  }
+  check(around_edges);
+  // Few stretches, so one batch holds a 5-byte i32.const offset and, at the
+  // top of memory, 2- and 1-byte ones: gaps of 6 and 7 bytes are cheaper as
+  // two segments there, though not where the batch starts.
+  std::vector<uint8_t> one_batch(bytes.size() / 4096, 0);
+  bytes[0xF7FFF000] = 1;
+  one_batch[0xF7FFF000 / 4096] = 1;
+  for (uint64_t at = 0xFFFFD000; at + 3 < bytes.size();) {
+    const uint64_t length = 1 + random() % 3;
+    for (uint64_t k = at; k < at + length; ++k) bytes[k] = 7;
+    at += length + 5 + random() % 4;
+  }
+  for (uint64_t page = 0xFFFFD000 / 4096; page < one_batch.size(); ++page) one_batch[page] = 1;
+  check(one_batch);
+  // The last 64 bytes take a 1-byte offset, the rest of their page 2 bytes:
+  // a 5-byte gap before 0xFFFFFFC8 is one byte longer than that header's
+  // fixed part, so it merges only if the merged length keeps its LEB size,
+  // and a 124-byte run before it grows to 131 bytes: two segments.
+  std::fill(bytes.end() - 4096, bytes.end(), uint8_t{0});
+  std::fill(bytes.begin() + 0xFFFFFF47, bytes.begin() + 0xFFFFFFC3, uint8_t{9});
+  bytes[0xFFFFFFC8] = 9;
+  bytes[0xFFFFFFC9] = 9;
+  std::vector<uint8_t> top_page(bytes.size() / 4096, 0);
+  top_page.back() = 1;
+  check(top_page);
+  CHECK(reference_scan(bytes, top_page) == std::vector<DataRun>{{0xFFFFFF47, 124}, {0xFFFFFFC8, 2}});
 }

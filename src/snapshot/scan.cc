@@ -1,21 +1,40 @@
-// Non-zero run detection over written pages, cost-based merging and the segment cap.
+// Non-zero run detection over written pages and the left-to-right merging of neighbouring runs.
 #include "kiln/snapshot/scan.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
-#include <numeric>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kiln/base/byte_writer.h"
 #include "kiln/snapshot/segment_header.h"
+#include "kiln/snapshot/segment_plan.h"
 
 namespace kiln {
 namespace {
 
 constexpr uint64_t kPage = 4096;
-constexpr uint64_t kBlock = 64;  // bytes classified together: eight words, one bit per byte
-constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
-constexpr uint64_t kHighs = 0x8080808080808080ull;
+constexpr uint64_t kBlock = 64;  // bytes classified together: one bit per byte in a word
+
+#if defined(__SSE2__)
+
+// Bit k set when byte k of the 64 at `p` is non-zero: a byte compare and a
+// mask move per 16 bytes (SSE2 is part of every x86-64).
+uint64_t nonzero_mask(const uint8_t* p) {
+  const __m128i zero = _mm_setzero_si128();
+  uint64_t zeros = 0;
+  for (int q = 0; q < 4; ++q) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * q));
+    zeros |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero)))) << (16 * q);
+  }
+  return ~zeros;
+}
+
+#else
 
 uint64_t load_word(const uint8_t* p) {
   uint64_t w;
@@ -28,247 +47,234 @@ uint64_t load_word(const uint8_t* p) {
 // terms share a bit, so nothing carries.
 uint64_t gather_flags(uint64_t flags) { return ((flags >> 7) * 0x0102040810204080ull) >> 56; }
 
-class RunMerger {
- public:
-  RunMerger(const ScanOptions& options, std::vector<DataRun>& out) : options_(options), out_(out) {}
-
-  void add(DataRun next) {
-    if (!have_current_) {
-      current_ = next;
-      have_current_ = true;
-      return;
-    }
-    // One segment costs no more than two when the gap's zero bytes, plus what
-    // the merged length's LEB adds to the current header (the offset stays),
-    // are at most the second header: the payloads cancel out.
-    const uint64_t gap = next.offset - current_.end();
-    const uint64_t merged_size = next.end() - current_.offset;
-    if (gap + leb_size_unsigned(merged_size) <= segment_header_size(next, options_) + leb_size_unsigned(current_.size)) {
-      current_.size = merged_size;
-    } else {
-      out_.push_back(current_);
-      current_ = next;
-    }
-  }
-
-  void finish() {
-    if (have_current_) out_.push_back(current_);
-    have_current_ = false;
-  }
-
- private:
-  const ScanOptions& options_;
-  std::vector<DataRun>& out_;
-  DataRun current_;
-  bool have_current_ = false;
-};
-
-// A zero gap of at most this many bytes is always cheaper than a second
-// segment header (a header costs at least 5 bytes, and merging grows the
-// length LEB by at most what the second header's length LEB would cost:
-// merged - separate <= gap - 3), so such gaps never end a run.
-constexpr uint64_t kAlwaysMergedGap = 3;
-
-// Turns stretches of non-zero bytes, seen in address order, into runs: a
-// stretch that starts within kAlwaysMergedGap zero bytes of the previous one
-// extends its run, any other starts a new run.
-class RunTracker {
- public:
-  explicit RunTracker(RunMerger& merger) : merger_(merger) {}
-
-  // Bytes [begin, end), after every byte given before: non-zero at both
-  // ends, no zero gap longer than kAlwaysMergedGap inside.
-  void nonzero(uint64_t begin, uint64_t end) {
-    if (!in_run_ || begin - last_nonzero_end_ > kAlwaysMergedGap) {
-      close();
-      run_start_ = begin;
-      in_run_ = true;
-    }
-    last_nonzero_end_ = end;
-  }
-
-  // Trailing zeros never belong to a run.
-  void close() {
-    if (in_run_) merger_.add(DataRun{run_start_, last_nonzero_end_ - run_start_});
-    in_run_ = false;
-  }
-
-  // A zero stretch too long to bridge: the run, if any, has ended.
-  void zeros_longer_than_gap() { close(); }
-
- private:
-  RunMerger& merger_;
-  uint64_t run_start_ = 0;
-  uint64_t last_nonzero_end_ = 0;
-  bool in_run_ = false;
-};
-
-// Bit k set when bytes k..k+3 of a block are zero, from the block's
-// non-zero-byte mask (bytes past the block count as non-zero: the tracker
-// measures gaps that cross block edges itself).
-uint64_t long_zero_gaps(uint64_t mask) {
-  static_assert(kAlwaysMergedGap == 3, "a long gap is four zero bytes");
-  const uint64_t zeros = ~mask;
-  return zeros & (zeros >> 1) & (zeros >> 2) & (zeros >> 3);
-}
-
-// Feeds the non-zero stretches of one block to `tracker`; bit k of `mask` is
-// set when byte `base + k` is non-zero, `long_gaps` is long_zero_gaps(mask).
-// Stretches separated by gaps the
-// tracker would bridge anyway go as one, so only zero runs long enough to end
-// a run cost a step: usually a block is a single call.
-void block_stretches(uint64_t base, uint64_t mask, uint64_t long_gaps, RunTracker& tracker) {
-  while (mask != 0) {
-    const auto begin = static_cast<uint64_t>(std::countr_zero(mask));
-    // The first long gap after `begin` starts right after the stretch's last non-zero byte.
-    const uint64_t gaps_after = long_gaps & (~uint64_t{0} << begin);
-    if (gaps_after == 0) {
-      tracker.nonzero(base + begin, base + 64 - static_cast<uint64_t>(std::countl_zero(mask)));
-      return;
-    }
-    const auto end = static_cast<uint64_t>(std::countr_zero(gaps_after));
-    tracker.nonzero(base + begin, base + end);
-    mask &= ~uint64_t{0} << end;  // end <= 60: a long gap fits after it
-  }
-}
-
-// Emits the runs of [begin, end) of `mem`, zero gaps of up to
-// kAlwaysMergedGap bytes folded in. Blocks of 64 bytes are classified with
-// word-wide operations first: all zero (skipped) and all non-zero (one
-// stretch) cost a few instructions per word; only a mixed block gets one bit
-// per byte, for the words that hold a zero byte, and steps over its long gaps.
-void scan_range(const uint8_t* mem, uint64_t begin, uint64_t end, RunMerger& merger) {
-  RunTracker tracker(merger);
-  uint64_t i = begin;
+// Bit k set when byte k of the 64 at `p` is non-zero. All-zero and
+// all-non-zero blocks, most of a heap, cost a few instructions per word; only
+// the words holding both get their bits gathered.
+uint64_t nonzero_mask(const uint8_t* p) {
+  constexpr uint64_t kWords = kBlock / 8;
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  constexpr uint64_t kHighs = 0x8080808080808080ull;
   // ((word & 0x7F..) + 0x7F..) | word has each byte's high bit set exactly
   // when the byte is non-zero: adding 0x7F to its low seven bits carries into
   // the high bit when they are not all zero (no carry crosses a byte), and
   // the OR adds the high bit's own.
-  for (; i + kBlock <= end; i += kBlock) {
-    const uint8_t* p = mem + i;
-    constexpr uint64_t kWords = kBlock / 8;
-    uint64_t carries[kWords];  // per byte, high bit set when the byte is non-zero (other bits are noise)
-    uint64_t any = 0;
-    uint64_t all = ~uint64_t{0};
-    for (uint64_t w = 0; w < kWords; ++w) {
-      const uint64_t word = load_word(p + 8 * w);
-      carries[w] = ((word & kLow7) + kLow7) | word;
-      any |= word;
-      all &= carries[w];
-    }
-    if (any == 0) {
-      tracker.zeros_longer_than_gap();  // 64 zero bytes
-      continue;
-    }
-    if ((all & kHighs) == kHighs) {
-      tracker.nonzero(i, i + kBlock);
-      continue;
-    }
-    // Only the words holding a zero byte need their bits gathered.
-    uint64_t mask = ~uint64_t{0};
-    for (uint64_t w = 0; w < kWords; ++w) {
-      const uint64_t flags = carries[w] & kHighs;
-      if (flags != kHighs) mask ^= (0xFF ^ gather_flags(flags)) << (8 * w);
-    }
-    const uint64_t long_gaps = long_zero_gaps(mask);
-    if (long_gaps == 0) {  // the common mixed block: one stretch, its short gaps bridged
-      tracker.nonzero(i + static_cast<uint64_t>(std::countr_zero(mask)), i + 64 - static_cast<uint64_t>(std::countl_zero(mask)));
-      continue;
-    }
-    block_stretches(i, mask, long_gaps, tracker);
+  uint64_t flags[kWords];
+  uint64_t any = 0;
+  uint64_t all = kHighs;
+  for (uint64_t w = 0; w < kWords; ++w) {
+    const uint64_t word = load_word(p + 8 * w);
+    flags[w] = (((word & kLow7) + kLow7) | word) & kHighs;
+    any |= word;
+    all &= flags[w];
   }
-  // A tail shorter than a block (memories are whole pages, so only for ranges cut short).
+  if (any == 0) return 0;
+  if (all == kHighs) return ~uint64_t{0};
   uint64_t mask = 0;
-  for (uint64_t k = 0; i + k < end; ++k) mask |= uint64_t{mem[i + k] != 0} << k;
-  block_stretches(i, mask, long_zero_gaps(mask), tracker);
-  tracker.close();
+  for (uint64_t w = 0; w < kWords; ++w) mask |= gather_flags(flags[w]) << (8 * w);
+  return mask;
 }
 
-// What closing the gap between two neighbouring runs adds to the output: its
-// zero bytes, minus the header of the run after it, plus what the merged
-// length's LEB grows by. (Closing several gaps in a row can grow that LEB once
-// more; the estimate ignores it.)
-int64_t gap_cost(const DataRun& before, const DataRun& after, const ScanOptions& options) {
-  const uint64_t merged_size = after.end() - before.offset;
-  return static_cast<int64_t>(after.offset - before.end()) - static_cast<int64_t>(segment_header_size(after, options)) +
-         static_cast<int64_t>(leb_size_unsigned(merged_size) - leb_size_unsigned(before.size));
+#endif
+
+// Runs of zero bytes ending at each byte of a block: bit j of `zeros4` is
+// set when bytes j-3..j are all zero, and so on for 1, 2, 8 and 16 bytes,
+// the previous block's bytes counted. Before the first block, zeros as far
+// back as needed.
+struct ZeroRuns {
+  uint64_t zeros1 = ~uint64_t{0};
+  uint64_t zeros2 = ~uint64_t{0};
+  uint64_t zeros4 = ~uint64_t{0};
+  uint64_t zeros8 = ~uint64_t{0};
+  uint64_t zeros16 = ~uint64_t{0};
+};
+
+ZeroRuns zero_runs(uint64_t mask, const ZeroRuns& last) {
+  ZeroRuns runs;
+  runs.zeros1 = ~mask;
+  runs.zeros2 = runs.zeros1 & (runs.zeros1 << 1 | last.zeros1 >> 63);
+  runs.zeros4 = runs.zeros2 & (runs.zeros2 << 2 | last.zeros2 >> 62);
+  runs.zeros8 = runs.zeros4 & (runs.zeros4 << 4 | last.zeros4 >> 60);
+  runs.zeros16 = runs.zeros8 & (runs.zeros8 << 8 | last.zeros8 >> 56);
+  return runs;
 }
+
+// Finds the runs of a memory, block by block, and hands them to the plan in
+// address order.
+//
+// The runs are the stretches of non-zero bytes (zero gaps of up to 3 bytes
+// inside), merged left to right: the next stretch joins the current run
+// whenever one segment costs no more than two. That holds when the gap's zero
+// bytes, plus what the merged length's LEB adds to the current header (the
+// offset stays), are at most the second header (the payloads cancel out).
+// The second header is `fixed` bytes (flags, memory index, offset, opcodes)
+// plus the LEB of the next stretch's length, and the merged length's LEB
+// exceeds the current one's by at most that same LEB (the sum of two lengths
+// and a short gap has at most one LEB byte more than the longer length), so
+// a gap of at most `fixed` bytes always merges, one longer than `fixed` plus
+// that LEB never does, and only one in between needs the lengths.
+//
+// So the blocks' bit masks need only show the gaps longer than `fixed`: the
+// non-zero bytes after at least `bridge` zero bytes (4, 8 or 16, the largest
+// not above `fixed` + 1, so that every gap that may end a run is among them).
+// A heap's many shorter gaps then cost no step at all; each marked one is
+// measured back to the last non-zero byte and decided, and only a gap close
+// to `fixed` looks up the next stretch's length in memory.
+class RunFinder {
+ public:
+  RunFinder(const ScanOptions& options, SegmentPlan& plan) : options_(options), plan_(plan) {}
+
+  // The blocks of [begin, end) of `mem`, right after the previous block
+  // given unless zeros() came between. A tail shorter than a block (memories
+  // are whole pages, so only for ranges cut short) counts the bytes past
+  // `end` as zero. The state lives in locals meanwhile: stores through the
+  // run list could otherwise alias members and force them through memory.
+  void range(const uint8_t* mem, uint64_t begin, uint64_t end) {
+    ZeroRuns last = last_;
+    uint64_t nonzero_end = nonzero_end_;
+    uint64_t fixed = 0;
+    unsigned bridge = 4;
+    // `fixed` changes only where the offset's LEB does: at multiples of 8 KiB,
+    // and within the first and the last page of the offsets' range, 64 bytes
+    // from either end (a signed offset from the top is a small negative one).
+    const uint64_t last_page = options_.memory64 ? uint64_t{0} - kPage : (uint64_t{1} << 32) - kPage;
+    for (uint64_t base = begin; base < end; base += kBlock) {
+      if (base == begin || base % kPage == 0 || base < kPage || base >= last_page) {
+        fixed = segment_header_size(DataRun{base, 1}, options_) - 1;
+        bridge = fixed + 1 >= 16 ? 16 : fixed + 1 >= 8 ? 8 : 4;
+      }
+      uint64_t mask = 0;
+      if (base + kBlock <= end) {
+        mask = nonzero_mask(mem + base);
+      } else {
+        for (uint64_t k = 0; base + k < end; ++k) mask |= uint64_t{mem[base + k] != 0} << k;
+      }
+      const ZeroRuns runs = zero_runs(mask, last);
+      // Bit k: byte k is non-zero and at least `bridge` zero bytes precede it.
+      const uint64_t long_gap_before = bridge == 4    ? (runs.zeros4 << 1 | last.zeros4 >> 63)
+                                       : bridge == 8 ? (runs.zeros8 << 1 | last.zeros8 >> 63)
+                                                      : (runs.zeros16 << 1 | last.zeros16 >> 63);
+      for (uint64_t starts = mask & long_gap_before; starts != 0; starts &= starts - 1) {
+        const auto k = static_cast<unsigned>(std::countr_zero(starts));
+        const uint64_t before = mask & ((uint64_t{1} << k) - 1);
+        const uint64_t gap_start = before != 0 ? base + kBlock - static_cast<uint64_t>(std::countl_zero(before)) : nonzero_end;
+        // Where the stretch ends when four zero bytes follow it within the block (0: past it).
+        const uint64_t zero_windows_after = runs.zeros4 & (~uint64_t{0} << k);
+        const uint64_t stretch_end_here =
+            zero_windows_after != 0 ? base + static_cast<uint64_t>(std::countr_zero(zero_windows_after)) - 3 : 0;
+        stretch_after_gap(mem, gap_start, base + k, stretch_end_here, base + kBlock, runs, end, fixed);
+      }
+      if (mask != 0) nonzero_end = base + kBlock - static_cast<uint64_t>(std::countl_zero(mask));
+      last = runs;
+    }
+    last_ = last;
+    nonzero_end_ = nonzero_end;
+  }
+
+  // Zero bytes follow the last block given, as many as needed.
+  void zeros() { last_ = ZeroRuns{}; }
+
+  void finish() {
+    if (have_run_) emit(DataRun{run_start_, nonzero_end_ - run_start_});
+    have_run_ = false;
+    plan_.add_runs(std::span(finished_.data(), done_));
+    done_ = 0;
+  }
+
+ private:
+  static constexpr uint64_t kBatch = 1024;
+
+  // A stretch starts at `start` after zero bytes from `gap_start`, more of
+  // them than `bridge` - 1, and ends at `known_end`, or when that is 0 past
+  // `next_block` (`runs` being its block's); `end` ends the written bytes.
+  void stretch_after_gap(const uint8_t* mem, uint64_t gap_start, uint64_t start, uint64_t known_end, uint64_t next_block,
+                         const ZeroRuns& runs, uint64_t end, uint64_t fixed) {
+    if (!have_run_) {
+      run_start_ = start;
+      have_run_ = true;
+      return;
+    }
+    const uint64_t gap = start - gap_start;
+    if (gap <= fixed) return;
+    bool merge = false;
+    if (gap <= fixed + kMaxLebBytes64) {
+      const DataRun next{start, (known_end != 0 ? known_end : stretch_end(mem, next_block, runs, end)) - start};
+      if (gap <= fixed + leb_size_unsigned(next.size)) {
+        merge = gap + leb_size_unsigned(next.end() - run_start_) <=
+                segment_header_size(next, options_) + leb_size_unsigned(gap_start - run_start_);
+      }
+    }
+    if (merge) return;
+    emit(DataRun{run_start_, gap_start - run_start_});
+    run_start_ = start;
+  }
+
+  // One past the last non-zero byte of a stretch that runs into the block
+  // at `base` (`last` being the block before's): before the first four zero
+  // bytes, the bytes from `end` on counting as zero.
+  static uint64_t stretch_end(const uint8_t* mem, uint64_t base, ZeroRuns last, uint64_t end) {
+    for (;; base += kBlock) {
+      uint64_t mask = 0;
+      if (base + kBlock <= end) {
+        mask = nonzero_mask(mem + base);
+      } else {
+        for (uint64_t k = 0; base + k < end; ++k) mask |= uint64_t{mem[base + k] != 0} << k;
+      }
+      last = zero_runs(mask, last);
+      // A block of zeros has four: the loop ends by the block after `end` at the latest.
+      if (last.zeros4 != 0) return base + static_cast<uint64_t>(std::countr_zero(last.zeros4)) - 3;
+    }
+  }
+
+  void emit(const DataRun& run) {
+    finished_[done_++] = run;
+    if (done_ == kBatch) {
+      plan_.add_runs(std::span(finished_.data(), done_));
+      done_ = 0;
+    }
+  }
+
+  const ScanOptions& options_;
+  SegmentPlan& plan_;
+  ZeroRuns last_;
+  uint64_t nonzero_end_ = 0;  // one past the last non-zero byte seen
+  bool have_run_ = false;
+  uint64_t run_start_ = 0;
+  std::array<DataRun, kBatch> finished_;
+  uint64_t done_ = 0;
+};
 
 }  // namespace
 
-std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages,
-                                 const ScanOptions& options) {
-  std::vector<DataRun> runs;
-  RunMerger merger(options, runs);
+void plan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages, const ScanOptions& options,
+                 SegmentPlan& plan) {
+  plan.begin_memory(options);
+  RunFinder finder(options, plan);
   const uint64_t size = memory.size();
   const uint64_t pages = std::min<uint64_t>(data_pages.size(), (size + kPage - 1) / kPage);
   uint64_t p = 0;
+  uint64_t scanned_to = 0;  // where the last stretch of written pages ended
   while (p < pages) {
     if (!data_pages[p]) {
       ++p;
       continue;
     }
-    // Scan a whole stretch of consecutive written pages at once.
+    // A page known to be zero ends whatever ran up to it.
+    if (p * kPage != scanned_to) finder.zeros();
     uint64_t q = p;
     while (q < pages && data_pages[q]) ++q;
-    scan_range(memory.data(), p * kPage, std::min(q * kPage, size), merger);
+    scanned_to = std::min(q * kPage, size);
+    finder.range(memory.data(), p * kPage, scanned_to);
     p = q;
   }
-  merger.finish();
-  if (options.max_segments > 0) cap_segment_count({&runs}, options.max_segments, std::span(&options, 1));
-  return runs;
+  finder.finish();
+  plan.end_memory();
 }
 
-void cap_segment_count(std::vector<std::vector<DataRun>*> run_lists, uint64_t max_segments,
-                       std::span<const ScanOptions> list_options) {
-  uint64_t total = 0;
-  uint64_t floor = 0;  // one run per non-empty list is the least the cap can reach
-  for (const auto* runs : run_lists) {
-    total += runs->size();
-    floor += runs->empty() ? 0 : 1;
-  }
-  max_segments = std::max(max_segments, floor);
-  if (total <= max_segments) return;
-  // The gaps closed are the `to_close` cheapest, ties going to the earliest
-  // (list, then address): every gap cheaper than the threshold cost, then the
-  // earliest ones at it. Costs are computed twice rather than stored, which
-  // keeps a million-run memory to one array of them.
-  const uint64_t to_close = total - max_segments;
-  std::vector<int64_t> ranked;
-  ranked.reserve(total);
-  for (uint32_t l = 0; l < run_lists.size(); ++l) {
-    const auto& runs = *run_lists[l];
-    const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
-    for (uint64_t i = 0; i + 1 < runs.size(); ++i) ranked.push_back(gap_cost(runs[i], runs[i + 1], options));
-  }
-  std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(to_close - 1), ranked.end());
-  const int64_t threshold = ranked[to_close - 1];
-  uint64_t at_threshold = to_close;
-  for (int64_t cost : ranked) at_threshold -= cost < threshold ? 1 : 0;
-  ranked = {};
-  for (uint32_t l = 0; l < run_lists.size(); ++l) {
-    auto& runs = *run_lists[l];
-    if (runs.empty()) continue;
-    const ScanOptions options = l < list_options.size() ? list_options[l] : ScanOptions{};
-    std::vector<DataRun> merged;
-    DataRun current = runs[0];
-    for (size_t i = 0; i + 1 < runs.size(); ++i) {
-      const int64_t cost = gap_cost(runs[i], runs[i + 1], options);
-      bool close = cost < threshold;
-      if (cost == threshold && at_threshold > 0) {
-        close = true;
-        --at_threshold;
-      }
-      if (close) {
-        current.size = runs[i + 1].end() - current.offset;
-      } else {
-        merged.push_back(current);
-        current = runs[i + 1];
-      }
-    }
-    merged.push_back(current);
-    runs = std::move(merged);
-  }
+std::vector<DataRun> scan_memory(std::span<const uint8_t> memory, std::span<const uint8_t> data_pages,
+                                 const ScanOptions& options) {
+  SegmentPlan plan(options.max_segments > 0 ? options.max_segments : SegmentPlan::kNoCap);
+  plan_memory(memory, data_pages, options, plan);
+  return std::move(plan.finish()[0]);
 }
 
 }  // namespace kiln

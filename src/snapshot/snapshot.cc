@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "kiln/runtime/store.h"
+#include "kiln/snapshot/segment_plan.h"
 
 namespace kiln {
 namespace {
@@ -54,7 +55,8 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     snap.globals.push_back(out);
   }
 
-  std::vector<ScanOptions> scan_options;  // one per memory snapshot, for the cap's header sizes
+  // One plan over every memory: the segment cap applies to the whole output.
+  SegmentPlan plan(options.max_data_segments);
   for (size_t i = m.imported_memories; i < instance.memories.size(); ++i) {
     const Memory& memory = *instance.memories[i];
     MemorySnapshot out;
@@ -63,17 +65,13 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     ScanOptions scan;
     scan.memory_index = static_cast<uint32_t>(i);
     scan.memory64 = memory.is_64();
-    scan.max_segments = 0;  // capped below, across all memories
     const std::vector<uint8_t> pages = pages_with_data(memory.data(), memory.size_bytes(), options.page_query);
     for (uint8_t p : pages) out.pages_scanned += p;
-    out.runs = scan_memory(out.bytes, pages, scan);
+    plan_memory(out.bytes, pages, scan, plan);
     snap.memories.push_back(std::move(out));
-    scan_options.push_back(scan);
   }
-  // The segment cap applies to the whole output.
-  std::vector<std::vector<DataRun>*> run_lists;
-  for (MemorySnapshot& memory : snap.memories) run_lists.push_back(&memory.runs);
-  cap_segment_count(run_lists, options.max_data_segments, scan_options);
+  auto runs = plan.finish();
+  for (size_t i = 0; i < runs.size(); ++i) snap.memories[i].runs = std::move(runs[i]);
 
   for (size_t t = m.imported_tables; t < instance.tables.size(); ++t) {
     const TableInstance& table = *instance.tables[t];

@@ -14,7 +14,7 @@ namespace kiln {
 // sleb): flags [memory index], the offset as a constant expression, the
 // payload length.
 template <typename Out>
-void segment_header_fields(const DataRun& run, const ScanOptions& options, Out& out) {
+[[gnu::always_inline]] inline void segment_header_fields(const DataRun& run, const ScanOptions& options, Out& out) {
   if (options.memory_index == 0) {
     out.u8(0x00);  // active, memory 0 implied
   } else {
@@ -34,7 +34,7 @@ void segment_header_fields(const DataRun& run, const ScanOptions& options, Out& 
 
 // Bytes an active data segment for `run` costs beyond its payload, at the
 // fields' real LEB sizes. Inline and loop-free: the scanner asks for millions.
-inline uint64_t segment_header_size(const DataRun& run, const ScanOptions& options) {
+[[gnu::always_inline]] inline uint64_t segment_header_size(const DataRun& run, const ScanOptions& options) {
   struct Counter {
     uint64_t size = 0;
     void u8(uint8_t) { size += 1; }
