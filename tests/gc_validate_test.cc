@@ -10,6 +10,7 @@
 #include "kiln/text/wat.h"
 #include "kiln/validate/validate.h"
 #include "support/running.h"
+#include "support/wasm_bytes.h"
 
 using namespace kiln;
 using namespace kiln::test;
@@ -92,16 +93,19 @@ TEST_CASE("gc validation: struct instructions") {
                              "(drop (struct.new $s (i32.const 1) (i32.const 2) (local.get 1))) "
                              "(drop (struct.new_default $p))") == "");
   check_refusals(types, {
-      // A packed field is read with a sign extension only, an unpacked one only without.
-      {"(ref null $s)", "(drop (struct.get $s $b (local.get 0)))", "type mismatch"},
-      {"(ref null $s)", "(drop (struct.get_u $s $a (local.get 0)))", "type mismatch"},
-      {"(ref null $s)", "(struct.set $s $a (local.get 0) (i32.const 1))", "immutable field"},
-      {"", "(drop (struct.new_default $s))", "type mismatch"},  // (ref any) has no default value
-      {"(ref null $p)", "(drop (struct.get $s 0 (local.get 0)))", "type mismatch"},
-      {"(ref null $s)", "(drop (struct.get $s 7 (local.get 0)))", "unknown field 7"},
-      {"", "(drop (struct.new_default 9))", "unknown type 9"},
-  });
-  CHECK(body_invalid_because("(type (array i8))", "", "(drop (struct.new_default 0))").starts_with("non-struct type"));
+                            // A packed field is read with a sign extension only, an unpacked one only without.
+                            {"(ref null $s)", "(drop (struct.get $s $b (local.get 0)))", "type mismatch"},
+                            {"(ref null $s)", "(drop (struct.get_u $s $a (local.get 0)))", "type mismatch"},
+                            {"(ref null $s)", "(struct.set $s $a (local.get 0) (i32.const 1))", "immutable field"},
+                            {"", "(drop (struct.new_default $s))", "type mismatch"},  // (ref any) has no default value
+                            {"(ref null $p)", "(drop (struct.get $s 0 (local.get 0)))", "type mismatch"},
+                            {"(ref null $s)", "(drop (struct.get $s 7 (local.get 0)))", "unknown field 7"},
+                            {"", "(drop (struct.new_default 9))", "unknown type 9"},
+                        });
+  CHECK(body_invalid_because("(type (array i8))", "", "(drop (struct.new_default 0))") ==
+        "non-struct type 0 (an array type)");
+  CHECK(body_invalid_because("(type (struct))", "", "(drop (array.new_default 0 (i32.const 1)))") ==
+        "non-array type 0 (a struct type)");
 }
 
 TEST_CASE("gc validation: array instructions") {
@@ -125,27 +129,30 @@ TEST_CASE("gc validation: array instructions") {
   };
   CHECK(copy_between("$c", "$v").starts_with("immutable array"));
   CHECK(copy_between("$v", "$w").starts_with("array types do not match"));  // packed storage matches only itself
-  check_refusals(types, {
-      {"(ref null $v)", "(drop (array.get $v (local.get 0) (i32.const 0)))", "type mismatch"},
-      {"(ref null $c)", "(array.set $c (local.get 0) (i32.const 0) (i32.const 0))", "immutable array"},
-      {"", "(drop (array.new_data $r $d (i32.const 0) (i32.const 0)))", "array type is not numeric or vector"},
-      // A segment of funcref does not fill an array of i8.
-      {"", "(drop (array.new_elem $v $e (i32.const 0) (i32.const 0)))", "type mismatch"},
-      {"", "(drop (array.new_elem $r 4 (i32.const 0) (i32.const 0)))", "unknown elem segment 4"},
-      {"", "(drop (array.new_fixed $c 2 (i32.const 1)))", "type mismatch"},
-  });
+  check_refusals(
+      types,
+      {
+          {"(ref null $v)", "(drop (array.get $v (local.get 0) (i32.const 0)))", "type mismatch"},
+          {"(ref null $c)", "(array.set $c (local.get 0) (i32.const 0) (i32.const 0))", "immutable array"},
+          {"", "(drop (array.new_data $r $d (i32.const 0) (i32.const 0)))", "array type is not numeric or vector"},
+          // A segment of funcref does not fill an array of i8.
+          {"", "(drop (array.new_elem $v $e (i32.const 0) (i32.const 0)))", "type mismatch"},
+          {"", "(drop (array.new_elem $r 4 (i32.const 0) (i32.const 0)))", "unknown elem segment 4"},
+          {"", "(drop (array.new_fixed $c 2 (i32.const 1)))", "type mismatch"},
+      });
   // In unreachable code any count of operands may lie below the stack's base; a huge one costs nothing.
   CHECK(body_invalid_because(types, "", "(unreachable) (drop (array.new_fixed $c 4000000000))") == "");
 }
 
 TEST_CASE("gc validation: casts stay in one hierarchy, and br_on_cast types its label by the cast") {
   const std::string types = "(type $s (struct))";
-  CHECK(body_invalid_because(types, "anyref", "(drop (ref.cast (ref $s) (local.get 0))) "
-                                              "(drop (ref.test nullref (local.get 0)))") == "");
-  CHECK(body_invalid_because(types, "funcref", "(drop (ref.cast (ref $s) (local.get 0)))")
-            .starts_with("type mismatch"));
-  CHECK(body_invalid_because(types, "externref", "(drop (ref.test i31ref (local.get 0)))")
-            .starts_with("type mismatch"));
+  CHECK(body_invalid_because(types, "anyref",
+                             "(drop (ref.cast (ref $s) (local.get 0))) "
+                             "(drop (ref.test nullref (local.get 0)))") == "");
+  CHECK(
+      body_invalid_because(types, "funcref", "(drop (ref.cast (ref $s) (local.get 0)))").starts_with("type mismatch"));
+  CHECK(
+      body_invalid_because(types, "externref", "(drop (ref.test i31ref (local.get 0)))").starts_with("type mismatch"));
   // br_on_cast falls through with the difference: a nullable source cast to a nullable target leaves (ref any).
   CHECK(body_invalid_because(types, "anyref",
                              "(drop (block (result structref) (ref.as_non_null (br_on_cast 0 anyref structref "
@@ -158,8 +165,9 @@ TEST_CASE("gc validation: casts stay in one hierarchy, and br_on_cast types its 
   CHECK(body_invalid_because(types, "anyref",
                              "(drop (block (result (ref any)) (br_on_cast_fail 0 anyref structref (local.get 0)) "
                              "(drop) (unreachable)))") == "");
-  CHECK(body_invalid_because(types, "anyref", "(drop (block (result anyref) (br_on_cast 0 structref anyref "
-                                              "(local.get 0))))")
+  CHECK(body_invalid_because(types, "anyref",
+                             "(drop (block (result anyref) (br_on_cast 0 structref anyref "
+                             "(local.get 0))))")
             .starts_with("type mismatch"));
 }
 
@@ -193,4 +201,27 @@ TEST_CASE("gc validation: allocations and conversions are constant") {
   auto module = decode_module(std::move(bytes).value(), extended);
   REQUIRE(module.ok());
   CHECK(why(validate_module(*module)).starts_with("type mismatch"));
+}
+
+TEST_CASE("gc validation: array.new_data and array.init_data need the data count section") {
+  // Type 0: (array (mut i8)); type 1: () -> (). One passive, empty data segment.
+  const ByteVec types = section(1, vec({{0x5e, 0x78, 0x01}, func_type({}, {})}));
+  const ByteVec data = section(11, vec({{0x01, 0x00}}));
+  const ByteVec new_data = {0x41, 0x00, 0x41, 0x00, 0xfb, 0x09, 0x00, 0x00, 0x1a, 0x0b};
+  const ByteVec init_data = {0x41, 0x00, 0xfb, 0x07, 0x00, 0x41, 0x00, 0x41,
+                             0x00, 0x41, 0x00, 0xfb, 0x12, 0x00, 0x00, 0x0b};
+  for (const ByteVec& code : {new_data, init_data}) {
+    auto check = [&](const ByteVec& data_count) {
+      ByteVec sections =
+          cat({types, section(3, vec({{0x01}})), data_count, section(10, vec({body({0x00}, code)})), data});
+      auto module = decode_module(cat({header(), sections}), with_gc());
+      REQUIRE_MESSAGE(module.ok(), why(module));
+      return validate_module(*module);
+    };
+    CHECK(why(check(section(12, {0x01}))) == "");
+    const auto without = check({});
+    REQUIRE_FALSE(without.ok());
+    CHECK(without.error().code == ErrorCode::kMalformed);
+    CHECK(without.error().message == "data count section required");
+  }
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "context.h"
+#include "kiln/ir/opcode.h"
 
 namespace kiln::validate_detail {
 
@@ -19,6 +20,16 @@ inline ValType unpacked(ValType storage) { return storage.is_packed() ? ValType:
 inline ValType concrete_ref(const Module& module, uint32_t index, bool nullable) {
   const TypeCode top = module.is_func_type(index) ? TypeCode::kFuncRef : TypeCode::kAnyRef;
   return ValType::abstract(top, index, nullable);
+}
+
+// any.convert_extern and extern.convert_any move a reference between hierarchies: what they take, and what they
+// give for an operand of type `operand`: the same nullability (non-null for an unknown operand, the tighter choice).
+inline ValType conversion_operand(Opcode op) {
+  return op == Opcode::kAnyConvertExtern ? ValType::kExternRef : ValType::kAnyRef;
+}
+inline ValType conversion_result(Opcode op, ValType operand) {
+  const TypeCode top = op == Opcode::kAnyConvertExtern ? TypeCode::kAnyRef : TypeCode::kExternRef;
+  return ValType::ref(top, operand != kUnknownType && operand.nullable);
 }
 
 // The definition `type_index` names, which must be a struct (array) type: "unknown type" past the type

@@ -122,9 +122,8 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
         break;
       case Opcode::kAnyConvertExtern:
       case Opcode::kExternConvertAny: {
-        const bool to_any = instr.op == Opcode::kAnyConvertExtern;
-        const ValType t = pop(instr.offset, to_any ? ValType::kExternRef : ValType::kAnyRef);
-        stack.push_back(ValType::ref(to_any ? TypeCode::kAnyRef : TypeCode::kExternRef, t != kUnknownType && t.nullable));
+        const ValType t = pop(instr.offset, conversion_operand(instr.op));
+        stack.push_back(conversion_result(instr.op, t));
         break;
       }
       case Opcode::kEnd: ended = true; break;

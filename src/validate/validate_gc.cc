@@ -15,14 +15,13 @@ const char* kind_name(TypeDef::Kind kind) {
   return "?";
 }
 
-const TypeDef& composite_def(const ModuleContext& context, uint64_t offset, uint32_t type_index,
-                             TypeDef::Kind kind) {
+const TypeDef& composite_def(const ModuleContext& context, uint64_t offset, uint32_t type_index, TypeDef::Kind kind) {
   const Module& module = context.module;
   if (type_index >= module.type_defs.size()) fail_unknown(offset, "type", type_index);
   const TypeDef& def = module.type_defs[type_index];
   if (def.kind != kind)
-    fail_invalid(offset, std::string("non-") + kind_name(kind) + " type " + std::to_string(type_index) + " (a " +
-                             kind_name(def.kind) + " type)");
+    fail_invalid(offset, std::string("non-") + kind_name(kind) + " type " + std::to_string(type_index) + " (" +
+                             (def.kind == TypeDef::Kind::kArray ? "an " : "a ") + kind_name(def.kind) + " type)");
   return def;
 }
 
@@ -70,20 +69,13 @@ void FunctionValidator::check_gc_op(const Instr& instr) {
       pop_expect(instr.offset, kEqRef);
       pop_expect(instr.offset, kEqRef);
       return push(ValType::kI32);
-    case Opcode::kRefI31:
-      pop_expect(instr.offset, ValType::kI32);
-      return push(kI31Ref.with_nullable(false));
+    case Opcode::kRefI31: pop_expect(instr.offset, ValType::kI32); return push(kI31Ref.with_nullable(false));
     case Opcode::kI31GetS:
-    case Opcode::kI31GetU:
-      pop_expect(instr.offset, kI31Ref);
-      return push(ValType::kI32);
+    case Opcode::kI31GetU: pop_expect(instr.offset, kI31Ref); return push(ValType::kI32);
     case Opcode::kAnyConvertExtern:
-    case Opcode::kExternConvertAny: {
+    case Opcode::kExternConvertAny:
       // The reference crosses hierarchies and keeps its nullability.
-      const bool to_any = instr.op == Opcode::kAnyConvertExtern;
-      const ValType t = pop_expect(instr.offset, to_any ? ValType::kExternRef : ValType::kAnyRef);
-      return push(ValType::ref(to_any ? TypeCode::kAnyRef : TypeCode::kExternRef, t != kUnknownType && t.nullable));
-    }
+      return push(conversion_result(instr.op, pop_expect(instr.offset, conversion_operand(instr.op))));
     case Opcode::kRefTest:
     case Opcode::kRefTestNull:
     case Opcode::kRefCast:
@@ -126,8 +118,8 @@ void FunctionValidator::check_struct_op(const Instr& instr) {
     case Opcode::kStructSet: {
       const FieldType& field = field_of(offset, def, instr.index, instr.index2);
       if (!field.is_mutable)
-        fail_invalid(offset, "immutable field " + std::to_string(instr.index2) + " of type " +
-                                 std::to_string(instr.index));
+        fail_invalid(offset,
+                     "immutable field " + std::to_string(instr.index2) + " of type " + std::to_string(instr.index));
       pop_expect(offset, unpacked(field.storage));
       pop_expect(offset, self);
       return;
@@ -254,7 +246,8 @@ void FunctionValidator::check_branch_on_cast(const Instr& instr) {
   const ControlFrame& frame = label(offset, instr.index);
   const uint32_t count = frame.label_count();
   if (count == 0)
-    fail_invalid(offset, std::string("type mismatch: ") + opcode_name(instr.op) + " needs a label that takes a reference");
+    fail_invalid(offset,
+                 std::string("type mismatch: ") + opcode_name(instr.op) + " needs a label that takes a reference");
   const ValType* types = frame.label_types();
   if (!context_.is_subtype(branched, types[count - 1])) fail_type_mismatch(offset, types[count - 1], branched);
   pop_expect(offset, source);

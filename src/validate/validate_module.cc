@@ -89,7 +89,8 @@ void check_imports_and_definitions(const ModuleContext& context) {
     }
   }
   const uint64_t tag_offset = section_offset(module, SectionId::kTag);
-  for (size_t i = module.imported_tags; i < module.tags.size(); ++i) check_tag_type(context, module.tags[i], tag_offset);
+  for (size_t i = module.imported_tags; i < module.tags.size(); ++i)
+    check_tag_type(context, module.tags[i], tag_offset);
   const uint64_t function_offset = section_offset(module, SectionId::kFunction);
   for (size_t i = module.imported_funcs; i < module.func_types.size(); ++i) {
     context.func_type_at(function_offset, to_u32(module.func_types[i]));
