@@ -225,3 +225,22 @@ TEST_CASE("gc validation: array.new_data and array.init_data need the data count
     CHECK(without.error().message == "data count section required");
   }
 }
+
+TEST_CASE("gc validation: globals, tables and element segments hold GC references by subtyping") {
+  const std::string types =
+      "(type $s (sub (struct (field i32)))) (type $sub (sub $s (struct (field i32) (field i64)))) "
+      "(type $other (struct (field f32)))";
+  auto module_with = [&](const std::string& fields) { return invalid_because("(module " + types + fields + ")"); };
+  CHECK(module_with("(global (ref null $s) (struct.new $sub (i32.const 1) (i64.const 2))) "
+                    "(global eqref (global.get 0)) "
+                    "(table 2 (ref null $s)) "
+                    "(elem (table 0) (i32.const 0) (ref $sub) (struct.new_default $sub)) "
+                    "(elem structref (item (ref.null none)) (item (struct.new_default $other)))") == "");
+  CHECK(module_with("(global (ref null $sub) (struct.new_default $s))").starts_with("type mismatch"));
+  CHECK(module_with("(table 1 (ref null $s)) (elem (table 0) (i32.const 0) (ref $other) (struct.new_default $other))")
+            .starts_with("type mismatch"));
+  CHECK(module_with("(elem (ref null $s) (item (struct.new_default $other)))").starts_with("type mismatch"));
+  // A table of non-null struct references needs an initializer, which may allocate.
+  CHECK(module_with("(table 1 (ref $s) (struct.new_default $s))") == "");
+  CHECK(module_with("(table 1 (ref $s))").starts_with("type mismatch"));
+}
