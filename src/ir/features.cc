@@ -78,6 +78,9 @@ bool set_feature(Features& features, std::string_view name, bool on) {
   for (const FeatureRow& f : kFeatures) {
     if (f.name == name) {
       features.*(f.flag) = on;
+      // GC builds on typed function references: turning GC on turns them on, turning them off turns GC off.
+      if (f.feature == Feature::kGc && on) features.function_references = true;
+      if (f.feature == Feature::kFunctionReferences && !on) features.gc = false;
       return true;
     }
   }
