@@ -166,3 +166,16 @@ TEST_CASE("gc types: a long chain of groups, each naming the one before, compare
   CHECK_FALSE(types_equivalent(*m1, kCount - 1, *m2, kCount - 2));
   CHECK(declares_supertype(*m1, kCount - 1, *m2, kCount - 1));
 }
+
+TEST_CASE("gc types: turning gc on turns typed function references on; turning those off turns gc off") {
+  Features f;
+  REQUIRE(set_feature(f, "gc", true));
+  CHECK(f.gc);
+  CHECK(f.function_references);
+  REQUIRE(set_feature(f, "function-references", false));
+  CHECK_FALSE(f.gc);
+  // So --enable-gc alone reads a concrete reference type.
+  Features only_gc;
+  set_feature(only_gc, "gc", true);
+  CHECK(decode_wat("(module (type $s (struct)) (global (ref null $s) (ref.null $s)))", only_gc).type_defs.size() == 1);
+}
