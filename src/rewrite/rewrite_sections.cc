@@ -33,10 +33,19 @@ void write_const(ByteWriter& out, const GlobalSnapshot& g) {
       out.write_u64_fixed(g.bits);
       out.write_u64_fixed(g.hi);
       break;
+    case TypeCode::kAnyRef:
+      // The snapshot lets only an i31 through (its 31 bits in `bits`); other GC references are refused.
+      if (!g.is_null) {
+        out.write_u8(0x41);
+        out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(g.bits)));
+        out.write_u8(0xFB);
+        out.write_uleb(0x1C);  // ref.i31
+        break;
+      }
+      [[fallthrough]];
     case TypeCode::kFuncRef:
     case TypeCode::kExternRef:
     case TypeCode::kExnRef:
-    case TypeCode::kAnyRef:  // a non-null GC reference is refused when the snapshot is taken
       if (g.is_null) {
         out.write_u8(0xD0);
         write_heap_type(out, g.type);

@@ -5,12 +5,23 @@
 #include <string>
 #include <unordered_map>
 
+#include "kiln/runtime/gc.h"
 #include "kiln/runtime/store.h"
 
 namespace kiln {
 namespace {
 
 Error unsupported(std::string message) { return Error{ErrorCode::kUnsupported, kNoOffset, std::move(message)}; }
+
+// What a non-null reference of the any hierarchy is, for messages: only an
+// i31 has a constant expression that recreates it (i32.const, ref.i31); a
+// struct or array may have been changed after the initializer that made it,
+// so keeping that initializer would silently lose state.
+const char* gc_ref_kind(Ref ref) {
+  if (is_i31(ref)) return "an i31";
+  if (!is_gc_object(ref)) return "a host value converted to anyref";
+  return ref_gc(ref)->type->kind == TypeDef::Kind::kArray ? "an array" : "a struct";
+}
 
 }  // namespace
 
@@ -45,7 +56,12 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
       // A caught exception has no constant expression that could recreate it.
       if (!out.is_null && out.type.code == TypeCode::kExnRef)
         return unsupported("global " + std::to_string(g) + " holds a non-null exnref (a caught exception) after init");
-      if (!out.is_null) {
+      if (!out.is_null && out.type.code == TypeCode::kAnyRef) {
+        if (!is_i31(global.lo))
+          return unsupported("global " + std::to_string(g) + " holds " + gc_ref_kind(global.lo) +
+                             " (a GC reference) after init; kiln cannot write GC objects into the output");
+        out.bits = i31_unsigned(global.lo);
+      } else if (!out.is_null) {
         const auto index = index_of(global.lo);
         if (!index) return unsupported("global " + std::to_string(g) + " holds a function of another module after init");
         out.bits = *index;
@@ -78,7 +94,17 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
   for (size_t t = m.imported_tables; t < instance.tables.size(); ++t) {
     const TableInstance& table = *instance.tables[t];
     const size_t defined = t - m.imported_tables;
-    if (defined < initial.size() && initial[defined] == table.elements) continue;
+    const bool unchanged = defined < initial.size() && initial[defined] == table.elements;
+    // Even an unchanged table's objects may have been changed since its segments made them.
+    if (table.type.elem.code == TypeCode::kAnyRef) {
+      for (size_t i = 0; i < table.elements.size(); ++i) {
+        const Ref r = table.elements[i];
+        if (r == kNullRef || (unchanged && is_i31(r))) continue;
+        return unsupported("table " + std::to_string(t) + " slot " + std::to_string(i) + " holds " + gc_ref_kind(r) +
+                           " (a GC reference) after init; kiln cannot write GC objects into the output");
+      }
+    }
+    if (unchanged) continue;
     if (table.type.elem.code == TypeCode::kExternRef) {
       for (Ref r : table.elements)
         if (r != kNullRef) return unsupported("table " + std::to_string(t) + " holds a non-null externref after init");
