@@ -195,6 +195,8 @@ TEST_CASE("gc: an array past the GC heap's limit traps instead of allocating; ba
   CHECK(m.trap("huge", {Value::i32(1u << 20)}) == TrapKind::kArrayTooLarge);
   CHECK(m.i32("from_data", {Value::i32(1), Value::i32(2)}) == 2);
   CHECK(m.trap("from_data", {Value::i32(2), Value::i32(2)}) == TrapKind::kOutOfBoundsMemory);
+  // Past the segment is out of bounds, whether or not the heap could hold the array.
+  CHECK(m.trap("from_data", {Value::i32(0x8000'0000u), Value::i32(0x8000'0000u)}) == TrapKind::kOutOfBoundsMemory);
   CHECK(m.trap("fill_past_end") == TrapKind::kOutOfBoundsArray);
 }
 

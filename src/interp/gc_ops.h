@@ -53,6 +53,13 @@ inline bool cast_matches(Ref ref, uint64_t packed, const StoreType* target) {
   return false;
 }
 
+// Whether `count` elements of `elem_bytes` each from byte `offset` lie inside
+// data segment `segment` (a dropped one is empty). array.new_data checks this
+// before allocating: a range past the segment traps even when the array could never be allocated.
+bool data_in_bounds(const Instance& instance, uint32_t segment, uint64_t offset, uint64_t count, uint32_t elem_bytes);
+// The same for `count` references of element segment `segment` from `offset`.
+bool refs_in_bounds(const Instance& instance, uint32_t segment, uint64_t offset, uint64_t count);
+
 // Reads `count` elements of `elem_bytes` each from data segment `segment` at
 // byte `offset` into `cells` (one cell per element, two for a v128; smaller
 // ones zero-extended). False when the range leaves the segment (a dropped one is empty).

@@ -15,13 +15,23 @@ uint32_t storage_bytes(ValType storage) {
   }
 }
 
-bool read_data_elements(const Instance& instance, uint32_t segment, uint64_t offset, uint64_t count,
-                        uint32_t elem_bytes, uint64_t* cells) {
-  const DataSegment& seg = instance.module->datas[segment];
-  const uint64_t size = instance.data_dropped[segment] ? 0 : seg.bytes.size;
+bool data_in_bounds(const Instance& instance, uint32_t segment, uint64_t offset, uint64_t count, uint32_t elem_bytes) {
+  const uint64_t size = instance.data_dropped[segment] ? 0 : instance.module->datas[segment].bytes.size;
   // count < 2^32 and elem_bytes <= 16: the product cannot overflow.
   const uint64_t bytes = count * elem_bytes;
-  if (offset > size || bytes > size - offset) return false;
+  return offset <= size && bytes <= size - offset;
+}
+
+bool refs_in_bounds(const Instance& instance, uint32_t segment, uint64_t offset, uint64_t count) {
+  const uint64_t size = instance.elems[segment].size();
+  return offset <= size && count <= size - offset;
+}
+
+bool read_data_elements(const Instance& instance, uint32_t segment, uint64_t offset, uint64_t count,
+                        uint32_t elem_bytes, uint64_t* cells) {
+  if (!data_in_bounds(instance, segment, offset, count, elem_bytes)) return false;
+  const DataSegment& seg = instance.module->datas[segment];
+  const uint64_t bytes = count * elem_bytes;
   const uint8_t* from = instance.module->bytes.data() + seg.bytes.offset + offset;
   if (elem_bytes == 16 || elem_bytes == 8) {
     // Little-endian cells: a v128's two cells and an i64's one are the bytes as they are.
@@ -37,8 +47,8 @@ bool read_data_elements(const Instance& instance, uint32_t segment, uint64_t off
 }
 
 bool read_segment_refs(const Instance& instance, uint32_t segment, uint64_t offset, uint64_t count, uint64_t* cells) {
+  if (!refs_in_bounds(instance, segment, offset, count)) return false;
   const std::vector<Ref>& refs = instance.elems[segment];
-  if (offset > refs.size() || count > refs.size() - offset) return false;
   if (count) std::memcpy(cells, refs.data() + offset, static_cast<size_t>(count) * sizeof(Ref));
   return true;
 }
