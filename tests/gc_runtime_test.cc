@@ -252,3 +252,34 @@ TEST_CASE("gc: a snapshot refuses a struct left in a global or a table, naming i
   CHECK_MESSAGE(in_table.error().message.find("table 0 slot 2 holds a struct") != std::string::npos,
                 in_table.error().message);
 }
+
+TEST_CASE("gc: imported globals and tables of struct types match by type across modules, whatever their indices") {
+  // The exporter declares its struct at index 1, the importers at index 0.
+  Store store;
+  auto load = [&](const std::string& wat) {
+    auto module = decode_module(assemble(wat), gc_features());
+    REQUIRE_MESSAGE(module.ok(), why(module));
+    return std::make_shared<const Module>(std::move(module).value());
+  };
+  auto exporter = instantiate(store, load(R"((module
+    (type (func))
+    (type $s (struct (field i32)))
+    (global (export "g") (mut (ref null $s)) (ref.null $s))
+    (global (export "c") (ref null $s) (ref.null $s))
+    (table (export "t") 1 (ref null $s))))"),
+                              std::make_shared<const ModuleInfo>(), Linker{});
+  REQUIRE_MESSAGE(exporter.ok(), why(exporter));
+  Linker linker;
+  linker.define_instance("m", **exporter);
+  auto links = [&](const std::string& wat) {
+    return instantiate(store, load(wat), std::make_shared<const ModuleInfo>(), linker).ok();
+  };
+  CHECK(links(R"((module (type $s (struct (field i32)))
+    (import "m" "g" (global (mut (ref null $s)))) (import "m" "t" (table 1 (ref null $s)))))"));
+  // An immutable global may be read as a supertype; a mutable one and a table may not.
+  CHECK(links(R"((module (type $s (struct (field i32))) (import "m" "c" (global structref))))"));
+  CHECK_FALSE(links(R"((module (type $s (struct (field i32))) (import "m" "g" (global (mut structref)))))"));
+  CHECK_FALSE(links(R"((module (type $s (struct (field i32))) (import "m" "t" (table 1 structref))))"));
+  CHECK_FALSE(links(R"((module (type $s (struct (field i64))) (import "m" "c" (global (ref null $s)))))"));
+  CHECK_FALSE(links(R"((module (type $s (struct (field i64))) (import "m" "t" (table 1 (ref null $s)))))"));
+}
