@@ -1,7 +1,5 @@
 // WebAssembly 3.0 garbage collection at run time: structs and arrays (packed fields, v128, overlapping copies),
 // casts, traps, GC constant expressions, and what a snapshot makes of GC references left after init.
-// Modules are run without the validator (its GC typing is tested with the validator), so these tests see the
-// lowering and the handlers alone.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -19,9 +17,10 @@ using namespace kiln::test;
 
 namespace {
 
+// GC with the typed function references it builds on.
 Features gc_features() {
-  Features f;
-  f.function_references = f.gc = true;
+  Features f = features_with(&Features::gc);
+  f.function_references = true;
   return f;
 }
 
@@ -31,10 +30,10 @@ std::vector<uint8_t> assemble(const std::string& wat) {
   return std::move(bytes).value();
 }
 
-// An instance of the module `wat` spells, decoded with GC on, in its own store with a GC heap of `gc_limit` bytes.
+// An instance of the module `wat` spells, with GC on, in its own store with a GC heap of `gc_limit` bytes.
 struct GcModule : RunningModule {
   explicit GcModule(const std::string& wat, uint64_t gc_limit = uint64_t{1} << 30)
-      : RunningModule(assemble(wat), gc_features(), false) {
+      : RunningModule(assemble(wat), gc_features()) {
     store.set_gc_limit(gc_limit);
   }
 

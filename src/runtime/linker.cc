@@ -78,8 +78,13 @@ bool import_matches(const Store& store, const Module& module, const Import& impo
       if (import.global.is_mutable) return same_val_type(own, g.type.type, module, import.global.type);
       return matches_val_type(own, g.type.type, module, import.global.type);
     }
-    case ExternKind::kTag:
-      return store.type(value.tag->type_id) == module.types[to_u32(import.tag_type)];
+    case ExternKind::kTag: {
+      // Types equivalent across the two modules (rec groups included); a host tag has only its signature.
+      const TagInstance& tag = *value.tag;
+      if (!tag.instance || !tag.instance->module) return store.type(tag.type_id) == module.types[to_u32(import.tag_type)];
+      const Module& own = *tag.instance->module;
+      return types_equivalent(own, to_u32(own.tags[tag.index]), module, to_u32(import.tag_type));
+    }
   }
   return false;
 }

@@ -52,7 +52,9 @@ void scan_bodies_for_malformed(const Module& module) {
           break;
         case Opcode::kEnd: open_ifs.pop_back(); break;
         case Opcode::kMemoryInit:
-        case Opcode::kDataDrop: data_segment_count(module, instr.offset); break;
+        case Opcode::kDataDrop:
+        case Opcode::kArrayNewData:
+        case Opcode::kArrayInitData: data_segment_count(module, instr.offset); break;
         default: break;
       }
     }

@@ -33,6 +33,12 @@ void ModuleContext::check_val_type(uint64_t offset, ValType t) const {
   if (t.is_concrete() && t.heap >= module.types.size()) fail_unknown(offset, "type", t.heap);
 }
 
+const FuncType& ModuleContext::func_type_at(uint64_t offset, uint32_t type_index) const {
+  if (type_index >= module.types.size()) fail_unknown(offset, "type", type_index);
+  if (!module.is_func_type(type_index)) fail_invalid(offset, "non-function type " + std::to_string(type_index));
+  return module.types[type_index];
+}
+
 uint64_t section_offset(const Module& module, SectionId id) {
   for (const Section& section : module.sections)
     if (section.id == id) return section.payload.offset;

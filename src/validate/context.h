@@ -37,6 +37,10 @@ struct ModuleContext {
 
   // A typed reference must name a type the module declares ("unknown type").
   void check_val_type(uint64_t offset, ValType t) const;
+
+  // The signature a function, tag, call_indirect, call_ref or block type names: "unknown type" past the type
+  // section, "non-function type" for a struct or array type.
+  const FuncType& func_type_at(uint64_t offset, uint32_t type_index) const;
 };
 
 // A segment of function indices holds (ref func): none of them can be null.

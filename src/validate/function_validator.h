@@ -92,6 +92,14 @@ class FunctionValidator {
   void note_local_set(uint32_t index, ValType t);
   void check_local_get(uint64_t offset, uint32_t index, ValType t) const;
   void unset_locals_to(uint32_t height);
+  // validate_gc.cc: struct, array and i31 instructions, ref.eq, the any/extern conversions and the casts.
+  void check_gc_op(const Instr& instr);
+  void check_struct_op(const Instr& instr);
+  void check_array_op(const Instr& instr);
+  void check_array_bulk_op(const Instr& instr);
+  void check_array_segment(const Instr& instr, ValType storage);
+  void check_cast(const Instr& instr);
+  void check_branch_on_cast(const Instr& instr);
 
   // The maxima are taken once per instruction, in validate(): within one
   // instruction pushes follow pops, so its peak is where it ends.

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "const_expr.h"
+#include "gc_types.h"
 #include "kiln/ir/instr.h"
 
 namespace kiln::validate_detail {
@@ -52,10 +53,13 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
   std::vector<ValType>& stack = context.const_stack;
   stack.clear();
   std::optional<TypeError> type_error;
+  // A constant expression has no unreachable code: popping an empty stack is always an error.
   auto pop = [&](uint64_t offset, ValType t) {
     const ValType actual = stack.empty() ? kUnknownType : stack.back();
     if (!stack.empty()) stack.pop_back();
-    if (!context.is_subtype(actual, t) && !type_error) type_error = TypeError{offset, t, actual};
+    if ((actual == kUnknownType || !context.is_subtype(actual, t)) && !type_error)
+      type_error = TypeError{offset, t, actual};
+    return actual;
   };
   bool ended = false;
   while (!ended) {
@@ -83,6 +87,43 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
         if (global.is_mutable)
           fail_invalid(instr.offset, "constant expression required: global.get of a mutable global");
         stack.push_back(global.type);
+        break;
+      }
+      // GC: allocations and the reference conversions are constant.
+      case Opcode::kStructNew:
+      case Opcode::kStructNewDefault: {
+        const TypeDef& def = struct_def(context, instr.offset, instr.index);
+        if (instr.op == Opcode::kStructNewDefault) require_defaultable_fields(instr.offset, def, instr.index);
+        else
+          for (size_t i = def.fields.size(); i > 0; --i) pop(instr.offset, unpacked(def.fields[i - 1].storage));
+        stack.push_back(concrete_ref(module, instr.index, false));
+        break;
+      }
+      case Opcode::kArrayNew:
+      case Opcode::kArrayNewDefault:
+      case Opcode::kArrayNewFixed: {
+        const TypeDef& def = array_def(context, instr.offset, instr.index);
+        const ValType element = unpacked(def.fields[0].storage);
+        if (instr.op == Opcode::kArrayNewFixed) {
+          // The stack holds no unknown values: one means it ran out, which is reported once.
+          for (uint32_t i = 0; i < instr.index2; ++i)
+            if (pop(instr.offset, element) == kUnknownType) break;
+        } else {
+          pop(instr.offset, ValType::kI32);
+          if (instr.op == Opcode::kArrayNew) pop(instr.offset, element);
+          else require_defaultable_fields(instr.offset, def, instr.index);
+        }
+        stack.push_back(concrete_ref(module, instr.index, false));
+        break;
+      }
+      case Opcode::kRefI31:
+        pop(instr.offset, ValType::kI32);
+        stack.push_back(kI31Ref.with_nullable(false));
+        break;
+      case Opcode::kAnyConvertExtern:
+      case Opcode::kExternConvertAny: {
+        const ValType t = pop(instr.offset, conversion_operand(instr.op));
+        stack.push_back(conversion_result(instr.op, t));
         break;
       }
       case Opcode::kEnd: ended = true; break;

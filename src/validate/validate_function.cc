@@ -148,6 +148,38 @@ void FunctionValidator::check_instruction(const Instr& instr) {
     case Opcode::kCatchAll: return check_legacy_catch(instr);
     case Opcode::kDelegate: return check_delegate(instr);
     case Opcode::kRethrow: return check_rethrow(instr);
+    case Opcode::kStructNew:
+    case Opcode::kStructNewDefault:
+    case Opcode::kStructGet:
+    case Opcode::kStructGetS:
+    case Opcode::kStructGetU:
+    case Opcode::kStructSet:
+    case Opcode::kArrayNew:
+    case Opcode::kArrayNewDefault:
+    case Opcode::kArrayNewFixed:
+    case Opcode::kArrayNewData:
+    case Opcode::kArrayNewElem:
+    case Opcode::kArrayGet:
+    case Opcode::kArrayGetS:
+    case Opcode::kArrayGetU:
+    case Opcode::kArraySet:
+    case Opcode::kArrayLen:
+    case Opcode::kArrayFill:
+    case Opcode::kArrayCopy:
+    case Opcode::kArrayInitData:
+    case Opcode::kArrayInitElem:
+    case Opcode::kRefTest:
+    case Opcode::kRefTestNull:
+    case Opcode::kRefCast:
+    case Opcode::kRefCastNull:
+    case Opcode::kBrOnCast:
+    case Opcode::kBrOnCastFail:
+    case Opcode::kAnyConvertExtern:
+    case Opcode::kExternConvertAny:
+    case Opcode::kRefI31:
+    case Opcode::kI31GetS:
+    case Opcode::kI31GetU:
+    case Opcode::kRefEq: return check_gc_op(instr);
     default:
       // Every "*" opcode of opcodes.def has a case above; a new one must get one.
       fail(ErrorCode::kUnsupported, instr.offset, std::string("validator has no rule for ") + opcode_name(instr.op));

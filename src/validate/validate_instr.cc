@@ -6,8 +6,7 @@
 namespace kiln::validate_detail {
 
 const FuncType& FunctionValidator::type_at(uint64_t offset, uint32_t type_index) const {
-  if (type_index >= context_.module.types.size()) fail_unknown(offset, "type", type_index);
-  return context_.module.types[type_index];
+  return context_.func_type_at(offset, type_index);
 }
 
 const FuncType& FunctionValidator::func_type_of(uint64_t offset, uint32_t func_index) const {

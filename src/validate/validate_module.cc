@@ -39,20 +39,36 @@ void check_memory_type(const MemoryType& memory, uint64_t offset) {
 
 // An exception's tag names a function type whose parameters are its payload;
 // the results are reserved and must be empty.
-void check_tag_type(const Module& module, TypeIdx type, uint64_t offset) {
-  if (to_u32(type) >= module.types.size()) fail_unknown(offset, "type", to_u32(type));
-  const FuncType& func = module.types[to_u32(type)];
+void check_tag_type(const ModuleContext& context, TypeIdx type, uint64_t offset) {
+  const FuncType& func = context.func_type_at(offset, to_u32(type));
   if (!func.results.empty()) fail_invalid(offset, "non-empty tag result type " + func_type_text(func));
 }
 
-// A type may name itself and the types before it.
+// A definition may name the types of its own recursion group and the earlier ones; its declared supertype must come
+// before it, be open to subtyping (not final), and have a definition this one refines.
 void check_type_section(const ModuleContext& context) {
   const Module& module = context.module;
-  const uint64_t offset = section_offset(module, SectionId::kType);
+  const uint64_t section = section_offset(module, SectionId::kType);
+  auto where = [&](const TypeDef& def) { return def.offset ? def.offset : section; };
   for (uint32_t i = 0; i < module.types.size(); ++i) {
-    for (const std::vector<ValType>* list : {&module.types[i].params, &module.types[i].results})
-      for (ValType t : *list)
-        if (t.is_concrete() && t.heap > i) fail_unknown(offset, "type", t.heap);
+    const TypeDef& def = module.type_defs[i];
+    const uint64_t group_end = uint64_t{def.group_start} + def.group_size;
+    auto check = [&](ValType t) {
+      if (t.is_concrete() && t.heap >= group_end) fail_unknown(where(def), "type", t.heap);
+    };
+    for (ValType t : module.types[i].params) check(t);
+    for (ValType t : module.types[i].results) check(t);
+    for (const FieldType& field : def.fields) check(field.storage);
+    if (def.super != TypeDef::kNoSuper && def.super >= i) fail_unknown(where(def), "type", def.super);
+  }
+  // Every reference is in range now, so the structural comparison may follow them.
+  for (uint32_t i = 0; i < module.types.size(); ++i) {
+    const TypeDef& def = module.type_defs[i];
+    if (def.super == TypeDef::kNoSuper || matches_declared_super(module, context.canonical_types, i, def.super))
+      continue;
+    const char* why = module.type_defs[def.super].is_final ? "is final" : "does not match it";
+    fail_invalid(where(def), "sub type " + std::to_string(i) + " of type " + std::to_string(def.super) + ": " +
+                                 "the supertype " + why);
   }
 }
 
@@ -62,25 +78,22 @@ void check_imports_and_definitions(const ModuleContext& context) {
   const uint64_t import_offset = section_offset(module, SectionId::kImport);
   for (const Import& import : module.imports) {
     switch (import.kind) {
-      case ExternKind::kFunc:
-        if (to_u32(import.func_type) >= module.types.size())
-          fail_unknown(import_offset, "type", to_u32(import.func_type));
-        break;
+      case ExternKind::kFunc: context.func_type_at(import_offset, to_u32(import.func_type)); break;
       case ExternKind::kTable:
         context.check_val_type(import_offset, import.table.elem);
         check_table_type(import.table, import_offset);
         break;
       case ExternKind::kMemory: check_memory_type(import.memory, import_offset); break;
       case ExternKind::kGlobal: context.check_val_type(import_offset, import.global.type); break;
-      case ExternKind::kTag: check_tag_type(module, import.tag_type, import_offset); break;
+      case ExternKind::kTag: check_tag_type(context, import.tag_type, import_offset); break;
     }
   }
   const uint64_t tag_offset = section_offset(module, SectionId::kTag);
-  for (size_t i = module.imported_tags; i < module.tags.size(); ++i) check_tag_type(module, module.tags[i], tag_offset);
+  for (size_t i = module.imported_tags; i < module.tags.size(); ++i)
+    check_tag_type(context, module.tags[i], tag_offset);
   const uint64_t function_offset = section_offset(module, SectionId::kFunction);
   for (size_t i = module.imported_funcs; i < module.func_types.size(); ++i) {
-    const uint32_t type = to_u32(module.func_types[i]);
-    if (type >= module.types.size()) fail_unknown(function_offset, "type", type);
+    context.func_type_at(function_offset, to_u32(module.func_types[i]));
   }
   if (module.codes.size() != module.func_types.size() - module.imported_funcs)
     fail(ErrorCode::kMalformed, section_offset(module, SectionId::kCode),

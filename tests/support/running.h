@@ -31,12 +31,10 @@ struct RunningModule {
   Store store;
   Instance* instance = nullptr;
 
-  // `validate` false runs the module unchecked: for tests of the interpreter alone.
-  RunningModule(std::vector<uint8_t> wasm, const Features& features, bool validate = true) {
+  RunningModule(std::vector<uint8_t> wasm, const Features& features) {
     auto module = decode_module(std::move(wasm), features);
     REQUIRE_MESSAGE(module.ok(), why(module));
-    Result<ModuleInfo> info = ModuleInfo{};
-    if (validate) info = validate_module(*module);
+    auto info = validate_module(*module);
     REQUIRE_MESSAGE(info.ok(), why(info));
     auto made = instantiate(store, std::make_shared<const Module>(std::move(module).value()),
                             std::make_shared<const ModuleInfo>(std::move(info).value()), Linker{});

@@ -20,7 +20,7 @@ struct FuncInfo {
   uint32_t max_stack_cells = 0;   // operand stack, in 8-byte cells (v128 takes two)
   uint32_t max_control_depth = 0;
   std::vector<BlockSpan> blocks;  // in order of their start
-  bool names_data_segment = false;  // holds memory.init or data.drop
+  bool names_data_segment = false;  // holds memory.init, data.drop, array.new_data or array.init_data
   std::vector<uint32_t> ref_funcs;  // the functions its ref.func instructions name, in order (repeats kept)
   bool operator==(const FuncInfo&) const = default;
 };
