@@ -8,6 +8,7 @@
 
 #include "kiln/decode/decode.h"
 #include "kiln/interp/interp.h"
+#include "kiln/kiln.h"
 #include "kiln/snapshot/snapshot.h"
 #include "kiln/text/wat.h"
 #include "support/running.h"
@@ -281,4 +282,29 @@ TEST_CASE("gc: imported globals and tables of struct types match by type across 
   CHECK_FALSE(links(R"((module (type $s (struct (field i32))) (import "m" "t" (table 1 structref))))"));
   CHECK_FALSE(links(R"((module (type $s (struct (field i64))) (import "m" "c" (global (ref null $s)))))"));
   CHECK_FALSE(links(R"((module (type $s (struct (field i64))) (import "m" "t" (table 1 (ref null $s)))))"));
+}
+
+TEST_CASE("gc: pre-initialization refuses a struct left in a global and writes an i31 left there as a constant") {
+  Options options;
+  options.features = gc_features();
+  auto kept = preinitialize(assemble(R"((module
+    (type $s (struct (field (mut i32))))
+    (global $kept (mut (ref null $s)) (ref.null $s))
+    (func (export "wizer-initialize") (global.set $kept (struct.new $s (i32.const 1)))))
+  )"),
+                            options);
+  REQUIRE_FALSE(kept.ok());
+  CHECK_MESSAGE(kept.error().message.find("global 0 holds a struct") != std::string::npos, kept.error().message);
+
+  auto small = preinitialize(assemble(R"((module
+    (global $small (mut i31ref) (ref.null i31))
+    (func (export "wizer-initialize") (global.set $small (ref.i31 (i32.const -7))))
+    (func (export "read") (result i32) (i31.get_s (global.get $small))))
+  )"),
+                             options);
+  REQUIRE_MESSAGE(small.ok(), why(small));
+  RunningModule out(std::move(small).value(), gc_features());
+  const CallOutcome read = out.call("read");
+  REQUIRE(!read.trap);
+  CHECK(read.results[0].bits == static_cast<uint32_t>(-7));
 }
