@@ -221,29 +221,48 @@ TEST_CASE("gc: constant expressions build structs, arrays and i31s for globals a
   CHECK(m.i32("elem") == 7);
 }
 
-TEST_CASE("gc: a snapshot refuses a struct left in a global or a table, naming it, and keeps an i31") {
+TEST_CASE("gc: a snapshot rebuilds trees of GC objects in globals, refuses shared ones and GC objects in tables") {
   const std::string wat = R"((module
-    (type $s (struct (field (mut i32))))
+    (type $s (struct (field (mut i32)) (field (mut anyref))))
+    (type $a (array (mut i16)))
     (global $kept (mut anyref) (ref.null any))
+    (global $also (mut anyref) (ref.null any))
     (global $small (mut i31ref) (ref.null i31))
     (table $t 3 anyref)
-    (func (export "keep_struct") (global.set $kept (struct.new $s (i32.const 1))))
+    (func (export "keep_tree")
+      (global.set $kept (struct.new $s (i32.const -3) (array.new_fixed $a 2 (i32.const 0xFFFF) (i32.const 5)))))
+    (func (export "share") (global.set $also (global.get $kept)))
+    (func (export "cycle") (local $r (ref null $s))
+      (local.set $r (struct.new $s (i32.const 1) (ref.null any)))
+      (struct.set $s 1 (local.get $r) (local.get $r))
+      (global.set $kept (local.get $r)))
     (func (export "keep_i31") (global.set $small (ref.i31 (i32.const -5))))
     (func (export "fill_table") (table.set $t (i32.const 2) (struct.new_default $s))))
   )";
   GcModule m(wat);
   const InitialTables initial = record_tables(*m.instance);
   REQUIRE(!m.call("keep_i31").trap);
-  auto with_i31 = take_snapshot(*m.instance, initial, {});
-  REQUIRE_MESSAGE(with_i31.ok(), why(with_i31));
-  CHECK(with_i31->globals[1].bits == 0x7FFF'FFFBu);
-  CHECK_FALSE(with_i31->globals[1].is_null);
+  REQUIRE(!m.call("keep_tree").trap);
+  auto tree = take_snapshot(*m.instance, initial, {});
+  REQUIRE_MESSAGE(tree.ok(), why(tree));
+  CHECK(tree->globals[2].bits == 0x7FFF'FFFBu);
+  CHECK_FALSE(tree->globals[2].is_null);
+  // i32.const -3, i32.const 0xFFFF, i32.const 5, array.new_fixed 1 2, struct.new 0
+  const std::vector<uint8_t> expected = {0x41, 0x7D, 0x41, 0xFF, 0xFF, 0x03, 0x41, 0x05,
+                                         0xFB, 0x08, 0x01, 0x02, 0xFB, 0x00, 0x00};
+  CHECK(tree->globals[0].expr == expected);
 
-  REQUIRE(!m.call("keep_struct").trap);
-  auto in_global = take_snapshot(*m.instance, initial, {});
-  REQUIRE_FALSE(in_global.ok());
-  CHECK_MESSAGE(in_global.error().message.find("global 0 holds a struct") != std::string::npos,
-                in_global.error().message);
+  REQUIRE(!m.call("share").trap);
+  auto shared = take_snapshot(*m.instance, initial, {});
+  REQUIRE_FALSE(shared.ok());
+  CHECK_MESSAGE(shared.error().message.find("global 1 holds a struct") != std::string::npos, shared.error().message);
+  CHECK_MESSAGE(shared.error().message.find("reached twice") != std::string::npos, shared.error().message);
+
+  GcModule c(wat);
+  REQUIRE(!c.call("cycle").trap);
+  auto cycle = take_snapshot(*c.instance, initial, {});
+  REQUIRE_FALSE(cycle.ok());
+  CHECK_MESSAGE(cycle.error().message.find("global 0 holds a struct") != std::string::npos, cycle.error().message);
 
   GcModule t(wat);
   REQUIRE(!t.call("fill_table").trap);
@@ -284,27 +303,36 @@ TEST_CASE("gc: imported globals and tables of struct types match by type across 
   CHECK_FALSE(links(R"((module (type $s (struct (field i64))) (import "m" "t" (table 1 (ref null $s)))))"));
 }
 
-TEST_CASE("gc: pre-initialization refuses a struct left in a global and writes an i31 left there as a constant") {
+TEST_CASE("gc: pre-initialization writes GC objects and i31s left in globals as constants, refusing shared objects") {
   Options options;
   options.features = gc_features();
   auto kept = preinitialize(assemble(R"((module
-    (type $s (struct (field (mut i32))))
-    (global $kept (mut (ref null $s)) (ref.null $s))
-    (func (export "wizer-initialize") (global.set $kept (struct.new $s (i32.const 1)))))
+    (type $s (struct (field (mut i32)) (field (ref null $s))))
+    (global $kept (ref $s) (struct.new $s (i32.const 1) (ref.null $s)))
+    (global $small (mut i31ref) (ref.null i31))
+    (func (export "wizer-initialize")
+      ;; The immutable global's object changes: its initializer must be rewritten.
+      (struct.set $s 0 (global.get $kept) (i32.const 40))
+      (global.set $small (ref.i31 (i32.const -7))))
+    (func (export "read") (result i32)
+      (i32.add (struct.get $s 0 (global.get $kept)) (i31.get_s (global.get $small)))))
   )"),
                             options);
-  REQUIRE_FALSE(kept.ok());
-  CHECK_MESSAGE(kept.error().message.find("global 0 holds a struct") != std::string::npos, kept.error().message);
-
-  auto small = preinitialize(assemble(R"((module
-    (global $small (mut i31ref) (ref.null i31))
-    (func (export "wizer-initialize") (global.set $small (ref.i31 (i32.const -7))))
-    (func (export "read") (result i32) (i31.get_s (global.get $small))))
-  )"),
-                             options);
-  REQUIRE_MESSAGE(small.ok(), why(small));
-  RunningModule out(std::move(small).value(), gc_features());
+  REQUIRE_MESSAGE(kept.ok(), why(kept));
+  RunningModule out(std::move(kept).value(), gc_features());
   const CallOutcome read = out.call("read");
   REQUIRE(!read.trap);
-  CHECK(read.results[0].bits == static_cast<uint32_t>(-7));
+  CHECK(read.results[0].bits == 33);
+
+  auto shared = preinitialize(assemble(R"((module
+    (type $s (struct (field (mut i32))))
+    (global $a (mut (ref null $s)) (ref.null $s))
+    (global $b (mut (ref null $s)) (ref.null $s))
+    (func (export "wizer-initialize")
+      (global.set $a (struct.new $s (i32.const 1)))
+      (global.set $b (global.get $a))))
+  )"),
+                              options);
+  REQUIRE_FALSE(shared.ok());
+  CHECK_MESSAGE(shared.error().message.find("global 1 holds a struct") != std::string::npos, shared.error().message);
 }

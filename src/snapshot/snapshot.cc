@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "gc_constant.h"
 #include "kiln/runtime/gc.h"
 #include "kiln/runtime/store.h"
 
@@ -13,10 +14,7 @@ namespace {
 
 Error unsupported(std::string message) { return Error{ErrorCode::kUnsupported, kNoOffset, std::move(message)}; }
 
-// What a non-null reference of the any hierarchy is, for messages: only an
-// i31 has a constant expression that recreates it (i32.const, ref.i31); a
-// struct or array may have been changed after the initializer that made it,
-// so keeping that initializer would silently lose state.
+// What a non-null reference of the any hierarchy is, for messages.
 const char* gc_ref_kind(Ref ref) {
   if (is_i31(ref)) return "an i31";
   if (!is_gc_object(ref)) return "a host value converted to anyref";
@@ -46,9 +44,10 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     return it->second;
   };
 
+  GcConstantWriter gc_writer(instance, index_of);
   for (size_t g = m.imported_globals; g < instance.globals.size(); ++g) {
     const GlobalInstance& global = *instance.globals[g];
-    GlobalSnapshot out{global.type.type, global.lo, global.hi, false};
+    GlobalSnapshot out{global.type.type, global.lo, global.hi, false, {}};
     if (is_ref_type(out.type)) {
       out.is_null = global.lo == kNullRef;
       if (!out.is_null && out.type.code == TypeCode::kExternRef)
@@ -57,10 +56,18 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
       if (!out.is_null && out.type.code == TypeCode::kExnRef)
         return unsupported("global " + std::to_string(g) + " holds a non-null exnref (a caught exception) after init");
       if (!out.is_null && out.type.code == TypeCode::kAnyRef) {
-        if (!is_i31(global.lo))
-          return unsupported("global " + std::to_string(g) + " holds " + gc_ref_kind(global.lo) +
-                             " (a GC reference) after init; kiln cannot write GC objects into the output");
-        out.bits = i31_unsigned(global.lo);
+        // An i31 is i32.const; ref.i31. Objects are rebuilt by a new initializer
+        // (even an immutable global's: init may have changed their fields).
+        if (is_i31(global.lo)) {
+          out.bits = i31_unsigned(global.lo);
+        } else {
+          auto expr = gc_writer.write(global.lo);
+          if (!expr)
+            return unsupported("global " + std::to_string(g) + " holds " + gc_ref_kind(global.lo) +
+                               " after init that no constant expression can rebuild: it reaches " +
+                               expr.error().message);
+          out.expr = std::move(expr).value();
+        }
       } else if (!out.is_null) {
         const auto index = index_of(global.lo);
         if (!index) return unsupported("global " + std::to_string(g) + " holds a function of another module after init");
