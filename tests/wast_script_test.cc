@@ -161,14 +161,19 @@ TEST_CASE("wast runner: text modules are checked by kiln's text reader") {
   CHECK(bad.failures[2].actual == "malformed \"3:26: unknown operator x\"");
 }
 
-TEST_CASE("wast runner: what the engine cannot run yet is skipped with a reason") {
+TEST_CASE("wast runner: 3.0 reference values are passed and compared by their kind") {
   const ScriptReport report = run(
-      "(module (func (export \"f\")))\n"
-      "(assert_return (invoke \"f\") (ref.i31))\n");
-  CHECK(report.total().passed == 1);
-  CHECK(report.total().skipped == 1);
-  CHECK(report.skip_reasons.size() == 1);
-  CHECK(report.failures.empty());
+      "(module (func (export \"id\") (param externref) (result externref) (local.get 0))\n"
+      "  (func (export \"none\") (result anyref) (ref.null any)))\n"
+      "(assert_return (invoke \"id\" (ref.host 3)) (ref.host 3))\n"
+      "(assert_return (invoke \"none\") (ref.null any))\n"
+      "(assert_return (invoke \"id\" (ref.host 3)) (ref.host 4))\n"
+      "(assert_return (invoke \"none\") (ref.i31))\n");
+  CHECK(report.total().passed == 3);
+  CHECK(report.total().skipped == 0);
+  REQUIRE(report.failures.size() == 2);
+  CHECK(report.failures[0].actual == "(externref:3)");
+  CHECK(report.failures[1].actual == "(anyref:null)");
 }
 
 TEST_CASE("wast runner: assert_exception wants an exception of any tag to escape, not results or a trap") {

@@ -150,7 +150,8 @@ void Lowerer::pop_n(size_t count) {
 }
 
 void Lowerer::lower(const Instr& in) {
-  if (lower_control(in) || lower_variable(in) || lower_memory(in) || lower_table(in) || lower_simd_special(in))
+  if (lower_control(in) || lower_variable(in) || lower_memory(in) || lower_table(in) || lower_simd_special(in) ||
+      lower_gc(in))
     return;
   const IOp op = direct_op(in.op);
   if (op == IOp::kInvalid) fail(ErrorCode::kUnsupported, in.offset, std::string("cannot lower ") + opcode_name(in.op));

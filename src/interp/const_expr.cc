@@ -2,12 +2,82 @@
 #include "kiln/base/failure.h"
 #include "kiln/interp/interp.h"
 #include "kiln/ir/instr.h"
+#include "kiln/runtime/gc.h"
 
 namespace kiln {
+namespace {
+
+// The GC constructors of constant expressions: a struct or array of the values on top of `stack`.
+class GcBuilder {
+ public:
+  GcBuilder(const Module& module, const Instance& instance, std::vector<Value>& stack)
+      : module_(module), instance_(instance), stack_(stack) {}
+
+  void struct_new(const Instr& in) {
+    const std::vector<FieldType>& fields = module_.type_defs[in.index].fields;
+    uint64_t cells = 0;
+    for (const FieldType& f : fields) cells += cell_count(f.storage);
+    GcObject* object = allocate(in, static_cast<uint32_t>(fields.size()), cells);
+    if (in.op == Opcode::kStructNew) {
+      const size_t first = stack_.size() - fields.size();
+      uint64_t* out = object->cells();
+      for (size_t i = 0; i < fields.size(); ++i) out = store(out, fields[i].storage, stack_[first + i]);
+      stack_.resize(first);
+    }
+    push(in, object);
+  }
+
+  // array.new (value, length), array.new_default (length), array.new_fixed (n values).
+  void array_new(const Instr& in) {
+    const ValType storage = module_.type_defs[in.index].fields[0].storage;
+    const uint32_t width = cell_count(storage);
+    uint64_t length = in.index2;
+    if (in.op != Opcode::kArrayNewFixed) {
+      length = static_cast<uint32_t>(stack_.back().bits);
+      stack_.pop_back();
+    }
+    GcObject* object = allocate(in, static_cast<uint32_t>(length), length * width);
+    uint64_t* out = object->cells();
+    if (in.op == Opcode::kArrayNew) {
+      const Value value = stack_.back();
+      stack_.pop_back();
+      for (uint64_t i = 0; i < length; ++i) out = store(out, storage, value);
+    } else if (in.op == Opcode::kArrayNewFixed) {
+      const size_t first = stack_.size() - length;
+      for (size_t i = first; i < stack_.size(); ++i) out = store(out, storage, stack_[i]);
+      stack_.resize(first);
+    }
+    push(in, object);
+  }
+
+ private:
+  GcObject* allocate(const Instr& in, uint32_t length, uint64_t cells) {
+    GcObject* object = instance_.store->allocate_gc(instance_.store_types[in.index], length, cells);
+    if (!object) fail(ErrorCode::kTrap, in.offset, "allocation too large");
+    return object;
+  }
+  void push(const Instr& in, const GcObject* object) {
+    stack_.push_back(Value::ref(ValType{TypeCode::kAnyRef, false, in.index}, gc_ref(object)));
+  }
+  // Writes one field or element as the interpreter keeps it: packed values zero-extended, a v128 in two cells.
+  static uint64_t* store(uint64_t* out, ValType storage, const Value& value) {
+    if (storage.code == TypeCode::kI8) *out = value.bits & 0xFF;
+    else if (storage.code == TypeCode::kI16) *out = value.bits & 0xFFFF;
+    else *out = value.bits;
+    if (storage == ValType::kV128) *++out = value.hi;
+    return out + 1;
+  }
+
+  const Module& module_;
+  const Instance& instance_;
+  std::vector<Value>& stack_;
+};
+
+}  // namespace
 
 Value eval_const_expr(const Module& module, const ConstExpr& expr, ValType type, const Instance& instance) {
-  // Validation guarantees a well-typed stack of at most a few values;
-  // extended-const adds i32/i64 add, sub and mul.
+  // Validation guarantees a well-typed stack; extended-const adds i32/i64
+  // add, sub and mul, GC the struct and array constructors, i31 and the conversions.
   std::vector<Value> stack;
   InstrReader reader(module.slice(expr.code), expr.code.offset, module);
   while (!reader.at_end()) {
@@ -37,6 +107,17 @@ Value eval_const_expr(const Module& module, const ConstExpr& expr, ValType type,
         if (stack.back().type == ValType::kI32) a &= 0xFFFFFFFFu;
         break;
       }
+      case Opcode::kStructNew: case Opcode::kStructNewDefault: GcBuilder(module, instance, stack).struct_new(in); break;
+      case Opcode::kArrayNew: case Opcode::kArrayNewDefault: case Opcode::kArrayNewFixed:
+        GcBuilder(module, instance, stack).array_new(in);
+        break;
+      case Opcode::kRefI31:
+        stack.back() = Value::ref(ValType::abstract(TypeCode::kAnyRef, ValType::kI31Heap, false),
+                                  i31_ref(static_cast<uint32_t>(stack.back().bits)));
+        break;
+      case Opcode::kAnyConvertExtern: case Opcode::kExternConvertAny:
+        stack.back().bits = convert_ref(stack.back().bits);
+        break;
       case Opcode::kEnd: break;
       default:
         // Unreachable for validated modules; a clear failure beats a wrong value.

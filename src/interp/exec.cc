@@ -5,6 +5,7 @@
 
 #include "compile.h"
 #include "exceptions.h"
+#include "gc_ops.h"
 #include "kiln/runtime/gc.h"
 #include "machine.h"
 #include "numeric.h"
@@ -183,6 +184,7 @@ dispatch:
 #include "handlers_simd.inc"
 #include "handlers_table.inc"
 #include "handlers_gc.inc"
+#undef KILN_TAKE_PACKED_BRANCH
 #ifdef KILN_USE_SWITCH
     default:
       trap_kind = TrapKind::kHostError;

@@ -75,6 +75,7 @@ Status create_objects(Store& store, const Module& m, const InstantiateOptions& o
   }
   for (size_t i = m.imported_tables; i < m.tables.size(); ++i) {
     TableInstance* t = store.add_table(m.tables[i]);
+    t->module = &m;
     // Checked before anything is allocated: a 64-bit table may declare up to 2^64-1 elements.
     if (m.tables[i].limits.min > t->limit)
       return Error{ErrorCode::kExhausted, kNoOffset,
@@ -97,6 +98,7 @@ Status create_objects(Store& store, const Module& m, const InstantiateOptions& o
   // Globals see the imported globals and, with extended-const, earlier ones.
   for (const Global& g : m.globals) {
     GlobalInstance* global = store.add_global(g.type);
+    global->module = &m;
     global->set(eval_const_expr(m, g.init, g.type.type, inst));
     inst.globals.push_back(global);
   }

@@ -28,6 +28,8 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 //   TryTable end_of_clauses n {TagInstance* (null: any tag), target, packed (kClause*)} x n | Rethrow cell
 //   LoadX/StoreX offset (memory 0, 32-bit, cached base) | LoadXM/StoreXM offset Memory* address_mask
 //   SIMD memory ops: like the M forms, lane forms add the lane
+//   GC (handlers_gc.inc): struct fields by cell index, arrays by element width (1 or 2 cells), packed values
+//   masked on the way in; casts as a packed CastKind word and a StoreType* (gc_ops.h)
 #define KILN_INTERP_EXTRA_OPS(X)                                                                              \
   X(Const) X(Const128) X(Drop2) X(Select2)                                                                    \
   X(LocalGet) X(LocalSet) X(LocalTee) X(LocalGet2) X(LocalSet2) X(LocalTee2)                                  \
@@ -48,7 +50,11 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
   X(V128Load64Lane) X(V128Store8Lane) X(V128Store16Lane) X(V128Store32Lane) X(V128Store64Lane)                \
   X(I8x16Shuffle) X(I8x16ExtractLaneS) X(I8x16ExtractLaneU) X(I8x16ReplaceLane) X(I16x8ExtractLaneS)          \
   X(I16x8ExtractLaneU) X(I16x8ReplaceLane) X(I32x4ExtractLane) X(I32x4ReplaceLane) X(I64x2ExtractLane)        \
-  X(I64x2ReplaceLane) X(F32x4ExtractLane) X(F32x4ReplaceLane) X(F64x2ExtractLane) X(F64x2ReplaceLane)
+  X(I64x2ReplaceLane) X(F32x4ExtractLane) X(F32x4ReplaceLane) X(F64x2ExtractLane) X(F64x2ReplaceLane)        \
+  X(StructNew) X(StructNewDefault) X(StructGet) X(StructGet2) X(StructGetS8) X(StructGetS16) X(StructSet)      \
+  X(StructSet2) X(StructSetPacked) X(ArrayNew) X(ArrayNewDefault) X(ArrayNewFixed) X(ArrayNewData)            \
+  X(ArrayNewElem) X(ArrayGet) X(ArrayGet2) X(ArrayGetS8) X(ArrayGetS16) X(ArraySet) X(ArraySet2) X(ArrayFill)  \
+  X(ArrayCopy) X(ArrayInitData) X(ArrayInitElem) X(RefTest) X(RefCast) X(BrOnCast) X(BrOnCastFail)
 
 // KILN_IMM_NONE_<imm>(yes, no): picks `yes` for instructions without immediates.
 #define KILN_IMM_NONE_kNone(yes, no) yes

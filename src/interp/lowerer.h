@@ -76,6 +76,16 @@ class Lowerer {
   void call_ref(const Instr& in, bool tail);
   void branch_on_null(const Instr& in);
   uint64_t packed_adjustment(const Ctrl& t) const;
+  // compile_gc.cc
+  bool lower_gc(const Instr& in);
+  const FieldType& field(uint32_t type_index, uint32_t field_index) const;
+  uint32_t field_cell(uint32_t type_index, uint32_t field_index) const;  // cells before the field in its object
+  void cast_target(ValType target);
+  void struct_new(const Instr& in);
+  void struct_access(const Instr& in);
+  void array_new(const Instr& in);
+  void array_access(const Instr& in);
+  void branch_on_cast(const Instr& in);
 
   // Superinstructions (compile_fuse.cc): each takes back the instructions
   // just emitted that it absorbs, when no branch target lies between them.

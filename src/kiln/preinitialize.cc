@@ -94,6 +94,8 @@ Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Op
   st.validate_ms = clock.lap();
 
   Store store;
+  // --max-memory caps the GC heap as it caps each linear memory.
+  if (options.max_memory_bytes != ~uint64_t{0}) store.set_gc_limit(options.max_memory_bytes);
   auto initialized = instantiate_and_run(store, module, **validation, options, st, clock);
   // Whatever init did (finished, trapped, or stopped at an invalid body), an
   // invalid module is refused with validate_module's error, before anything is made of init's state.

@@ -33,10 +33,23 @@ void write_const(ByteWriter& out, const GlobalSnapshot& g) {
       out.write_u64_fixed(g.bits);
       out.write_u64_fixed(g.hi);
       break;
+    case TypeCode::kAnyRef:
+      // Objects come with the expression that rebuilds them; an i31 has its 31 bits in `bits`.
+      if (!g.expr.empty()) {
+        out.write_bytes(g.expr);
+        break;
+      }
+      if (!g.is_null) {
+        out.write_u8(0x41);
+        out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(g.bits)));
+        out.write_u8(0xFB);
+        out.write_uleb(0x1C);  // ref.i31
+        break;
+      }
+      [[fallthrough]];
     case TypeCode::kFuncRef:
     case TypeCode::kExternRef:
     case TypeCode::kExnRef:
-    case TypeCode::kAnyRef:  // a non-null GC reference is refused when the snapshot is taken
       if (g.is_null) {
         out.write_u8(0xD0);
         write_heap_type(out, g.type);
@@ -61,8 +74,9 @@ std::vector<uint8_t> globals_payload(const Module& module, const Snapshot& snaps
     const Global& g = module.globals[i];
     write_val_type(out, g.type.type);
     out.write_u8(g.type.is_mutable ? 1 : 0);
-    // Immutable globals cannot have changed: keep their expression verbatim.
-    if (g.type.is_mutable) write_const(out, snapshot.globals[i]);
+    // Immutable globals cannot have changed (but the fields of GC objects they hold can): keep their expression
+    // verbatim unless it makes objects.
+    if (g.type.is_mutable || !snapshot.globals[i].expr.empty()) write_const(out, snapshot.globals[i]);
     else out.write_bytes(module.slice(g.init.code));
   }
   return out.take();

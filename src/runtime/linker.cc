@@ -22,6 +22,11 @@ bool func_matches(const Store& store, const Module& module, TypeIdx wanted, cons
   return declares_supertype(own, to_u32(own.func_types[func.index]), module, to_u32(wanted));
 }
 
+// Equivalent types: each a subtype of the other (concrete indices read in their own modules).
+bool same_val_type(const Module& ma, ValType a, const Module& mb, ValType b) {
+  return matches_val_type(ma, a, mb, b) && matches_val_type(mb, b, ma, a);
+}
+
 }  // namespace
 
 void Linker::define(const std::string& module, const std::string& name, const Extern& value) {
@@ -51,8 +56,11 @@ bool import_matches(const Store& store, const Module& module, const Import& impo
     case ExternKind::kFunc:
       return func_matches(store, module, import.func_type, *value.func);
     case ExternKind::kTable: {
+      // Tables are read and written: the element types must be equivalent.
       const TableInstance& t = *value.table;
-      if (t.type.elem != import.table.elem || t.type.limits.is_64 != import.table.limits.is_64) return false;
+      if (!same_val_type(t.module ? *t.module : module, t.type.elem, module, import.table.elem) ||
+          t.type.limits.is_64 != import.table.limits.is_64)
+        return false;
       return limits_match(t.elements.size(), t.type.limits.max, import.table.limits);
     }
     case ExternKind::kMemory: {
@@ -60,15 +68,23 @@ bool import_matches(const Store& store, const Module& module, const Import& impo
       if (m.is_64() != import.memory.limits.is_64) return false;
       return limits_match(m.pages(), m.type().limits.max, import.memory.limits);
     }
-    case ExternKind::kGlobal:
+    case ExternKind::kGlobal: {
       // An immutable global may hold a subtype of what the import reads; a
       // mutable one is read and written, so its type must be the same.
-      if (value.global->type.is_mutable != import.global.is_mutable) return false;
-      if (import.global.is_mutable) return value.global->type == import.global;
-      // Globals keep no module of their own: a concrete type index is read in the importer's.
-      return matches_val_type(module, value.global->type.type, module, import.global.type);
-    case ExternKind::kTag:
-      return store.type(value.tag->type_id) == module.types[to_u32(import.tag_type)];
+      const GlobalInstance& g = *value.global;
+      if (g.type.is_mutable != import.global.is_mutable) return false;
+      // A concrete type index is read in the defining module (the importer's for a host global).
+      const Module& own = g.module ? *g.module : module;
+      if (import.global.is_mutable) return same_val_type(own, g.type.type, module, import.global.type);
+      return matches_val_type(own, g.type.type, module, import.global.type);
+    }
+    case ExternKind::kTag: {
+      // Types equivalent across the two modules (rec groups included); a host tag has only its signature.
+      const TagInstance& tag = *value.tag;
+      if (!tag.instance || !tag.instance->module) return store.type(tag.type_id) == module.types[to_u32(import.tag_type)];
+      const Module& own = *tag.instance->module;
+      return types_equivalent(own, to_u32(own.tags[tag.index]), module, to_u32(import.tag_type));
+    }
   }
   return false;
 }

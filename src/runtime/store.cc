@@ -133,6 +133,10 @@ Memory* Store::add_memory(Memory memory) {
   return memories_.emplace_back(std::make_unique<Memory>(std::move(memory))).get();
 }
 
-Instance* Store::add_instance() { return instances_.emplace_back(std::make_unique<Instance>()).get(); }
+Instance* Store::add_instance() {
+  Instance* instance = instances_.emplace_back(std::make_unique<Instance>()).get();
+  instance->store = this;
+  return instance;
+}
 
 }  // namespace kiln

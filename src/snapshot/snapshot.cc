@@ -5,6 +5,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "gc_constant.h"
+#include "kiln/runtime/gc.h"
 #include "kiln/runtime/store.h"
 #include "kiln/snapshot/segment_plan.h"
 
@@ -12,6 +14,13 @@ namespace kiln {
 namespace {
 
 Error unsupported(std::string message) { return Error{ErrorCode::kUnsupported, kNoOffset, std::move(message)}; }
+
+// What a non-null reference of the any hierarchy is, for messages.
+const char* gc_ref_kind(Ref ref) {
+  if (is_i31(ref)) return "an i31";
+  if (!is_gc_object(ref)) return "a host value converted to anyref";
+  return ref_gc(ref)->type->kind == TypeDef::Kind::kArray ? "an array" : "a struct";
+}
 
 }  // namespace
 
@@ -36,9 +45,10 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     return it->second;
   };
 
+  GcConstantWriter gc_writer(instance, index_of);
   for (size_t g = m.imported_globals; g < instance.globals.size(); ++g) {
     const GlobalInstance& global = *instance.globals[g];
-    GlobalSnapshot out{global.type.type, global.lo, global.hi, false};
+    GlobalSnapshot out{global.type.type, global.lo, global.hi, false, {}};
     if (is_ref_type(out.type)) {
       out.is_null = global.lo == kNullRef;
       if (!out.is_null && out.type.code == TypeCode::kExternRef)
@@ -46,7 +56,20 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
       // A caught exception has no constant expression that could recreate it.
       if (!out.is_null && out.type.code == TypeCode::kExnRef)
         return unsupported("global " + std::to_string(g) + " holds a non-null exnref (a caught exception) after init");
-      if (!out.is_null) {
+      if (!out.is_null && out.type.code == TypeCode::kAnyRef) {
+        // An i31 is i32.const; ref.i31. Objects are rebuilt by a new initializer
+        // (even an immutable global's: init may have changed their fields).
+        if (is_i31(global.lo)) {
+          out.bits = i31_unsigned(global.lo);
+        } else {
+          auto expr = gc_writer.write(global.lo);
+          if (!expr)
+            return unsupported("global " + std::to_string(g) + " holds " + gc_ref_kind(global.lo) +
+                               " after init that no constant expression can rebuild: it reaches " +
+                               expr.error().message);
+          out.expr = std::move(expr).value();
+        }
+      } else if (!out.is_null) {
         const auto index = index_of(global.lo);
         if (!index) return unsupported("global " + std::to_string(g) + " holds a function of another module after init");
         out.bits = *index;
@@ -76,7 +99,17 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
   for (size_t t = m.imported_tables; t < instance.tables.size(); ++t) {
     const TableInstance& table = *instance.tables[t];
     const size_t defined = t - m.imported_tables;
-    if (defined < initial.size() && initial[defined] == table.elements) continue;
+    const bool unchanged = defined < initial.size() && initial[defined] == table.elements;
+    // Even an unchanged table's objects may have been changed since its segments made them.
+    if (table.type.elem.code == TypeCode::kAnyRef) {
+      for (size_t i = 0; i < table.elements.size(); ++i) {
+        const Ref r = table.elements[i];
+        if (r == kNullRef || (unchanged && is_i31(r))) continue;
+        return unsupported("table " + std::to_string(t) + " slot " + std::to_string(i) + " holds " + gc_ref_kind(r) +
+                           " (a GC reference) after init; kiln cannot write GC objects into the output");
+      }
+    }
+    if (unchanged) continue;
     if (table.type.elem.code == TypeCode::kExternRef) {
       for (Ref r : table.elements)
         if (r != kNullRef) return unsupported("table " + std::to_string(t) + " holds a non-null externref after init");

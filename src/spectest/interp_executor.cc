@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "kiln/base/failure.h"
+#include "kiln/runtime/gc.h"
 
 namespace kiln::spectest {
 
@@ -33,6 +34,21 @@ ExecOptions spec_exec_options() {
   options.max_call_depth = kSpecCallDepth;
   options.fuel = kSpecFuel;
   return options;
+}
+
+// A reference of the any hierarchy as a script names it: an i31, a struct, an
+// array, or a host value converted into any (ref.host N).
+void classify_any(Ref ref, SpecValue& out) {
+  out.is_null = ref == kNullRef;
+  if (out.is_null) return;
+  if (is_i31(ref)) {
+    out.ref_kind = RefKind::kI31;
+  } else if (is_gc_object(ref)) {
+    out.ref_kind = ref_gc(ref)->type->kind == TypeDef::Kind::kArray ? RefKind::kArray : RefKind::kStruct;
+  } else {
+    out.ref_kind = RefKind::kHost;
+    out.set_bits(ref_extern(convert_ref(ref)));
+  }
 }
 
 }  // namespace
@@ -102,7 +118,7 @@ SpecValue from_value(const Value& value) {
       // Like a funcref: nothing a script could compare beyond null or not.
       out.is_null = value.bits == kNullRef;
       break;
-    case TypeCode::kAnyRef:
+    case TypeCode::kAnyRef: classify_any(value.bits, out); break;
     case TypeCode::kI8:
     case TypeCode::kI16:
       out.is_null = value.bits == kNullRef;
@@ -167,6 +183,13 @@ Result<std::vector<SpecValue>> InterpExecutor::invoke(std::string_view module, s
     // indexed heap type (which the script cannot resolve) fits any nullable one.
     if (args[i].ref_kind == RefKind::kNull && params[i].is_ref() && params[i].nullable) {
       values.push_back(Value::ref(params[i], kNullRef));
+      continue;
+    }
+    // A host value passes as an externref, or seen from the any hierarchy as an anyref.
+    if (args[i].ref_kind == RefKind::kHost && args[i].has_value &&
+        (params[i].code == TypeCode::kExternRef || params[i].code == TypeCode::kAnyRef)) {
+      const Ref host = extern_ref(args[i].bits());
+      values.push_back(Value::ref(params[i], params[i].code == TypeCode::kAnyRef ? convert_ref(host) : host));
       continue;
     }
     const bool same_hierarchy = args[i].type.is_ref() && params[i].is_ref() && args[i].type.code == params[i].code;

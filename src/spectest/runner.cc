@@ -240,22 +240,8 @@ class ScriptRunner {
     }
   }
 
-  static bool uses_3_0_references(const Command& cmd) {
-    auto any = [](const std::vector<SpecValue>& values) {
-      for (const SpecValue& v : values) {
-        if (v.ref_kind != RefKind::kNone) return true;
-      }
-      return false;
-    };
-    bool found = any(cmd.expected) || (cmd.action && any(cmd.action->args));
-    for (const auto& alternative : cmd.either) found = found || any(alternative);
-    return found;
-  }
-
   Verdict run_action_command(const Command& cmd) {
     if (!options_.executor || !cmd.action) return no_executor();
-    if (uses_3_0_references(cmd))
-      return skipped("WebAssembly 3.0 reference values (ref.host, GC references, exnref) are not executed yet");
     auto results = perform(*cmd.action);
     switch (cmd.type) {
       case CommandType::kAssertTrap:

@@ -21,14 +21,32 @@ uint64_t scalar_mask(ValType type) {
   return type == ValType::kI32 || type == ValType::kF32 ? 0xFFFFFFFF : ~uint64_t{0};
 }
 
+// Whether an actual reference is of the 3.0 kind a script expects: (ref.i31),
+// (ref.struct), (ref.eq), (ref.host N), ... (the executor classifies values of
+// the any hierarchy; a host value passed as an externref counts as ref.host).
+bool ref_kind_matches(const SpecValue& expected, const SpecValue& actual) {
+  if (expected.ref_kind == RefKind::kNull) return is_ref_type(actual.type) && actual.is_null;
+  if (actual.is_null) return false;
+  const RefKind kind = actual.ref_kind;
+  switch (expected.ref_kind) {
+    case RefKind::kHost: {
+      const bool host = kind == RefKind::kHost || (kind == RefKind::kNone && actual.type.code == TypeCode::kExternRef);
+      return host && (!expected.has_value || expected.bits() == actual.bits());
+    }
+    case RefKind::kI31: case RefKind::kStruct: case RefKind::kArray: return kind == expected.ref_kind;
+    case RefKind::kEq: return kind == RefKind::kI31 || kind == RefKind::kStruct || kind == RefKind::kArray;
+    case RefKind::kAny: return kind != RefKind::kNone || actual.type.code == TypeCode::kAnyRef;
+    case RefKind::kExn: return kind == RefKind::kNone && actual.type.code == TypeCode::kExnRef;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 bool value_matches(const SpecValue& expected, const SpecValue& actual) {
-  // A null of an indexed heap type (or of none said) matches any null reference.
-  if (expected.ref_kind == RefKind::kNull && actual.ref_kind == RefKind::kNone)
-    return is_ref_type(actual.type) && actual.is_null;
-  // kiln's executor produces no other 3.0 reference values, so such an expectation never matches.
-  if (expected.ref_kind != RefKind::kNone || actual.ref_kind != RefKind::kNone) return false;
+  if (expected.ref_kind != RefKind::kNone) return ref_kind_matches(expected, actual);
+  // A value of the any hierarchy expected as a plain reference: only null (ref.null any) can say so.
+  if (actual.ref_kind != RefKind::kNone) return false;
   // References compare by their hierarchy: (ref.func) matches a result typed (ref $t).
   if (is_ref_type(expected.type) && is_ref_type(actual.type)) {
     if (expected.type.code != actual.type.code) return false;

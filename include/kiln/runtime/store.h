@@ -22,6 +22,7 @@ namespace kiln {
 
 struct Instance;
 struct GcObject;
+class Store;
 
 // A defined type as the Store knows it. Equivalent types of any modules share
 // one StoreType (iso-recursive canonicalization by recursion group), so its
@@ -82,6 +83,7 @@ struct FuncInstance {
 
 struct TableInstance {
   TableType type;
+  const Module* module = nullptr;  // the defining module, whose indices a concrete element type uses; null for the host's
   std::vector<Ref> elements;
   uint64_t limit = 10'000'000;  // entries: kiln's cap below the type's maximum
 
@@ -92,6 +94,7 @@ struct TableInstance {
 
 struct GlobalInstance {
   GlobalType type;
+  const Module* module = nullptr;  // the defining module, whose indices a concrete type uses; null for the host's
   uint64_t lo = 0;  // the value's bits; v128 also uses `hi`
   uint64_t hi = 0;
 
@@ -123,6 +126,7 @@ struct ExceptionInstance {
 };
 
 struct Instance {
+  Store* store = nullptr;  // the owner: GC instructions allocate in its heap
   std::shared_ptr<const Module> module;
   std::shared_ptr<const ModuleInfo> info;
   // InstantiateOptions::check_body: run before each body is first lowered.

@@ -16,12 +16,14 @@ namespace kiln {
 struct Instance;
 
 // A global's value; references are function indices of the module (funcref)
-// or null: an externref that is not null cannot be snapshotted.
+// or i31 values and trees of GC objects (anyref), or null: other non-null references cannot be snapshotted.
 struct GlobalSnapshot {
   ValType type = ValType::kI32;
-  uint64_t bits = 0;  // numbers: bit pattern (v128: low half); funcref: function index
+  uint64_t bits = 0;  // numbers: bit pattern (v128: low half); funcref: function index; anyref: an i31's 31 bits
   uint64_t hi = 0;    // v128 high half
   bool is_null = false;  // references only
+  // anyref holding GC objects: the instructions (no final end) that rebuild them (struct.new, array.new_fixed, ...)
+  std::vector<uint8_t> expr;
 };
 
 struct MemorySnapshot {
