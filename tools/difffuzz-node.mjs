@@ -16,13 +16,19 @@ const kSelf = fileURLToPath(import.meta.url);
 const kV8Side = path.join(path.dirname(kSelf), 'difffuzz-v8.mjs');
 const kHangLimitReset = 'hangLimitInitializer';
 // Everything node 20's V8 runs by default (difffuzz_runner's engine_features
-// is the same set); threads, GC, exceptions, memory64 and multi-memory stay off.
+// is the same set); threads, GC, memory64 and multi-memory stay off, and
+// exceptions are binaryen 108's legacy encoding, which V8 runs as well.
 const kFeatures = ['--enable-sign-ext', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
   '--enable-simd', '--enable-bulk-memory', '--enable-multivalue', '--enable-tail-call'];
 // binaryen 108 makes about nine in ten reference-types modules invalid
 // (funcref where externref is expected, non-nullable references), so only
 // every fourth seed turns them on, and generate() retries those.
-const featuresFor = (seed) => (seed % 4 === 3 ? [...kFeatures, '--enable-reference-types'] : kFeatures);
+// Every fourth seed, offset by one, throws and catches (legacy exception handling).
+const featuresFor = (seed) => {
+  if (seed % 4 === 3) return [...kFeatures, '--enable-reference-types'];
+  if (seed % 4 === 1) return [...kFeatures, '--enable-exception-handling'];
+  return kFeatures;
+};
 const kMaxGenerateAttempts = 12;
 
 // ---- the driver ------------------------------------------------------------------------------

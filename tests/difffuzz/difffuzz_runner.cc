@@ -44,6 +44,8 @@ struct Args {
 Features engine_features() {
   Features features;
   features.tail_call = true;
+  // The exception encoding node 20's V8 runs by default (try, catch, catch_all, rethrow, delegate).
+  features.legacy_exceptions = true;
   return features;
 }
 
