@@ -83,11 +83,11 @@ StoreForms fused_store(IOp fast) {
   }
 }
 
-// The local.set / local.tee forms of a fused LK or LL binop, by the form it took.
+// The local.set / local.tee forms of a binop or a fast load, by the form it took.
 struct SetForms {
   IOp set = IOp::kInvalid;
   IOp tee = IOp::kInvalid;
-  uint32_t width = 0;  // words of the binop being absorbed
+  uint32_t width = 0;  // words of the binop or load being absorbed
 };
 
 SetForms set_forms(IOp binop) {
@@ -99,9 +99,19 @@ SetForms set_forms(IOp binop) {
 #undef KILN_CASE
 #define KILN_CASE(name, T, expr)                                                \
   case IOp::k##name##K: return {IOp::k##name##KSet, IOp::k##name##KTee, 2};  \
-  case IOp::k##name##L: return {IOp::k##name##LSet, IOp::k##name##LTee, 2};
+  case IOp::k##name##L: return {IOp::k##name##LSet, IOp::k##name##LTee, 2};  \
+  case IOp::k##name: return {IOp::k##name##Set, IOp::k##name##Tee, 1};
     KILN_FUSED_BINOPS(KILN_CASE)
 #undef KILN_CASE
+#define KILN_CASE(name, T, convert)                                                 \
+  case IOp::k##name: return {IOp::k##name##Set, IOp::k##name##Tee, 2};           \
+  case IOp::k##name##L: return {IOp::k##name##LSet, IOp::k##name##LTee, 3};      \
+  case IOp::k##name##LK: return {IOp::k##name##LKSet, IOp::k##name##LKTee, 4};   \
+  case IOp::k##name##K: return {IOp::k##name##KSet, IOp::k##name##KTee, 3};
+    KILN_FUSED_LOADS(KILN_CASE)
+#undef KILN_CASE
+    case IOp::kI32AddShlLK: return {IOp::kI32AddShlLKSet, IOp::kI32AddShlLKTee, 3};
+    case IOp::kI32AddShlK: return {IOp::kI32AddShlKSet, IOp::kI32AddShlKTee, 2};
     default: return {};
   }
 }
@@ -126,6 +136,21 @@ bool Lowerer::take_last(IOp op, uint32_t width, uint64_t* immediates) {
 }
 
 void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
+  if (plain == IOp::kI32Add) {
+    // `base + (i << k)`: the shift, in either of its immediate forms, joins the add.
+    uint64_t shift[2] = {};
+    if (take_last(IOp::kI32ShlLK, 3, shift)) {
+      emit(IOp::kI32AddShlLK, wasm_offset);
+      word(shift[0]);
+      word(shift[1]);
+      return;
+    }
+    if (take_last(IOp::kI32ShlK, 2, shift)) {
+      emit(IOp::kI32AddShlK, wasm_offset);
+      word(shift[0]);
+      return;
+    }
+  }
   const OperandForms forms = operand_forms(plain);
   if (forms.local == IOp::kInvalid) {
     emit(plain, wasm_offset);
@@ -225,19 +250,22 @@ bool Lowerer::emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset) 
   return true;
 }
 
-bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee, uint64_t wasm_offset) {
+bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee) {
   const IOp previous = last_op();
   const SetForms forms = set_forms(previous);
-  uint64_t operands[2] = {};
-  if (forms.set == IOp::kInvalid || !take_last(previous, forms.width, operands)) return false;
-  emit(tee ? forms.tee : forms.set, wasm_offset);
+  uint64_t operands[3] = {};
+  if (forms.set == IOp::kInvalid) return false;
+  // The fused form starts where the absorbed instruction did: a load traps at its own offset.
+  const uint64_t absorbed_offset = out_->instr_offsets.back();
+  if (!take_last(previous, forms.width, operands)) return false;
+  emit(tee ? forms.tee : forms.set, absorbed_offset);
   for (uint32_t i = 0; i + 1 < forms.width; ++i) word(operands[i]);
   word(cell);
   return true;
 }
 
 bool Lowerer::emit_fused_local_set(uint32_t cell, uint64_t wasm_offset) {
-  if (emit_fused_local_write(cell, false, wasm_offset)) return true;
+  if (emit_fused_local_write(cell, false)) return true;
   uint64_t source = 0;
   IOp fused = IOp::kInvalid;
   if (take_last(IOp::kLocalGet, 2, &source)) fused = IOp::kLocalCopy;

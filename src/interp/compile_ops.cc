@@ -142,7 +142,7 @@ bool Lowerer::lower_variable(const Instr& in) {
         if (!wide && emit_fused_local_set(local_cell_[in.index], in.offset)) return true;
         emit(wide ? IOp::kLocalSet2 : IOp::kLocalSet, in.offset);
       } else {
-        if (!wide && emit_fused_local_write(local_cell_[in.index], true, in.offset)) return true;
+        if (!wide && emit_fused_local_write(local_cell_[in.index], true)) return true;
         emit(wide ? IOp::kLocalTee2 : IOp::kLocalTee, in.offset);
       }
       word(local_cell_[in.index]);

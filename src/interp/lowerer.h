@@ -84,7 +84,7 @@ class Lowerer {
   void emit_cond_branch(CondBranch kind, uint64_t wasm_offset);
   bool emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset);
   bool emit_fused_local_set(uint32_t cell, uint64_t wasm_offset);
-  bool emit_fused_local_write(uint32_t cell, bool tee, uint64_t wasm_offset);
+  bool emit_fused_local_write(uint32_t cell, bool tee);
   bool take_last(IOp op, uint32_t width, uint64_t* immediates);
   IOp last_op() const;
   void bind_target() { fusion_floor_ = here(); }
