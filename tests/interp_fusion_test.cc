@@ -531,3 +531,75 @@ TEST_CASE("base + (i << k) fuses the shift into the add, with i a local or compu
                                     locals))
             .at(2) == IOp::kI32AddShlKTee);
 }
+
+TEST_CASE("a br_table whose index is x - k fuses the subtraction, x a local or computed, wrapping as i32.sub does") {
+  constexpr uint8_t BR_TABLE = 0x0e, I32_SUB_OP = I32_SUB;
+  // (block (block (block (block (br_table 0 1 2 3 (i32.sub (local.get 0 | computed) (i32.const k)))) (return 10))
+  //   (return 11)) (return 12)) 13: targets 0..2 return 10..12, the default (3) 13.
+  for (const uint32_t k : {0u, 1u, 5u, 0x8000'0000u, 0xFFFF'FFFFu}) {
+    for (const ByteVec& x : {local_get(0), computed(0, false)}) {
+      const ByteVec code = cat({{BLOCK, EMPTY, BLOCK, EMPTY, BLOCK, EMPTY, BLOCK, EMPTY}, x, i32_const(k),
+                                {I32_SUB_OP, BR_TABLE, 0x03, 0x00, 0x01, 0x02, 0x03, END}, i32_const(10),
+                                {0x0f, END}, i32_const(11), {0x0f, END}, i32_const(12), {0x0f, END}, i32_const(13),
+                                {END}});
+      const ByteVec bytes = one_func_module({I32}, {I32}, code);
+      for (const uint32_t delta : {0u, 1u, 2u, 3u, 4u, 0x7FFF'FFFFu, 0xFFFF'FFFFu}) {
+        CAPTURE(k);
+        CAPTURE(delta);
+        const uint32_t expected = delta < 3 ? 10 + delta : 13;
+        CHECK(run_f(bytes, {Value::i32(k + delta)}) == expected);
+      }
+      CHECK(lowered_ops(bytes).at(x.size() == 2 ? 0 : 1) ==
+            (x.size() == 2 ? interp::IOp::kBrTableSubLK : interp::IOp::kBrTableSubK));
+    }
+  }
+}
+
+TEST_CASE("a load at a shifted index fuses the shift, from a local or with an immediate base") {
+  constexpr uint8_t I32_SHL = 0x74;
+  ByteVec bytes(256);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(0x80 + 7 * i);
+  const auto make = [&](const ByteVec& code) {
+    return module({
+        section(1, vec({func_type({I32}, {I64})})),
+        section(3, vec({{0x00}})),
+        section(5, vec({{0x00, 0x01}})),
+        section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+        section(10, vec({body({0x00}, code)})),
+        section(11, vec({cat({{0x00}, i32_const(0), {END}, uleb(bytes.size()), bytes})})),
+    });
+  };
+  // i64.load (offset 4), i64.load8_s, i32.load8_s (extended to i64 unsigned so every bit shows), i32.load.
+  const ByteVec loads[] = {{0x29, 0x03, 0x04}, {0x30, 0x00, 0x04}, {0x2c, 0x00, 0x04, 0xad}, {0x28, 0x02, 0x04, 0xad}};
+  for (const ByteVec& load : loads) {
+    CAPTURE(static_cast<int>(load[0]));
+    for (const uint32_t shift : {0u, 1u, 3u, 33u}) {  // 33: the count is taken mod 32
+      // (x << shift) + offset, from a local; ((x << shift) + 16) + offset from a computed x; the plain sequence.
+      const ByteVec from_local = cat({local_get(0), i32_const(shift), {I32_SHL}, load, {END}});
+      const ByteVec from_stack = cat({computed(0, false), i32_const(shift), {I32_SHL}, i32_const(16), {I32_ADD}, load, {END}});
+      const ByteVec plain_local = cat({computed(0, false), i32_const(shift), {I32_SHL}, load, {END}});
+      const ByteVec plain_stack =
+          cat({computed(0, false), i32_const(shift), {I32_SHL}, computed(0, false), {0x1a}, i32_const(16), {I32_ADD}, load, {END}});
+      for (const uint32_t x : {0u, 1u, 5u, 20u}) {
+        CAPTURE(shift);
+        CAPTURE(x);
+        CHECK(run_f(make(from_local), {Value::i32(x)}) == run_f(make(plain_local), {Value::i32(x)}));
+        CHECK(run_f(make(from_stack), {Value::i32(x)}) == run_f(make(plain_stack), {Value::i32(x)}));
+      }
+      // Out of bounds: traps at the load, just after the shift's (and the base's) instructions.
+      for (const ByteVec& code : {from_local, from_stack}) {
+        uint64_t trap_at = 0;
+        const ByteVec module_bytes = make(code);
+        run_f(module_bytes, {Value::i32(shift % 32 == 0 ? 65536u : 0x8000u)}, &trap_at);
+        const auto at = std::search(module_bytes.begin(), module_bytes.end(), load.begin(), load.end());
+        CHECK(trap_at == static_cast<uint64_t>(at - module_bytes.begin()));
+      }
+    }
+    CHECK(lowered_ops(make(cat({local_get(0), i32_const(3), {I32_SHL}, load, {END}}))).at(0) ==
+          (load[0] == 0x29 ? interp::IOp::kLoad64ShlL : load[0] == 0x30 ? interp::IOp::kI64Load8SShlL
+           : load[0] == 0x2c ? interp::IOp::kI32Load8SShlL : interp::IOp::kLoad32ShlL));
+    CHECK(lowered_ops(make(cat({computed(0, false), i32_const(3), {I32_SHL}, i32_const(16), {I32_ADD}, load, {END}})))
+              .at(1) == (load[0] == 0x29 ? interp::IOp::kLoad64ShlK : load[0] == 0x30 ? interp::IOp::kI64Load8SShlK
+                         : load[0] == 0x2c ? interp::IOp::kI32Load8SShlK : interp::IOp::kLoad32ShlK));
+  }
+}

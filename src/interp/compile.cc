@@ -290,7 +290,19 @@ void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
 void Lowerer::branch_table(const Instr& in) {
   pop();
   const std::vector<uint32_t>& labels = *in.labels;
-  emit(IOp::kBrTable, in.offset);
+  // `i32.const k; i32.sub` in front (lowered to I32SubK, or I32SubLK after a local.get) joins the br_table.
+  uint64_t subtracted[2] = {};
+  const uint64_t absorbed_offset = out_->instr_offsets.empty() ? 0 : out_->instr_offsets.back();
+  if (take_last(IOp::kI32SubK, 2, subtracted)) {
+    emit(IOp::kBrTableSubK, absorbed_offset);
+    word(subtracted[0]);
+  } else if (take_last(IOp::kI32SubLK, 3, subtracted)) {
+    emit(IOp::kBrTableSubLK, absorbed_offset);
+    word(subtracted[0]);
+    word(subtracted[1]);
+  } else {
+    emit(IOp::kBrTable, in.offset);
+  }
   word(labels.size() - 1);
   for (uint32_t depth : labels) {
     Ctrl& t = label(depth);

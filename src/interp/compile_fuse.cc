@@ -52,12 +52,15 @@ struct LoadForms {
   IOp local = IOp::kInvalid;
   IOp local_imm = IOp::kInvalid;
   IOp imm = IOp::kInvalid;
+  IOp shifted_local = IOp::kInvalid;
+  IOp shifted_imm = IOp::kInvalid;
 };
 
 LoadForms fused_load(IOp fast) {
   switch (fast) {
 #define KILN_CASE(name, T, convert) \
-  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##LK, IOp::k##name##K};
+  case IOp::k##name:                                                                          \
+    return {IOp::k##name##L, IOp::k##name##LK, IOp::k##name##K, IOp::k##name##ShlL, IOp::k##name##ShlK};
     KILN_FUSED_LOADS(KILN_CASE)
 #undef KILN_CASE
     default: return {};
@@ -215,6 +218,7 @@ bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
   const LoadForms forms = fused_load(fast);
   if (forms.local == IOp::kInvalid) return false;
   uint64_t operands[2] = {};
+  uint64_t shift = 0;
   if (take_last(IOp::kLocalGet, 2, operands)) {
     emit(forms.local, wasm_offset);
     word(operands[0]);
@@ -222,8 +226,17 @@ bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
     emit(forms.local_imm, wasm_offset);
     word(operands[0]);
     word(operands[1]);
+  } else if (take_last(IOp::kI32ShlLK, 3, operands)) {
+    emit(forms.shifted_local, wasm_offset);
+    word(operands[0]);
+    word(operands[1]);
   } else if (take_last(IOp::kI32AddK, 2, operands)) {
-    emit(forms.imm, wasm_offset);
+    if (take_last(IOp::kI32ShlK, 2, &shift)) {
+      emit(forms.shifted_imm, wasm_offset);
+      word(shift);
+    } else {
+      emit(forms.imm, wasm_offset);
+    }
     word(operands[0]);
   } else {
     return false;

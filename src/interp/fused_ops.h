@@ -103,6 +103,16 @@
 #define KILN_FUSED_SHIFTED_ADD_NAMES \
   X(I32AddShlLK) X(I32AddShlLKSet) X(I32AddShlLKTee) X(I32AddShlK) X(I32AddShlKSet) X(I32AddShlKTee)
 
+// A br_table whose index is `x - k` (`i32.const k; i32.sub`, how compilers
+// start a switch whose cases begin at k), x on the stack or a local:
+// BrTableSubK k n {entry} x (n + 1)   BrTableSubLK l k n {entry} x (n + 1).
+// A fused load whose address is an index shifted left by an immediate, a
+// table lookup: from a local with the offset as the base (<load>ShlL l s
+// offset, absorbing `local.get; i32.const; i32.shl`), or from the stack plus
+// an immediate base (<load>ShlK s imm offset, absorbing `i32.const; i32.shl`
+// before the <load>K form's `i32.const; i32.add`).
+#define KILN_FUSED_SHIFTED_LOAD_NAMES(name, T, convert) X(name##ShlL) X(name##ShlK)
+
 // The fused internal opcodes, as X(name) for the enum and the label table (same order).
 #define KILN_FUSED_BINOP_NAMES(name, T, expr) \
   X(name##L) X(name##K) X(name##LL) X(name##LK) X(name##KSet) X(name##KTee) X(name##LSet) X(name##LTee)
@@ -125,4 +135,6 @@
   X(BrUnlessLoop) X(LocalCopy) X(LocalSetK) X(BrIfLocal) X(BrIfLoopLocal) X(BrUnlessLocal) X(BrUnlessLoopLocal) \
   KILN_FUSED_BINOPS(KILN_FUSED_PLAIN_SET_NAMES)     \
   KILN_FUSED_LOADS(KILN_FUSED_LOAD_SET_NAMES)       \
-  KILN_FUSED_SHIFTED_ADD_NAMES
+  KILN_FUSED_SHIFTED_ADD_NAMES                      \
+  X(BrTableSubK) X(BrTableSubLK)                   \
+  KILN_FUSED_LOADS(KILN_FUSED_SHIFTED_LOAD_NAMES)
