@@ -290,14 +290,14 @@ void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
 void Lowerer::branch_table(const Instr& in) {
   pop();
   const std::vector<uint32_t>& labels = *in.labels;
-  // `i32.const k; i32.sub` in front (lowered to I32SubK, or I32SubLK after a local.get) joins the br_table.
+  // `i32.const k; i32.sub` in front (lowered to I32SubK, or I32SubLK after a local.get) joins the br_table,
+  // which keeps its own offset (a branch to a loop spends fuel there), as compare-and-branch does.
   uint64_t subtracted[2] = {};
-  const uint64_t absorbed_offset = out_->instr_offsets.empty() ? 0 : out_->instr_offsets.back();
   if (take_last(IOp::kI32SubK, 2, subtracted)) {
-    emit(IOp::kBrTableSubK, absorbed_offset);
+    emit(IOp::kBrTableSubK, in.offset);
     word(subtracted[0]);
   } else if (take_last(IOp::kI32SubLK, 3, subtracted)) {
-    emit(IOp::kBrTableSubLK, absorbed_offset);
+    emit(IOp::kBrTableSubLK, in.offset);
     word(subtracted[0]);
     word(subtracted[1]);
   } else {
