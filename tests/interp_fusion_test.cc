@@ -603,3 +603,25 @@ TEST_CASE("a load at a shifted index fuses the shift, from a local or with an im
                          : load[0] == 0x2c ? interp::IOp::kI32Load8SShlK : interp::IOp::kLoad32ShlK));
   }
 }
+
+TEST_CASE("two local.gets in a row push both in one instruction, and a later fusion still takes the second") {
+  using interp::IOp;
+  constexpr uint8_t SELECT = 0x1b;
+  // (select (local.get 0) (local.get 1) (i32.or (local.get 2) (i32.const 0))): the pair, then the condition.
+  const ByteVec select_code = cat({local_get(0), local_get(1), computed(2, false), {SELECT, END}});
+  const ByteVec select_module = one_func_module({I32, I32, I32}, {I32}, select_code);
+  CHECK(run_f(select_module, {Value::i32(7), Value::i32(9), Value::i32(1)}) == 7);
+  CHECK(run_f(select_module, {Value::i32(7), Value::i32(9), Value::i32(0)}) == 9);
+  CHECK(lowered_ops(select_module).at(0) == IOp::kLocalGetPair);
+  // Three in a row, a pair then a LocalGet: the sub takes both of its operands back, the pair's second among
+  // them, and the pair is a LocalGet of local 0 again: local 0 + (local 1 - local 2).
+  const ByteVec three = cat({local_get(0), local_get(1), local_get(2), {I32_SUB, I32_ADD, END}});
+  const ByteVec three_module = one_func_module({I32, I32, I32}, {I32}, three);
+  CHECK(run_f(three_module, {Value::i32(100), Value::i32(9), Value::i32(4)}) == 105);
+  CHECK(lowered_ops(three_module).at(0) == IOp::kLocalGet);
+  CHECK(lowered_ops(three_module).at(1) == IOp::kI32SubLL);
+  // A pair that a binop consumes whole becomes the LL form, as before.
+  const ByteVec two = cat({local_get(0), local_get(1), {I32_SUB, END}});
+  CHECK(lowered_ops(one_func_module({I32, I32}, {I32}, two)).at(0) == IOp::kI32SubLL);
+  CHECK(run_f(one_func_module({I32, I32}, {I32}, two), {Value::i32(3), Value::i32(5)}) == 0xFFFF'FFFEu);
+}

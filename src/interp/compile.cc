@@ -106,8 +106,7 @@ void Lowerer::emit(IOp op, uint64_t wasm_offset) {
   out_->instr_starts.push_back(here());
   out_->instr_offsets.push_back(static_cast<uint32_t>(wasm_offset));
   ops_.push_back(op);
-  const auto index = static_cast<uint16_t>(op);
-  word(handlers_ ? reinterpret_cast<uintptr_t>(handlers_[index]) : index);
+  word(op_word(op));
 }
 
 void Lowerer::target(Ctrl& label) {

@@ -127,6 +127,15 @@ IOp Lowerer::last_op() const {
 }
 
 bool Lowerer::take_last(IOp op, uint32_t width, uint64_t* immediates) {
+  if (op == IOp::kLocalGet && last_op() == IOp::kLocalGetPair) {
+    // The pair gives up its second local.get and stays as a plain LocalGet of the first.
+    const uint32_t start = out_->instr_starts.back();
+    immediates[0] = out_->code[start + 2];
+    out_->code.resize(start + 2);
+    out_->code[start] = op_word(IOp::kLocalGet);
+    ops_.back() = IOp::kLocalGet;
+    return true;
+  }
   if (last_op() != op) return false;
   const uint32_t start = out_->instr_starts.back();
   if (here() - start != width) return false;
@@ -273,6 +282,16 @@ bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee) {
   if (!take_last(previous, forms.width, operands)) return false;
   emit(tee ? forms.tee : forms.set, absorbed_offset);
   for (uint32_t i = 0; i + 1 < forms.width; ++i) word(operands[i]);
+  word(cell);
+  return true;
+}
+
+bool Lowerer::emit_local_get_pair(uint32_t cell) {
+  uint64_t first = 0;
+  const uint64_t first_offset = out_->instr_offsets.empty() ? 0 : out_->instr_offsets.back();
+  if (last_op() != IOp::kLocalGet || !take_last(IOp::kLocalGet, 2, &first)) return false;
+  emit(IOp::kLocalGetPair, first_offset);
+  word(first);
   word(cell);
   return true;
 }

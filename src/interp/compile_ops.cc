@@ -129,6 +129,10 @@ bool Lowerer::lower_variable(const Instr& in) {
       return true;
     case Opcode::kLocalGet: {
       const ValType t = local_type_[in.index];
+      if (cell_count(t) == 1 && emit_local_get_pair(local_cell_[in.index])) {
+        push(t);
+        return true;
+      }
       emit(cell_count(t) == 2 ? IOp::kLocalGet2 : IOp::kLocalGet, in.offset);
       word(local_cell_[in.index]);
       push(t);

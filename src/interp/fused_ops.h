@@ -113,6 +113,10 @@
 // before the <load>K form's `i32.const; i32.add`).
 #define KILN_FUSED_SHIFTED_LOAD_NAMES(name, T, convert) X(name##ShlL) X(name##ShlK)
 
+// Two one-cell local.gets in a row push both: LocalGetPair first second. A
+// later fusion that takes back a local.get takes the second, leaving a
+// LocalGet of the first (Lowerer::take_last).
+
 // The fused internal opcodes, as X(name) for the enum and the label table (same order).
 #define KILN_FUSED_BINOP_NAMES(name, T, expr) \
   X(name##L) X(name##K) X(name##LL) X(name##LK) X(name##KSet) X(name##KTee) X(name##LSet) X(name##LTee)
@@ -136,5 +140,5 @@
   KILN_FUSED_BINOPS(KILN_FUSED_PLAIN_SET_NAMES)     \
   KILN_FUSED_LOADS(KILN_FUSED_LOAD_SET_NAMES)       \
   KILN_FUSED_SHIFTED_ADD_NAMES                      \
-  X(BrTableSubK) X(BrTableSubLK)                   \
+  X(BrTableSubK) X(BrTableSubLK) X(LocalGetPair)   \
   KILN_FUSED_LOADS(KILN_FUSED_SHIFTED_LOAD_NAMES)
