@@ -2,6 +2,7 @@
 // nothing fuses across a branch target.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "kiln/decode/decode.h"
 #include "kiln/interp/interp.h"
 #include "kiln/validate/validate.h"
+#include "interp/compile.h"
 #include "support/wasm_bytes.h"
 
 using namespace kiln;
@@ -22,17 +24,22 @@ constexpr uint8_t LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22, I32_CONS
 constexpr uint8_t BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, BR_IF = 0x0d, DROP = 0x1a;
 constexpr uint8_t I32_EQZ = 0x45, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_OR = 0x72, I64_OR = 0x84;
 
-// Runs the module's "f" with `args` in a fresh store; its single result, or the trap's Wasm offset in `trap_at`.
-uint64_t run_f(const ByteVec& bytes, const std::vector<Value>& args, uint64_t* trap_at = nullptr) {
+// The module's "f", instantiated in `store`.
+FuncInstance& instantiate_f(Store& store, const ByteVec& bytes) {
   Result<Module> module = decode_module(bytes, Features{});
   REQUIRE_MESSAGE(module.ok(), module.error().message);
   Result<ModuleInfo> info = validate_module(*module);
   REQUIRE_MESSAGE(info.ok(), info.error().message);
-  Store store;
   Result<Instance*> instance = instantiate(store, std::make_shared<const Module>(std::move(*module)),
                                            std::make_shared<const ModuleInfo>(std::move(*info)), Linker{});
   REQUIRE_MESSAGE(instance.ok(), instance.error().message);
-  const CallOutcome out = call_function(*(*instance)->export_func("f"), args, ExecOptions{});
+  return *(*instance)->export_func("f");
+}
+
+// Runs the module's "f" with `args` in a fresh store; its single result, or the trap's Wasm offset in `trap_at`.
+uint64_t run_f(const ByteVec& bytes, const std::vector<Value>& args, uint64_t* trap_at = nullptr) {
+  Store store;
+  const CallOutcome out = call_function(instantiate_f(store, bytes), args, ExecOptions{});
   if (trap_at) {
     REQUIRE(out.trap.has_value());
     *trap_at = out.trap->code_offset;
@@ -41,6 +48,17 @@ uint64_t run_f(const ByteVec& bytes, const std::vector<Value>& args, uint64_t* t
   REQUIRE_MESSAGE(!out.trap, describe_trap(*out.trap, out.backtrace));
   REQUIRE(out.results.size() == 1);
   return out.results[0].bits;
+}
+
+// The internal opcodes the lowering gives the module's "f", one per lowered instruction (lowered without
+// handler addresses, so each instruction's first word is its opcode; the result is never run).
+std::vector<interp::IOp> lowered_ops(const ByteVec& bytes) {
+  Store store;
+  Result<interp::CompiledFunc*> lowered = interp::lower_function(instantiate_f(store, bytes), nullptr);
+  REQUIRE_MESSAGE(lowered.ok(), lowered.error().message);
+  std::vector<interp::IOp> ops;
+  for (const uint32_t start : (*lowered)->instr_starts) ops.push_back(static_cast<interp::IOp>((*lowered)->code[start]));
+  return ops;
 }
 
 ByteVec local_get(uint32_t index) { return cat({{LOCAL_GET}, uleb(index)}); }
@@ -74,14 +92,14 @@ bool is_compare(const BinOp& op) { return op.wide ? op.opcode <= 0x5a : op.opcod
 const uint64_t kSamples[] = {0, 1, 5, 31, 32, 63, 0x7FFF'FFFF, 0x8000'0000, 0xFFFF'FFFF,
                              0x1'0000'0001, 0x8000'0000'0000'0000, ~uint64_t{0}};
 
-// (memory 1) (func (export "f") (param i32) (result i32) <code>)
-ByteVec memory_func_module(const ByteVec& code) {
+// (memory 1) (func (export "f") (param i32) (result i32) <locals> <code>)
+ByteVec memory_func_module(const ByteVec& code, const ByteVec& locals = {0x00}) {
   return module({
       section(1, vec({func_type({I32}, {I32})})),
       section(3, vec({{0x00}})),
       section(5, vec({{0x00, 0x01}})),
       section(7, vec({cat({name("f"), {0x00, 0x00}})})),
-      section(10, vec({body({0x00}, code)})),
+      section(10, vec({body(locals, code)})),
   });
 }
 
@@ -132,9 +150,10 @@ TEST_CASE("fused operand forms of every integer binop compute what the plain for
         CHECK(run_f(one_func_module({t, t}, result, right_imm), args) == expected);
         CHECK(run_f(one_func_module({t, t}, result, local_imm), args) == expected);
         // A computed left operand with the result going to a local: local.set, then local.tee (whose value
-        // stays on the stack: dropped, then the local read back).
+        // stays on the stack: dropped, then the local read back); the right operand computed too (the plain
+        // form's Set and Tee), a local or an immediate.
         const ByteVec locals = {0x01, 0x01, result[0]};
-        for (const ByteVec& right : {local_get(1), constant(b)}) {
+        for (const ByteVec& right : {computed(1, op.wide), local_get(1), constant(b)}) {
           const ByteVec set = cat({computed(0, op.wide), right, {op.opcode, LOCAL_SET, 0x02}, local_get(2), {END}});
           const ByteVec tee =
               cat({computed(0, op.wide), right, {op.opcode, LOCAL_TEE, 0x02, DROP}, local_get(2), {END}});
@@ -384,4 +403,225 @@ TEST_CASE("a store whose value is a local or an immediate, and its address a loc
       }
     }
   }
+}
+
+TEST_CASE("every fast load, in each address form, fuses with the local.set or local.tee after it") {
+  struct Load {
+    uint8_t opcode;
+    uint8_t result;
+  };
+  // i32.load, i64.load, f32.load, f64.load, then the narrow loads of i32 and of i64.
+  const Load loads[] = {{0x28, I32}, {0x29, I64}, {0x2a, 0x7d}, {0x2b, 0x7c}, {0x2c, I32}, {0x2d, I32},
+                        {0x2e, I32}, {0x2f, I32}, {0x30, I64}, {0x31, I64}, {0x32, I64}, {0x33, I64},
+                        {0x34, I64}, {0x35, I64}};
+  // 64 bytes 0x80, 0x83, 0x86, ...: every width reads a different value, and the top bit is set for the sign
+  // extensions.
+  ByteVec bytes(64);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(0x80 + 3 * i);
+  // Local 0 is the address argument; the load's own offset is 4, the local+immediate forms add 8.
+  const ByteVec addresses[] = {local_get(0), computed(0, false), cat({local_get(0), i32_const(8), {I32_ADD}}),
+                               cat({computed(0, false), i32_const(8), {I32_ADD}})};
+  for (const Load& load : loads) {
+    CAPTURE(static_cast<int>(load.opcode));
+    const uint8_t add = load.result == I32 ? I32_ADD : load.result == I64 ? 0x7c : 0;
+    const auto make = [&](const ByteVec& code) {
+      return module({
+          section(1, vec({func_type({I32}, {load.result})})),
+          section(3, vec({{0x00}})),
+          section(5, vec({{0x00, 0x01}})),
+          section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+          section(10, vec({body({0x01, 0x01, load.result}, code)})),
+          section(11, vec({cat({{0x00}, i32_const(0), {END}, uleb(bytes.size()), bytes})})),
+      });
+    };
+    for (size_t form = 0; form < std::size(addresses); ++form) {
+      CAPTURE(form);
+      const ByteVec access = cat({addresses[form], {load.opcode, 0x00, 0x04}});
+      const ByteVec set = cat({access, {LOCAL_SET, 0x01}, local_get(1), {END}});
+      const ByteVec tee = cat({access, {LOCAL_TEE, 0x01, DROP}, local_get(1), {END}});
+      const ByteVec tee_value = cat({access, {LOCAL_TEE, 0x01, END}});
+      for (uint32_t address : {0u, 3u, 17u, 40u}) {
+        CAPTURE(address);
+        const uint64_t expected = run_f(make(cat({access, {END}})), {Value::i32(address)});
+        CHECK(run_f(make(set), {Value::i32(address)}) == expected);
+        CHECK(run_f(make(tee), {Value::i32(address)}) == expected);
+        CHECK(run_f(make(tee_value), {Value::i32(address)}) == expected);
+        if (add != 0) {  // the tee's value and the local both used: twice the value
+          const ByteVec both = cat({access, {LOCAL_TEE, 0x01}, local_get(1), {add, END}});
+          const uint64_t mask = load.result == I32 ? 0xFFFF'FFFFu : ~uint64_t{0};
+          CHECK(run_f(make(both), {Value::i32(address)}) == ((expected * 2) & mask));
+        }
+      }
+      // Out of bounds, the fused form traps at the load's own offset, just after its address operands.
+      for (const ByteVec& code : {set, tee}) {
+        uint64_t trap_at = 0;
+        const ByteVec fused = make(code);
+        run_f(fused, {Value::i32(65536 - 3)}, &trap_at);  // + offset 4: past the end for every width
+        const auto at = std::search(fused.begin(), fused.end(), code.begin(), code.end());
+        REQUIRE(at != fused.end());
+        CHECK(trap_at == static_cast<uint64_t>(at - fused.begin()) + addresses[form].size());
+      }
+    }
+  }
+}
+
+TEST_CASE("the lowering fuses a plain binop and each fast load form with the local.set or local.tee after it") {
+  using interp::IOp;
+  const auto ops_of = [](const ByteVec& code) {
+    return lowered_ops(one_func_module({I32, I32}, {I32}, code, {0x01, 0x01, I32}));
+  };
+  // i32.add of two computed operands, into local 2: the two `or`s, then one fused add-and-set.
+  const ByteVec add_set = cat({computed(0, false), computed(1, false), {I32_ADD, LOCAL_SET, 0x02}, local_get(2), {END}});
+  const std::vector<IOp> add_set_ops = ops_of(add_set);
+  REQUIRE(add_set_ops.size() >= 3);
+  CHECK(add_set_ops[0] == IOp::kI32OrLK);
+  CHECK(add_set_ops[1] == IOp::kI32OrLK);
+  CHECK(add_set_ops[2] == IOp::kI32AddSet);
+  const ByteVec add_tee = cat({computed(0, false), computed(1, false), {I32_ADD, LOCAL_TEE, 0x02, END}});
+  CHECK(ops_of(add_tee).at(2) == IOp::kI32AddTee);
+  // i32.load offset=4 from local 0, from local 0 + 8, from a computed address + 8, from a computed address.
+  const auto load_ops = [](const ByteVec& address, uint8_t write) {
+    const ByteVec code = cat({address, {0x28, 0x02, 0x04, write, 0x01}, write == LOCAL_TEE ? ByteVec{DROP} : ByteVec{},
+                              local_get(1), {END}});
+    return lowered_ops(memory_func_module(code, {0x01, 0x01, I32}));
+  };
+  CHECK(load_ops(local_get(0), LOCAL_SET).front() == IOp::kLoad32LSet);
+  CHECK(load_ops(local_get(0), LOCAL_TEE).front() == IOp::kLoad32LTee);
+  CHECK(load_ops(cat({local_get(0), i32_const(8), {I32_ADD}}), LOCAL_SET).front() == IOp::kLoad32LKSet);
+  CHECK(load_ops(cat({computed(0, false), i32_const(8), {I32_ADD}}), LOCAL_TEE).at(1) == IOp::kLoad32KTee);
+  CHECK(load_ops(computed(0, false), LOCAL_SET).at(1) == IOp::kLoad32Set);
+}
+
+TEST_CASE("base + (i << k) fuses the shift into the add, with i a local or computed, and into a local.set or local.tee") {
+  constexpr uint8_t I32_SHL = 0x74;
+  const ByteVec locals = {0x01, 0x01, I32};
+  for (const uint32_t k : {0u, 1u, 2u, 3u, 31u, 32u, 35u}) {  // the shift count is taken mod 32
+    for (const ByteVec& index : {local_get(1), computed(1, false)}) {
+      const ByteVec address = cat({computed(0, false), index, i32_const(k), {I32_SHL, I32_ADD}});
+      const ByteVec plain = cat({address, {END}});
+      const ByteVec set = cat({address, {LOCAL_SET, 0x02}, local_get(2), {END}});
+      const ByteVec tee = cat({address, {LOCAL_TEE, 0x02}, local_get(2), {I32_ADD, END}});
+      for (uint64_t a : kSamples) {
+        for (uint64_t b : kSamples) {
+          const auto base = static_cast<uint32_t>(a);
+          const auto i = static_cast<uint32_t>(b);
+          const uint32_t expected = base + (i << (k & 31));
+          const std::vector<Value> args = {Value::i32(base), Value::i32(i)};
+          CAPTURE(k);
+          CAPTURE(base);
+          CAPTURE(i);
+          CHECK(run_f(one_func_module({I32, I32}, {I32}, plain, locals), args) == expected);
+          CHECK(run_f(one_func_module({I32, I32}, {I32}, set, locals), args) == expected);
+          CHECK(run_f(one_func_module({I32, I32}, {I32}, tee, locals), args) == static_cast<uint32_t>(expected * 2));
+        }
+      }
+    }
+  }
+  // The lowering: computed base, then one fused instruction (the index from local 1, or computed).
+  using interp::IOp;
+  const auto second_op = [&](const ByteVec& index, const ByteVec& write) {
+    const ByteVec code = cat({computed(0, false), index, i32_const(2), {I32_SHL, I32_ADD}, write, {END}});
+    return lowered_ops(one_func_module({I32, I32}, {I32}, code, locals)).at(1);
+  };
+  CHECK(second_op(local_get(1), {}) == IOp::kI32AddShlLK);
+  CHECK(second_op(local_get(1), {LOCAL_TEE, 0x02}) == IOp::kI32AddShlLKTee);
+  CHECK(second_op(local_get(1), {LOCAL_SET, 0x02, LOCAL_GET, 0x02}) == IOp::kI32AddShlLKSet);
+  CHECK(lowered_ops(one_func_module({I32, I32}, {I32}, cat({computed(0, false), computed(1, false), i32_const(2),
+                                                             {I32_SHL, I32_ADD, LOCAL_TEE, 0x02, END}}),
+                                    locals))
+            .at(2) == IOp::kI32AddShlKTee);
+}
+
+TEST_CASE("a br_table whose index is x - k fuses the subtraction, x a local or computed, wrapping as i32.sub does") {
+  constexpr uint8_t BR_TABLE = 0x0e, I32_SUB_OP = I32_SUB;
+  // (block (block (block (block (br_table 0 1 2 3 (i32.sub (local.get 0 | computed) (i32.const k)))) (return 10))
+  //   (return 11)) (return 12)) 13: targets 0..2 return 10..12, the default (3) 13.
+  for (const uint32_t k : {0u, 1u, 5u, 0x8000'0000u, 0xFFFF'FFFFu}) {
+    for (const ByteVec& x : {local_get(0), computed(0, false)}) {
+      const ByteVec code = cat({{BLOCK, EMPTY, BLOCK, EMPTY, BLOCK, EMPTY, BLOCK, EMPTY}, x, i32_const(k),
+                                {I32_SUB_OP, BR_TABLE, 0x03, 0x00, 0x01, 0x02, 0x03, END}, i32_const(10),
+                                {0x0f, END}, i32_const(11), {0x0f, END}, i32_const(12), {0x0f, END}, i32_const(13),
+                                {END}});
+      const ByteVec bytes = one_func_module({I32}, {I32}, code);
+      for (const uint32_t delta : {0u, 1u, 2u, 3u, 4u, 0x7FFF'FFFFu, 0xFFFF'FFFFu}) {
+        CAPTURE(k);
+        CAPTURE(delta);
+        const uint32_t expected = delta < 3 ? 10 + delta : 13;
+        CHECK(run_f(bytes, {Value::i32(k + delta)}) == expected);
+      }
+      CHECK(lowered_ops(bytes).at(x.size() == 2 ? 0 : 1) ==
+            (x.size() == 2 ? interp::IOp::kBrTableSubLK : interp::IOp::kBrTableSubK));
+    }
+  }
+}
+
+TEST_CASE("a load at a shifted index fuses the shift, from a local or with an immediate base") {
+  constexpr uint8_t I32_SHL = 0x74;
+  ByteVec bytes(256);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(0x80 + 7 * i);
+  const auto make = [&](const ByteVec& code) {
+    return module({
+        section(1, vec({func_type({I32}, {I64})})),
+        section(3, vec({{0x00}})),
+        section(5, vec({{0x00, 0x01}})),
+        section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+        section(10, vec({body({0x00}, code)})),
+        section(11, vec({cat({{0x00}, i32_const(0), {END}, uleb(bytes.size()), bytes})})),
+    });
+  };
+  // i64.load (offset 4), i64.load8_s, i32.load8_s (extended to i64 unsigned so every bit shows), i32.load.
+  const ByteVec loads[] = {{0x29, 0x03, 0x04}, {0x30, 0x00, 0x04}, {0x2c, 0x00, 0x04, 0xad}, {0x28, 0x02, 0x04, 0xad}};
+  for (const ByteVec& load : loads) {
+    CAPTURE(static_cast<int>(load[0]));
+    for (const uint32_t shift : {0u, 1u, 3u, 33u}) {  // 33: the count is taken mod 32
+      // (x << shift) + offset, from a local; ((x << shift) + 16) + offset from a computed x; the plain sequence.
+      const ByteVec from_local = cat({local_get(0), i32_const(shift), {I32_SHL}, load, {END}});
+      const ByteVec from_stack = cat({computed(0, false), i32_const(shift), {I32_SHL}, i32_const(16), {I32_ADD}, load, {END}});
+      const ByteVec plain_local = cat({computed(0, false), i32_const(shift), {I32_SHL}, load, {END}});
+      const ByteVec plain_stack =
+          cat({computed(0, false), i32_const(shift), {I32_SHL}, computed(0, false), {0x1a}, i32_const(16), {I32_ADD}, load, {END}});
+      for (const uint32_t x : {0u, 1u, 5u, 20u}) {
+        CAPTURE(shift);
+        CAPTURE(x);
+        CHECK(run_f(make(from_local), {Value::i32(x)}) == run_f(make(plain_local), {Value::i32(x)}));
+        CHECK(run_f(make(from_stack), {Value::i32(x)}) == run_f(make(plain_stack), {Value::i32(x)}));
+      }
+      // Out of bounds: traps at the load, just after the shift's (and the base's) instructions.
+      for (const ByteVec& code : {from_local, from_stack}) {
+        uint64_t trap_at = 0;
+        const ByteVec module_bytes = make(code);
+        run_f(module_bytes, {Value::i32(shift % 32 == 0 ? 65536u : 0x8000u)}, &trap_at);
+        const auto at = std::search(module_bytes.begin(), module_bytes.end(), load.begin(), load.end());
+        CHECK(trap_at == static_cast<uint64_t>(at - module_bytes.begin()));
+      }
+    }
+    CHECK(lowered_ops(make(cat({local_get(0), i32_const(3), {I32_SHL}, load, {END}}))).at(0) ==
+          (load[0] == 0x29 ? interp::IOp::kLoad64ShlL : load[0] == 0x30 ? interp::IOp::kI64Load8SShlL
+           : load[0] == 0x2c ? interp::IOp::kI32Load8SShlL : interp::IOp::kLoad32ShlL));
+    CHECK(lowered_ops(make(cat({computed(0, false), i32_const(3), {I32_SHL}, i32_const(16), {I32_ADD}, load, {END}})))
+              .at(1) == (load[0] == 0x29 ? interp::IOp::kLoad64ShlK : load[0] == 0x30 ? interp::IOp::kI64Load8SShlK
+                         : load[0] == 0x2c ? interp::IOp::kI32Load8SShlK : interp::IOp::kLoad32ShlK));
+  }
+}
+
+TEST_CASE("two local.gets in a row push both in one instruction, and a later fusion still takes the second") {
+  using interp::IOp;
+  constexpr uint8_t SELECT = 0x1b;
+  // (select (local.get 0) (local.get 1) (i32.or (local.get 2) (i32.const 0))): the pair, then the condition.
+  const ByteVec select_code = cat({local_get(0), local_get(1), computed(2, false), {SELECT, END}});
+  const ByteVec select_module = one_func_module({I32, I32, I32}, {I32}, select_code);
+  CHECK(run_f(select_module, {Value::i32(7), Value::i32(9), Value::i32(1)}) == 7);
+  CHECK(run_f(select_module, {Value::i32(7), Value::i32(9), Value::i32(0)}) == 9);
+  CHECK(lowered_ops(select_module).at(0) == IOp::kLocalGetPair);
+  // Three in a row, a pair then a LocalGet: the sub takes both of its operands back, the pair's second among
+  // them, and the pair is a LocalGet of local 0 again: local 0 + (local 1 - local 2).
+  const ByteVec three = cat({local_get(0), local_get(1), local_get(2), {I32_SUB, I32_ADD, END}});
+  const ByteVec three_module = one_func_module({I32, I32, I32}, {I32}, three);
+  CHECK(run_f(three_module, {Value::i32(100), Value::i32(9), Value::i32(4)}) == 105);
+  CHECK(lowered_ops(three_module).at(0) == IOp::kLocalGet);
+  CHECK(lowered_ops(three_module).at(1) == IOp::kI32SubLL);
+  // A pair that a binop consumes whole becomes the LL form, as before.
+  const ByteVec two = cat({local_get(0), local_get(1), {I32_SUB, END}});
+  CHECK(lowered_ops(one_func_module({I32, I32}, {I32}, two)).at(0) == IOp::kI32SubLL);
+  CHECK(run_f(one_func_module({I32, I32}, {I32}, two), {Value::i32(3), Value::i32(5)}) == 0xFFFF'FFFEu);
 }

@@ -106,8 +106,7 @@ void Lowerer::emit(IOp op, uint64_t wasm_offset) {
   out_->instr_starts.push_back(here());
   out_->instr_offsets.push_back(static_cast<uint32_t>(wasm_offset));
   ops_.push_back(op);
-  const auto index = static_cast<uint16_t>(op);
-  word(handlers_ ? reinterpret_cast<uintptr_t>(handlers_[index]) : index);
+  word(op_word(op));
 }
 
 void Lowerer::target(Ctrl& label) {
@@ -291,7 +290,19 @@ void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
 void Lowerer::branch_table(const Instr& in) {
   pop();
   const std::vector<uint32_t>& labels = *in.labels;
-  emit(IOp::kBrTable, in.offset);
+  // `i32.const k; i32.sub` in front (lowered to I32SubK, or I32SubLK after a local.get) joins the br_table,
+  // which keeps its own offset (a branch to a loop spends fuel there), as compare-and-branch does.
+  uint64_t subtracted[2] = {};
+  if (take_last(IOp::kI32SubK, 2, subtracted)) {
+    emit(IOp::kBrTableSubK, in.offset);
+    word(subtracted[0]);
+  } else if (take_last(IOp::kI32SubLK, 3, subtracted)) {
+    emit(IOp::kBrTableSubLK, in.offset);
+    word(subtracted[0]);
+    word(subtracted[1]);
+  } else {
+    emit(IOp::kBrTable, in.offset);
+  }
   word(labels.size() - 1);
   for (uint32_t depth : labels) {
     Ctrl& t = label(depth);

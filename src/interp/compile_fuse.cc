@@ -52,12 +52,15 @@ struct LoadForms {
   IOp local = IOp::kInvalid;
   IOp local_imm = IOp::kInvalid;
   IOp imm = IOp::kInvalid;
+  IOp shifted_local = IOp::kInvalid;
+  IOp shifted_imm = IOp::kInvalid;
 };
 
 LoadForms fused_load(IOp fast) {
   switch (fast) {
 #define KILN_CASE(name, T, convert) \
-  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##LK, IOp::k##name##K};
+  case IOp::k##name:                                                                          \
+    return {IOp::k##name##L, IOp::k##name##LK, IOp::k##name##K, IOp::k##name##ShlL, IOp::k##name##ShlK};
     KILN_FUSED_LOADS(KILN_CASE)
 #undef KILN_CASE
     default: return {};
@@ -83,11 +86,11 @@ StoreForms fused_store(IOp fast) {
   }
 }
 
-// The local.set / local.tee forms of a fused LK or LL binop, by the form it took.
+// The local.set / local.tee forms of a binop or a fast load, by the form it took.
 struct SetForms {
   IOp set = IOp::kInvalid;
   IOp tee = IOp::kInvalid;
-  uint32_t width = 0;  // words of the binop being absorbed
+  uint32_t width = 0;  // words of the binop or load being absorbed
 };
 
 SetForms set_forms(IOp binop) {
@@ -99,9 +102,19 @@ SetForms set_forms(IOp binop) {
 #undef KILN_CASE
 #define KILN_CASE(name, T, expr)                                                \
   case IOp::k##name##K: return {IOp::k##name##KSet, IOp::k##name##KTee, 2};  \
-  case IOp::k##name##L: return {IOp::k##name##LSet, IOp::k##name##LTee, 2};
+  case IOp::k##name##L: return {IOp::k##name##LSet, IOp::k##name##LTee, 2};  \
+  case IOp::k##name: return {IOp::k##name##Set, IOp::k##name##Tee, 1};
     KILN_FUSED_BINOPS(KILN_CASE)
 #undef KILN_CASE
+#define KILN_CASE(name, T, convert)                                                 \
+  case IOp::k##name: return {IOp::k##name##Set, IOp::k##name##Tee, 2};           \
+  case IOp::k##name##L: return {IOp::k##name##LSet, IOp::k##name##LTee, 3};      \
+  case IOp::k##name##LK: return {IOp::k##name##LKSet, IOp::k##name##LKTee, 4};   \
+  case IOp::k##name##K: return {IOp::k##name##KSet, IOp::k##name##KTee, 3};
+    KILN_FUSED_LOADS(KILN_CASE)
+#undef KILN_CASE
+    case IOp::kI32AddShlLK: return {IOp::kI32AddShlLKSet, IOp::kI32AddShlLKTee, 3};
+    case IOp::kI32AddShlK: return {IOp::kI32AddShlKSet, IOp::kI32AddShlKTee, 2};
     default: return {};
   }
 }
@@ -114,6 +127,15 @@ IOp Lowerer::last_op() const {
 }
 
 bool Lowerer::take_last(IOp op, uint32_t width, uint64_t* immediates) {
+  if (op == IOp::kLocalGet && last_op() == IOp::kLocalGetPair) {
+    // The pair gives up its second local.get and stays as a plain LocalGet of the first.
+    const uint32_t start = out_->instr_starts.back();
+    immediates[0] = out_->code[start + 2];
+    out_->code.resize(start + 2);
+    out_->code[start] = op_word(IOp::kLocalGet);
+    ops_.back() = IOp::kLocalGet;
+    return true;
+  }
   if (last_op() != op) return false;
   const uint32_t start = out_->instr_starts.back();
   if (here() - start != width) return false;
@@ -126,6 +148,21 @@ bool Lowerer::take_last(IOp op, uint32_t width, uint64_t* immediates) {
 }
 
 void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
+  if (plain == IOp::kI32Add) {
+    // `base + (i << k)`: the shift, in either of its immediate forms, joins the add.
+    uint64_t shift[2] = {};
+    if (take_last(IOp::kI32ShlLK, 3, shift)) {
+      emit(IOp::kI32AddShlLK, wasm_offset);
+      word(shift[0]);
+      word(shift[1]);
+      return;
+    }
+    if (take_last(IOp::kI32ShlK, 2, shift)) {
+      emit(IOp::kI32AddShlK, wasm_offset);
+      word(shift[0]);
+      return;
+    }
+  }
   const OperandForms forms = operand_forms(plain);
   if (forms.local == IOp::kInvalid) {
     emit(plain, wasm_offset);
@@ -190,6 +227,7 @@ bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
   const LoadForms forms = fused_load(fast);
   if (forms.local == IOp::kInvalid) return false;
   uint64_t operands[2] = {};
+  uint64_t shift = 0;
   if (take_last(IOp::kLocalGet, 2, operands)) {
     emit(forms.local, wasm_offset);
     word(operands[0]);
@@ -197,8 +235,17 @@ bool Lowerer::emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset) {
     emit(forms.local_imm, wasm_offset);
     word(operands[0]);
     word(operands[1]);
+  } else if (take_last(IOp::kI32ShlLK, 3, operands)) {
+    emit(forms.shifted_local, wasm_offset);
+    word(operands[0]);
+    word(operands[1]);
   } else if (take_last(IOp::kI32AddK, 2, operands)) {
-    emit(forms.imm, wasm_offset);
+    if (take_last(IOp::kI32ShlK, 2, &shift)) {
+      emit(forms.shifted_imm, wasm_offset);
+      word(shift);
+    } else {
+      emit(forms.imm, wasm_offset);
+    }
     word(operands[0]);
   } else {
     return false;
@@ -225,19 +272,32 @@ bool Lowerer::emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset) 
   return true;
 }
 
-bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee, uint64_t wasm_offset) {
+bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee) {
   const IOp previous = last_op();
   const SetForms forms = set_forms(previous);
-  uint64_t operands[2] = {};
-  if (forms.set == IOp::kInvalid || !take_last(previous, forms.width, operands)) return false;
-  emit(tee ? forms.tee : forms.set, wasm_offset);
+  uint64_t operands[3] = {};
+  if (forms.set == IOp::kInvalid) return false;
+  // The fused form starts where the absorbed instruction did: a load traps at its own offset.
+  const uint64_t absorbed_offset = out_->instr_offsets.back();
+  if (!take_last(previous, forms.width, operands)) return false;
+  emit(tee ? forms.tee : forms.set, absorbed_offset);
   for (uint32_t i = 0; i + 1 < forms.width; ++i) word(operands[i]);
   word(cell);
   return true;
 }
 
+bool Lowerer::emit_local_get_pair(uint32_t cell) {
+  uint64_t first = 0;
+  const uint64_t first_offset = out_->instr_offsets.empty() ? 0 : out_->instr_offsets.back();
+  if (last_op() != IOp::kLocalGet || !take_last(IOp::kLocalGet, 2, &first)) return false;
+  emit(IOp::kLocalGetPair, first_offset);
+  word(first);
+  word(cell);
+  return true;
+}
+
 bool Lowerer::emit_fused_local_set(uint32_t cell, uint64_t wasm_offset) {
-  if (emit_fused_local_write(cell, false, wasm_offset)) return true;
+  if (emit_fused_local_write(cell, false)) return true;
   uint64_t source = 0;
   IOp fused = IOp::kInvalid;
   if (take_last(IOp::kLocalGet, 2, &source)) fused = IOp::kLocalCopy;

@@ -129,6 +129,10 @@ bool Lowerer::lower_variable(const Instr& in) {
       return true;
     case Opcode::kLocalGet: {
       const ValType t = local_type_[in.index];
+      if (cell_count(t) == 1 && emit_local_get_pair(local_cell_[in.index])) {
+        push(t);
+        return true;
+      }
       emit(cell_count(t) == 2 ? IOp::kLocalGet2 : IOp::kLocalGet, in.offset);
       word(local_cell_[in.index]);
       push(t);
@@ -142,7 +146,7 @@ bool Lowerer::lower_variable(const Instr& in) {
         if (!wide && emit_fused_local_set(local_cell_[in.index], in.offset)) return true;
         emit(wide ? IOp::kLocalSet2 : IOp::kLocalSet, in.offset);
       } else {
-        if (!wide && emit_fused_local_write(local_cell_[in.index], true, in.offset)) return true;
+        if (!wide && emit_fused_local_write(local_cell_[in.index], true)) return true;
         emit(wide ? IOp::kLocalTee2 : IOp::kLocalTee, in.offset);
       }
       word(local_cell_[in.index]);

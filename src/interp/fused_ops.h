@@ -88,6 +88,35 @@
   X(I32Sub, uint32_t, static_cast<uint32_t>(a - b)) \
   X(I64Add, uint64_t, a + b)
 
+// Every fused binop above also fuses in its plain form (both operands on the
+// stack) with a following local.set or local.tee: <op>Set dst  <op>Tee dst.
+// Every fused load, in each of its address forms, does the same, the
+// destination cell after its other immediates (the pointer chase
+// `p = p->next`, an array element read into a local):
+//   <load>Set offset dst   <load>LSet l offset dst   <load>LKSet l imm offset dst   <load>KSet imm offset dst
+//   and the Tee forms, which also leave the value on the stack.
+
+// An i32.add whose right operand is shifted left by an immediate, the address
+// of an array element `base + (i << k)`, fuses with the shift, whose left
+// operand is a local (I32AddShlLK l k) or on the stack (I32AddShlK k), and
+// with a following local.set or local.tee (the Set/Tee forms, dst cell last).
+#define KILN_FUSED_SHIFTED_ADD_NAMES \
+  X(I32AddShlLK) X(I32AddShlLKSet) X(I32AddShlLKTee) X(I32AddShlK) X(I32AddShlKSet) X(I32AddShlKTee)
+
+// A br_table whose index is `x - k` (`i32.const k; i32.sub`, how compilers
+// start a switch whose cases begin at k), x on the stack or a local:
+// BrTableSubK k n {entry} x (n + 1)   BrTableSubLK l k n {entry} x (n + 1).
+// A fused load whose address is an index shifted left by an immediate, a
+// table lookup: from a local with the offset as the base (<load>ShlL l s
+// offset, absorbing `local.get; i32.const; i32.shl`), or from the stack plus
+// an immediate base (<load>ShlK s imm offset, absorbing `i32.const; i32.shl`
+// before the <load>K form's `i32.const; i32.add`).
+#define KILN_FUSED_SHIFTED_LOAD_NAMES(name, T, convert) X(name##ShlL) X(name##ShlK)
+
+// Two one-cell local.gets in a row push both: LocalGetPair first second. A
+// later fusion that takes back a local.get takes the second, leaving a
+// LocalGet of the first (Lowerer::take_last).
+
 // The fused internal opcodes, as X(name) for the enum and the label table (same order).
 #define KILN_FUSED_BINOP_NAMES(name, T, expr) \
   X(name##L) X(name##K) X(name##LL) X(name##LK) X(name##KSet) X(name##KTee) X(name##LSet) X(name##LTee)
@@ -98,10 +127,18 @@
 #define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK) X(name##K)
 #define KILN_FUSED_STORE_NAMES(name, T) X(name##L) X(name##K) X(name##LL) X(name##LK)
 #define KILN_FUSED_SET_NAMES(name, T, expr) X(name##LKSet) X(name##LKTee) X(name##LLSet) X(name##LLTee)
+#define KILN_FUSED_PLAIN_SET_NAMES(name, T, expr) X(name##Set) X(name##Tee)
+#define KILN_FUSED_LOAD_SET_NAMES(name, T, convert) \
+  X(name##Set) X(name##Tee) X(name##LSet) X(name##LTee) X(name##LKSet) X(name##LKTee) X(name##KSet) X(name##KTee)
 #define KILN_INTERP_FUSED_OPS                       \
   KILN_FUSED_BINOPS(KILN_FUSED_BINOP_NAMES)         \
   KILN_FUSED_COMPARES(KILN_FUSED_COMPARE_NAMES)     \
   KILN_FUSED_LOADS(KILN_FUSED_LOAD_NAMES)           \
   KILN_FUSED_STORES(KILN_FUSED_STORE_NAMES)         \
   KILN_FUSED_SET_BINOPS(KILN_FUSED_SET_NAMES)       \
-  X(BrUnlessLoop) X(LocalCopy) X(LocalSetK) X(BrIfLocal) X(BrIfLoopLocal) X(BrUnlessLocal) X(BrUnlessLoopLocal)
+  X(BrUnlessLoop) X(LocalCopy) X(LocalSetK) X(BrIfLocal) X(BrIfLoopLocal) X(BrUnlessLocal) X(BrUnlessLoopLocal) \
+  KILN_FUSED_BINOPS(KILN_FUSED_PLAIN_SET_NAMES)     \
+  KILN_FUSED_LOADS(KILN_FUSED_LOAD_SET_NAMES)       \
+  KILN_FUSED_SHIFTED_ADD_NAMES                      \
+  X(BrTableSubK) X(BrTableSubLK) X(LocalGetPair)   \
+  KILN_FUSED_LOADS(KILN_FUSED_SHIFTED_LOAD_NAMES)

@@ -94,8 +94,12 @@ class Lowerer {
   void emit_cond_branch(CondBranch kind, uint64_t wasm_offset);
   bool emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset);
   bool emit_fused_local_set(uint32_t cell, uint64_t wasm_offset);
-  bool emit_fused_local_write(uint32_t cell, bool tee, uint64_t wasm_offset);
+  bool emit_fused_local_write(uint32_t cell, bool tee);
+  // Takes back the last instruction if it is `op` of `width` words, its immediates into `immediates`; a
+  // LocalGetPair gives its second local for a LocalGet and stays as a LocalGet of its first.
   bool take_last(IOp op, uint32_t width, uint64_t* immediates);
+  // `local.get a; local.get b` of one-cell locals: one LocalGetPair instead of two dispatches.
+  bool emit_local_get_pair(uint32_t cell);
   IOp last_op() const;
   void bind_target() { fusion_floor_ = here(); }
   bool emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset);
@@ -107,6 +111,10 @@ class Lowerer {
 
   // Emission.
   void emit(IOp op, uint64_t wasm_offset);
+  uint64_t op_word(IOp op) const {
+    const auto index = static_cast<uint16_t>(op);
+    return handlers_ ? reinterpret_cast<uintptr_t>(handlers_[index]) : index;
+  }
   void word(uint64_t value) { out_->code.push_back(value); }
   void pointer(const void* p) { word(reinterpret_cast<uintptr_t>(p)); }
   void target(Ctrl& label);
