@@ -17,6 +17,42 @@ void write_heap_type(ByteWriter& out, ValType type) {
   else out.write_sleb(type.heap);
 }
 
+void write_value_const(ByteWriter& out, ValType type, uint64_t lo, uint64_t hi) {
+  switch (type.code) {
+    case TypeCode::kI32:
+    case TypeCode::kI8:
+    case TypeCode::kI16:
+      out.write_u8(0x41);
+      out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(lo)));
+      return;
+    case TypeCode::kI64:
+      out.write_u8(0x42);
+      out.write_sleb(static_cast<int64_t>(lo));
+      return;
+    case TypeCode::kF32:
+      out.write_u8(0x43);
+      out.write_u32_fixed(static_cast<uint32_t>(lo));
+      return;
+    case TypeCode::kF64:
+      out.write_u8(0x44);
+      out.write_u64_fixed(lo);
+      return;
+    case TypeCode::kV128:
+      out.write_u8(0xFD);
+      out.write_uleb(12);  // v128.const
+      out.write_u64_fixed(lo);
+      out.write_u64_fixed(hi);
+      return;
+    case TypeCode::kFuncRef:
+    case TypeCode::kExternRef:
+    case TypeCode::kExnRef:
+    case TypeCode::kAnyRef:
+      out.write_u8(0xD0);  // ref.null
+      write_heap_type(out, type);
+      return;
+  }
+}
+
 void write_val_type(ByteWriter& out, ValType type) {
   if (type.has_short_form()) return out.write_u8(type.byte());
   out.write_u8(type.nullable ? 0x63 : 0x64);

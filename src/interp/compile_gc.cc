@@ -17,7 +17,7 @@ const FieldType& Lowerer::field(uint32_t type_index, uint32_t field_index) const
 
 uint32_t Lowerer::field_cell(uint32_t type_index, uint32_t field_index) const {
   uint32_t cell = 0;
-  for (uint32_t i = 0; i < field_index; ++i) cell += storage_cells(field(type_index, i).storage);
+  for (uint32_t i = 0; i < field_index; ++i) cell += cell_count(field(type_index, i).storage);
   return cell;
 }
 
@@ -67,7 +67,7 @@ void Lowerer::struct_new(const Instr& in) {
 void Lowerer::struct_access(const Instr& in) {
   const ValType storage = field(in.index, in.index2).storage;
   const uint32_t cell = field_cell(in.index, in.index2);
-  const bool wide = storage_cells(storage) == 2;
+  const bool wide = cell_count(storage) == 2;
   if (in.op == Opcode::kStructSet) {
     pop_n(2);
     emit(storage.is_packed() ? IOp::kStructSetPacked : wide ? IOp::kStructSet2 : IOp::kStructSet, in.offset);
@@ -87,7 +87,7 @@ void Lowerer::struct_access(const Instr& in) {
 void Lowerer::array_new(const Instr& in) {
   const ValType storage = field(in.index, 0).storage;
   const StoreType* type = instance_.store_types[in.index];
-  const uint32_t width = storage_cells(storage);
+  const uint32_t width = cell_count(storage);
   switch (in.op) {
     case Opcode::kArrayNew:
       pop_n(2);
@@ -129,7 +129,7 @@ void Lowerer::array_new(const Instr& in) {
 
 void Lowerer::array_access(const Instr& in) {
   const ValType storage = field(in.index, 0).storage;
-  const uint32_t width = storage_cells(storage);
+  const uint32_t width = cell_count(storage);
   switch (in.op) {
     case Opcode::kArrayGet: case Opcode::kArrayGetU:
       pop_n(2);

@@ -2,6 +2,7 @@
 #include "kiln/base/failure.h"
 #include "kiln/interp/interp.h"
 #include "kiln/ir/instr.h"
+#include "gc_ops.h"
 #include "kiln/runtime/gc.h"
 
 namespace kiln {
@@ -61,11 +62,9 @@ class GcBuilder {
   }
   // Writes one field or element as the interpreter keeps it: packed values zero-extended, a v128 in two cells.
   static uint64_t* store(uint64_t* out, ValType storage, const Value& value) {
-    if (storage.code == TypeCode::kI8) *out = value.bits & 0xFF;
-    else if (storage.code == TypeCode::kI16) *out = value.bits & 0xFFFF;
-    else *out = value.bits;
-    if (storage == ValType::kV128) *++out = value.hi;
-    return out + 1;
+    out[0] = value.bits & interp::storage_mask(storage);
+    if (cell_count(storage) == 2) out[1] = value.hi;
+    return out + cell_count(storage);
   }
 
   const Module& module_;

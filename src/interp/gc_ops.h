@@ -9,9 +9,6 @@
 
 namespace kiln::interp {
 
-// Cells a field or element takes in an object: two for a v128, else one.
-inline uint32_t storage_cells(ValType storage) { return storage == ValType::kV128 ? 2 : 1; }
-
 // The bits of an i32 a packed field keeps (set truncates); all of them otherwise.
 inline uint64_t storage_mask(ValType storage) {
   if (storage.code == TypeCode::kI8) return 0xFF;

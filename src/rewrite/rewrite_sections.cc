@@ -9,58 +9,16 @@
 namespace kiln::rewrite {
 namespace {
 
+// A global's new initializer: a GC reference comes with the expression that rebuilds it, a function reference is
+// ref.func, anything else one constant instruction.
 void write_const(ByteWriter& out, const GlobalSnapshot& g) {
-  switch (g.type.code) {
-    case TypeCode::kI32:
-      out.write_u8(0x41);
-      out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(g.bits)));
-      break;
-    case TypeCode::kI64:
-      out.write_u8(0x42);
-      out.write_sleb(static_cast<int64_t>(g.bits));
-      break;
-    case TypeCode::kF32:
-      out.write_u8(0x43);
-      out.write_u32_fixed(static_cast<uint32_t>(g.bits));
-      break;
-    case TypeCode::kF64:
-      out.write_u8(0x44);
-      out.write_u64_fixed(g.bits);
-      break;
-    case TypeCode::kV128:
-      out.write_u8(0xFD);
-      out.write_uleb(12);  // v128.const
-      out.write_u64_fixed(g.bits);
-      out.write_u64_fixed(g.hi);
-      break;
-    case TypeCode::kAnyRef:
-      // Objects come with the expression that rebuilds them; an i31 has its 31 bits in `bits`.
-      if (!g.expr.empty()) {
-        out.write_bytes(g.expr);
-        break;
-      }
-      if (!g.is_null) {
-        out.write_u8(0x41);
-        out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(g.bits)));
-        out.write_u8(0xFB);
-        out.write_uleb(0x1C);  // ref.i31
-        break;
-      }
-      [[fallthrough]];
-    case TypeCode::kFuncRef:
-    case TypeCode::kExternRef:
-    case TypeCode::kExnRef:
-      if (g.is_null) {
-        out.write_u8(0xD0);
-        write_heap_type(out, g.type);
-      } else {
-        out.write_u8(0xD2);
-        out.write_uleb(g.bits);
-      }
-      break;
-    case TypeCode::kI8:
-    case TypeCode::kI16:
-      break;  // storage types only: no global has one
+  if (!g.expr.empty()) {
+    out.write_bytes(g.expr);
+  } else if (g.type.is_ref() && !g.is_null) {
+    out.write_u8(0xD2);  // ref.func
+    out.write_uleb(g.bits);
+  } else {
+    write_value_const(out, g.type, g.bits, g.hi);
   }
   out.write_u8(0x0B);
 }

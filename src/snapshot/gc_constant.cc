@@ -1,6 +1,7 @@
 // GC objects left in globals after init, written back as constant expressions (struct.new, array.new_fixed).
 #include "gc_constant.h"
 
+#include "kiln/encode/encode.h"
 #include "kiln/runtime/gc.h"
 
 namespace kiln {
@@ -12,12 +13,6 @@ constexpr uint32_t kMaxDepth = 256;
 constexpr uint32_t kMaxFixedElements = 10'000;
 // Objects across all globals: far beyond a useful initializer, well below an output that would not load.
 constexpr uint64_t kMaxObjects = 100'000;
-
-void write_null(ByteWriter& out, ValType type) {
-  out.write_u8(0xD0);  // ref.null
-  if (type.is_concrete()) out.write_sleb(type.heap);
-  else out.write_u8(type.byte());
-}
 
 }  // namespace
 
@@ -37,27 +32,9 @@ std::optional<uint32_t> GcConstantWriter::type_index(const StoreType* type) cons
 std::string GcConstantWriter::value(ByteWriter& out, ValType storage, const uint64_t* cells, uint32_t depth) {
   const uint64_t bits = cells[0];
   switch (storage.code) {
-    case TypeCode::kI8: case TypeCode::kI16: case TypeCode::kI32:
-      out.write_u8(0x41);
-      out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(bits)));
-      return {};
-    case TypeCode::kI64:
-      out.write_u8(0x42);
-      out.write_sleb(static_cast<int64_t>(bits));
-      return {};
-    case TypeCode::kF32:
-      out.write_u8(0x43);
-      out.write_u32_fixed(static_cast<uint32_t>(bits));
-      return {};
-    case TypeCode::kF64:
-      out.write_u8(0x44);
-      out.write_u64_fixed(bits);
-      return {};
-    case TypeCode::kV128:
-      out.write_u8(0xFD);
-      out.write_uleb(12);  // v128.const
-      out.write_u64_fixed(cells[0]);
-      out.write_u64_fixed(cells[1]);
+    case TypeCode::kI8: case TypeCode::kI16: case TypeCode::kI32: case TypeCode::kI64:
+    case TypeCode::kF32: case TypeCode::kF64: case TypeCode::kV128:
+      write_value_const(out, storage, bits, storage == ValType::kV128 ? cells[1] : 0);
       return {};
     case TypeCode::kFuncRef: {
       if (bits == kNullRef) break;
@@ -85,7 +62,7 @@ std::string GcConstantWriter::value(ByteWriter& out, ValType storage, const uint
       if (bits == kNullRef) break;
       return "a non-null exnref (a caught exception)";
   }
-  write_null(out, storage);
+  write_value_const(out, storage, kNullRef, 0);  // ref.null
   return {};
 }
 

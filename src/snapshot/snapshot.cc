@@ -57,18 +57,14 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
       if (!out.is_null && out.type.code == TypeCode::kExnRef)
         return unsupported("global " + std::to_string(g) + " holds a non-null exnref (a caught exception) after init");
       if (!out.is_null && out.type.code == TypeCode::kAnyRef) {
-        // An i31 is i32.const; ref.i31. Objects are rebuilt by a new initializer
-        // (even an immutable global's: init may have changed their fields).
-        if (is_i31(global.lo)) {
-          out.bits = i31_unsigned(global.lo);
-        } else {
-          auto expr = gc_writer.write(global.lo);
-          if (!expr)
-            return unsupported("global " + std::to_string(g) + " holds " + gc_ref_kind(global.lo) +
-                               " after init that no constant expression can rebuild: it reaches " +
-                               expr.error().message);
-          out.expr = std::move(expr).value();
-        }
+        // Rebuilt by a new initializer (i32.const; ref.i31 for an i31), even an
+        // immutable global's: init may have changed its objects' fields.
+        auto expr = gc_writer.write(global.lo);
+        if (!expr)
+          return unsupported("global " + std::to_string(g) + " holds " + gc_ref_kind(global.lo) +
+                             " after init that no constant expression can rebuild: it reaches " +
+                             expr.error().message);
+        out.expr = std::move(expr).value();
       } else if (!out.is_null) {
         const auto index = index_of(global.lo);
         if (!index) return unsupported("global " + std::to_string(g) + " holds a function of another module after init");

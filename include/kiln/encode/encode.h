@@ -23,6 +23,9 @@ void write_limits(ByteWriter& out, uint64_t min, const Limits& limits);
 void write_val_type(ByteWriter& out, ValType type);
 // The heap type of a reference as an s33: a type index or an abstract heap type's code.
 void write_heap_type(ByteWriter& out, ValType type);
+// The one constant instruction that makes a value of `type`: i32/i64/f32/f64/v128.const of its bits (`hi`: a
+// v128's high half; packed i8/i16 as i32.const), or ref.null of a reference type (callers write non-null ones).
+void write_value_const(ByteWriter& out, ValType type, uint64_t lo, uint64_t hi);
 
 // Section payload writers from the parsed Module, for the rewriter.
 void write_section(ByteWriter& out, SectionId id, const std::vector<uint8_t>& payload);

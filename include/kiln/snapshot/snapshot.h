@@ -19,10 +19,10 @@ struct Instance;
 // or i31 values and trees of GC objects (anyref), or null: other non-null references cannot be snapshotted.
 struct GlobalSnapshot {
   ValType type = ValType::kI32;
-  uint64_t bits = 0;  // numbers: bit pattern (v128: low half); funcref: function index; anyref: an i31's 31 bits
+  uint64_t bits = 0;  // numbers: bit pattern (v128: low half); funcref: function index
   uint64_t hi = 0;    // v128 high half
   bool is_null = false;  // references only
-  // anyref holding GC objects: the instructions (no final end) that rebuild them (struct.new, array.new_fixed, ...)
+  // a non-null anyref: the instructions (no final end) that rebuild it (struct.new, array.new_fixed, ref.i31, ...)
   std::vector<uint8_t> expr;
 };
 
