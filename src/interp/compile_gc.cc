@@ -4,13 +4,6 @@
 #include "lowerer.h"
 
 namespace kiln::interp {
-namespace {
-
-// (ref $index): what struct.new and the array constructors leave.
-ValType defined_ref(uint32_t type_index) { return ValType{TypeCode::kAnyRef, false, type_index}; }
-
-}  // namespace
-
 const FieldType& Lowerer::field(uint32_t type_index, uint32_t field_index) const {
   return module_.type_defs[type_index].fields[field_index];
 }
@@ -47,7 +40,7 @@ void Lowerer::struct_new(const Instr& in) {
     emit(IOp::kStructNewDefault, in.offset);
     pointer(type);
     word(field_cell(in.index, static_cast<uint32_t>(def.fields.size())));
-    push(defined_ref(in.index));
+    push(module_.ref_to(in.index, false));
     return;
   }
   pop_n(def.fields.size());
@@ -61,7 +54,7 @@ void Lowerer::struct_new(const Instr& in) {
     const ValType storage = def.fields[i].storage;
     if (storage.is_packed()) word(uint64_t{field_cell(in.index, i)} << 32 | storage_mask(storage));
   }
-  push(defined_ref(in.index));
+  push(module_.ref_to(in.index, false));
 }
 
 void Lowerer::struct_access(const Instr& in) {
@@ -124,7 +117,7 @@ void Lowerer::array_new(const Instr& in) {
       word(in.index2);
       break;
   }
-  push(defined_ref(in.index));
+  push(module_.ref_to(in.index, false));
 }
 
 void Lowerer::array_access(const Instr& in) {

@@ -58,7 +58,7 @@ class GcBuilder {
     return object;
   }
   void push(const Instr& in, const GcObject* object) {
-    stack_.push_back(Value::ref(ValType{TypeCode::kAnyRef, false, in.index}, gc_ref(object)));
+    stack_.push_back(Value::ref(module_.ref_to(in.index, false), gc_ref(object)));
   }
   // Writes one field or element as the interpreter keeps it: packed values zero-extended, a v128 in two cells.
   static uint64_t* store(uint64_t* out, ValType storage, const Value& value) {

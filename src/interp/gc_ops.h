@@ -19,8 +19,6 @@ inline uint64_t storage_mask(ValType storage) {
 // Bytes one element takes in a data segment (array.new_data, array.init_data): numbers, vectors and packed types.
 uint32_t storage_bytes(ValType storage);
 
-// The type a read of the field leaves on the stack: a packed field reads as i32.
-inline ValType unpacked(ValType storage) { return storage.is_packed() ? ValType::kI32 : storage; }
 
 // A cast's (ref.test, ref.cast, br_on_cast) target heap type, resolved once at lowering and packed with its
 // nullability into one code word; a concrete target also carries its StoreType.

@@ -35,12 +35,6 @@ std::optional<ValType> read_short_ref(uint8_t byte, const Features& features, ui
 
 }  // namespace
 
-TypeCode concrete_type_code(uint32_t index, const std::vector<TypeDef>* type_defs) {
-  if (type_defs && index < type_defs->size() && (*type_defs)[index].kind != TypeDef::Kind::kFunc)
-    return TypeCode::kAnyRef;
-  return TypeCode::kFuncRef;
-}
-
 ValType read_heap_type(ByteReader& reader, const Features& features, bool nullable,
                        const std::vector<TypeDef>* type_defs) {
   const uint64_t at = reader.offset();

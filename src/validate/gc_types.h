@@ -13,15 +13,6 @@ inline constexpr ValType kEqRef = ValType::abstract(TypeCode::kAnyRef, ValType::
 inline constexpr ValType kI31Ref = ValType::abstract(TypeCode::kAnyRef, ValType::kI31Heap, true);
 inline constexpr ValType kArrayRef = ValType::abstract(TypeCode::kAnyRef, ValType::kArrayHeap, true);
 
-// What reading a field or an element puts on the stack: packed storage reads as i32.
-inline ValType unpacked(ValType storage) { return storage.is_packed() ? ValType::kI32 : storage; }
-
-// (ref null? $index), in the hierarchy of its definition (func for a function type, any for the rest).
-inline ValType concrete_ref(const Module& module, uint32_t index, bool nullable) {
-  const TypeCode top = module.is_func_type(index) ? TypeCode::kFuncRef : TypeCode::kAnyRef;
-  return ValType::abstract(top, index, nullable);
-}
-
 // any.convert_extern and extern.convert_any move a reference between hierarchies: what they take, and what they
 // give for an operand of type `operand`: the same nullability (non-null for an unknown operand, the tighter choice).
 inline ValType conversion_operand(Opcode op) {

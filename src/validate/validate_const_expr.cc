@@ -96,7 +96,7 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
         if (instr.op == Opcode::kStructNewDefault) require_defaultable_fields(instr.offset, def, instr.index);
         else
           for (size_t i = def.fields.size(); i > 0; --i) pop(instr.offset, unpacked(def.fields[i - 1].storage));
-        stack.push_back(concrete_ref(module, instr.index, false));
+        stack.push_back(module.ref_to(instr.index, false));
         break;
       }
       case Opcode::kArrayNew:
@@ -113,7 +113,7 @@ void validate_const_expr(const ModuleContext& context, const ConstExpr& expr, Va
           if (instr.op == Opcode::kArrayNew) pop(instr.offset, element);
           else require_defaultable_fields(instr.offset, def, instr.index);
         }
-        stack.push_back(concrete_ref(module, instr.index, false));
+        stack.push_back(module.ref_to(instr.index, false));
         break;
       }
       case Opcode::kRefI31:

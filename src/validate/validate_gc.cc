@@ -99,7 +99,7 @@ void FunctionValidator::check_gc_op(const Instr& instr) {
 void FunctionValidator::check_struct_op(const Instr& instr) {
   const uint64_t offset = instr.offset;
   const TypeDef& def = struct_def(context_, offset, instr.index);
-  const ValType self = concrete_ref(context_.module, instr.index, true);
+  const ValType self = context_.module.ref_to(instr.index, true);
   switch (instr.op) {
     case Opcode::kStructNew:
       for (size_t i = def.fields.size(); i > 0; --i) pop_expect(offset, unpacked(def.fields[i - 1].storage));
@@ -137,7 +137,7 @@ void FunctionValidator::check_array_op(const Instr& instr) {
   const TypeDef& def = array_def(context_, offset, instr.index);
   const FieldType& element = def.fields[0];
   const ValType value = unpacked(element.storage);
-  const ValType self = concrete_ref(context_.module, instr.index, true);
+  const ValType self = context_.module.ref_to(instr.index, true);
   switch (instr.op) {
     case Opcode::kArrayNew:
       pop_expect(offset, ValType::kI32);
@@ -208,7 +208,7 @@ void FunctionValidator::check_array_bulk_op(const Instr& instr) {
                                  type_text(element.storage));
       pop_expect(offset, ValType::kI32);
       pop_expect(offset, ValType::kI32);
-      pop_expect(offset, concrete_ref(context_.module, instr.index2, true));
+      pop_expect(offset, context_.module.ref_to(instr.index2, true));
       break;
     }
     case Opcode::kArrayInitData:
@@ -216,7 +216,7 @@ void FunctionValidator::check_array_bulk_op(const Instr& instr) {
     default: return;
   }
   pop_expect(offset, ValType::kI32);
-  pop_expect(offset, concrete_ref(context_.module, instr.index, true));
+  pop_expect(offset, context_.module.ref_to(instr.index, true));
 }
 
 // ref.test and ref.cast take any reference of the target's hierarchy: its top type admits them all.

@@ -103,7 +103,6 @@ ValType read_heap_type(ByteReader& reader, const Features& features, bool nullab
                        const std::vector<TypeDef>* type_defs = nullptr);
 // A GC struct field's or array element's storage type: a value type, i8 or i16.
 ValType read_storage_type(ByteReader& reader, const Features& features, const std::vector<TypeDef>* type_defs);
-// The hierarchy code of type index `index`: kAnyRef for a struct or array type, else kFuncRef.
-TypeCode concrete_type_code(uint32_t index, const std::vector<TypeDef>* type_defs);
+
 
 }  // namespace kiln

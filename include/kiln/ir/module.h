@@ -66,6 +66,14 @@ struct TypeDef {
   }
 };
 
+// The hierarchy code of a reference to type index `index`: kAnyRef for a struct or array type, else kFuncRef
+// (also for an index past `type_defs`, which the validator reports).
+inline TypeCode concrete_type_code(uint32_t index, const std::vector<TypeDef>* type_defs) {
+  if (type_defs && index < type_defs->size() && (*type_defs)[index].kind != TypeDef::Kind::kFunc)
+    return TypeCode::kAnyRef;
+  return TypeCode::kFuncRef;
+}
+
 struct Import {
   std::string module;
   std::string name;
@@ -182,6 +190,10 @@ struct Module {
   bool is_imported(FuncIdx f) const { return to_u32(f) < imported_funcs; }
   const FunctionBody& body(FuncIdx f) const { return codes[to_u32(f) - imported_funcs]; }
   const Export* find_export(std::string_view name) const;
+  // (ref null? $index), in its definition's hierarchy (func for a function type, any for a struct or array).
+  ValType ref_to(uint32_t index, bool nullable) const {
+    return ValType{concrete_type_code(index, &type_defs), nullable, index};
+  }
   // "$name" from the name section, else "#index".
   std::string func_display_name(FuncIdx f) const;
 };

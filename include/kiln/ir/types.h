@@ -103,6 +103,8 @@ std::optional<ValType> abstract_heap_type(uint8_t code, bool nullable);
 
 inline bool is_ref_type(ValType t) { return t.is_ref(); }
 inline bool is_num_type(ValType t) { return !t.is_ref() && t.code != TypeCode::kV128; }
+// What reading a GC field or element of this storage type leaves on the stack: packed storage reads as i32.
+inline ValType unpacked(ValType storage) { return storage.is_packed() ? ValType::kI32 : storage; }
 // "i32", "funcref", "i8", "(ref func)", "(ref null 3)", "(ref none)".
 std::string val_type_name(ValType t);
 
