@@ -109,6 +109,34 @@ TEST_CASE("--keep-init-func as a bare flag or =true keeps the init export") {
   CHECK(::access(dir.file("x.wasm").c_str(), F_OK) != 0);
 }
 
+TEST_CASE("a boolean's value may be the next argument, as Wizer 7 requires and Wizer 11 allows") {
+  Dir dir("order");
+  const Names kept = {"get", "init_calls", "initialize_calls", "wizer-initialize"};
+  const Names removed = {"get", "init_calls", "initialize_calls"};
+  struct Form {
+    std::string flags;
+    Names exports;
+  };
+  const std::vector<Form> forms = {
+      {"--keep-init-func true", kept},
+      {"--keep-init-func false", removed},
+      {"--inherit-stdio false --inherit-env true --keep-init-func true", kept},
+      {"--wasm-simd true --wasm-bulk-memory true --wasm-multi-value true", removed},
+  };
+  for (const Form& form : forms) {
+    CAPTURE(form.flags);
+    const std::string out = dir.file("spaced.wasm");
+    const CommandResult r = run_command(kKiln + " " + form.flags + " " + dir.in + " -o " + out);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(export_names(read_bytes(out)) == form.exports);
+  }
+  // "--wasm-simd false" turns SIMD off as "=false" does: a SIMD module is then refused.
+  Dir simd("globals");
+  const CommandResult off = run_command(kKiln + " --wasm-simd false " + simd.in + " -o " + simd.file("x.wasm"));
+  CHECK(off.exit_code == 1);
+  CHECK(contains(off.output, "--wasm-simd=true"));
+}
+
 TEST_CASE("the output file gets the usual permissions, not a temporary file's 0600") {
   Dir dir("order");
   const std::string out = dir.file("out.wasm");

@@ -20,7 +20,8 @@ Pre-initializes a WebAssembly module: runs its init function and writes a module
 whose globals and memory already hold the initialized state. INPUT '-' or absent
 reads standard input; without -o the output goes to standard output.
 
-options (Wizer-compatible; booleans take =true or =false, a bare flag means true):
+options (Wizer-compatible; a boolean B takes =true, =false, or true/false as the next
+argument; a bare flag means true):
   -o, --output FILE            where to write the pre-initialized module
   -f, --init-func NAME         the init export (default wizer-initialize; falls back to
                                wizer.initialize when only that one exists)
@@ -141,8 +142,20 @@ std::optional<int> parse(std::span<char* const> args, Parsed& p) {
       if (i + 1 < args.size()) return std::string_view(args[++i]);
       return std::nullopt;
     };
-    // A boolean, as Wizer takes it: bare means true, otherwise "=true|false".
+    // A boolean, as both Wizers take it: "=true|false", or "true"/"false" as
+    // the next argument (Wizer 7 requires a value and takes it that way,
+    // Wizer 11 allows it for --inherit-stdio, --inherit-env and --wasm-*),
+    // else bare, meaning true. Only those two words are taken from the next
+    // argument, so a bare flag before INPUT leaves INPUT alone.
     auto take_bool = [&](bool& target) -> std::optional<int> {
+      if (!value && i + 1 < args.size()) {
+        const std::string_view next = args[i + 1];
+        if (next == "true" || next == "false") {
+          target = next == "true";
+          ++i;
+          return std::nullopt;
+        }
+      }
       if (!value) {
         target = true;
         return std::nullopt;
