@@ -82,6 +82,14 @@ BENCHMARK_CAPTURE(BM_Kernel, sieve, "sieve", 36179136)->Unit(benchmark::kMillise
 BENCHMARK_CAPTURE(BM_Kernel, hash_table, "hash_table", 2119620799)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Kernel, tokenizer, "tokenizer", 576461949)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Kernel, matmul, "matmul", 9131528829716267008u)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Kernel, nbody, "nbody", 442222876564748310)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Kernel, sort, "sort", 1362314795)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Kernel, sha256, "sha256", 1287681899)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Kernel, bignum, "bignum", 661577868668945595)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Kernel, vm, "vm", 1848907706)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Kernel, tree, "tree", 1665533239)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Kernel, strsearch, "strsearch", 2023019156)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Kernel, lz, "lz", 943213294)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
