@@ -221,7 +221,7 @@ TEST_CASE("gc: constant expressions build structs, arrays and i31s for globals a
   CHECK(m.i32("elem") == 7);
 }
 
-TEST_CASE("gc: a snapshot rebuilds trees of GC objects in globals, refuses shared ones and GC objects in tables") {
+TEST_CASE("gc: a snapshot rebuilds trees of GC objects in globals and tables, and refuses shared ones") {
   const std::string wat = R"((module
     (type $s (struct (field (mut i32)) (field (mut anyref))))
     (type $a (array (mut i16)))
@@ -237,7 +237,8 @@ TEST_CASE("gc: a snapshot rebuilds trees of GC objects in globals, refuses share
       (struct.set $s 1 (local.get $r) (local.get $r))
       (global.set $kept (local.get $r)))
     (func (export "keep_i31") (global.set $small (ref.i31 (i32.const -5))))
-    (func (export "fill_table") (table.set $t (i32.const 2) (struct.new_default $s))))
+    (func (export "fill_table") (table.set $t (i32.const 2) (struct.new_default $s)))
+    (func (export "share_with_table") (table.set $t (i32.const 0) (global.get $kept))))
   )";
   GcModule m(wat);
   const InitialTables initial = record_tables(*m.instance);
@@ -266,11 +267,28 @@ TEST_CASE("gc: a snapshot rebuilds trees of GC objects in globals, refuses share
   CHECK_MESSAGE(cycle.error().message.find("global 0 holds a struct") != std::string::npos, cycle.error().message);
 
   GcModule t(wat);
+  const InitialTables before_fill = record_tables(*t.instance);
   REQUIRE(!t.call("fill_table").trap);
-  auto in_table = take_snapshot(*t.instance, {}, {});
-  REQUIRE_FALSE(in_table.ok());
-  CHECK_MESSAGE(in_table.error().message.find("table 0 slot 2 holds a struct") != std::string::npos,
-                in_table.error().message);
+  auto in_table = take_snapshot(*t.instance, before_fill, {});
+  REQUIRE_MESSAGE(in_table.ok(), why(in_table));
+  REQUIRE(in_table->changed_tables.size() == 1);
+  const TableSnapshot& table = in_table->changed_tables[0];
+  CHECK(table.size == 3);
+  CHECK_FALSE(table.entries[0]);
+  CHECK_FALSE(table.entries[1]);
+  REQUIRE(table.entries[2]);
+  // i32.const 0, ref.null any, struct.new 0: the default struct.
+  const std::vector<uint8_t> default_struct = {0x41, 0x00, 0xD0, 0x6E, 0xFB, 0x00, 0x00};
+  CHECK(table.exprs.at(*table.entries[2]) == default_struct);
+
+  // An object both in a global and in a table would become two objects: refused.
+  REQUIRE(!t.call("keep_tree").trap);
+  REQUIRE(!t.call("share_with_table").trap);
+  auto shared_slot = take_snapshot(*t.instance, before_fill, {});
+  REQUIRE_FALSE(shared_slot.ok());
+  CHECK_MESSAGE(shared_slot.error().message.find("table 0 slot 0 holds a struct") != std::string::npos,
+                shared_slot.error().message);
+  CHECK_MESSAGE(shared_slot.error().message.find("reached twice") != std::string::npos, shared_slot.error().message);
 }
 
 TEST_CASE("gc: imported globals and tables of struct types match by type across modules, whatever their indices") {
@@ -302,6 +320,47 @@ TEST_CASE("gc: imported globals and tables of struct types match by type across 
   CHECK_FALSE(links(R"((module (type $s (struct (field i32))) (import "m" "t" (table 1 structref))))"));
   CHECK_FALSE(links(R"((module (type $s (struct (field i64))) (import "m" "c" (global (ref null $s)))))"));
   CHECK_FALSE(links(R"((module (type $s (struct (field i64))) (import "m" "t" (table 1 (ref null $s)))))"));
+}
+
+TEST_CASE("gc: pre-initialization writes GC objects and i31s left in tables as element segments") {
+  Options options;
+  options.features = gc_features();
+  // The table starts with an object from an element segment whose field init
+  // changes, and gets a list, an i31 and a null; another table of structs is
+  // filled by table.fill.
+  auto filled = preinitialize(assemble(R"((module
+    (type $node (struct (field (mut i32)) (field (ref null $node))))
+    (table $t 4 anyref)
+    (table $n 3 (ref null $node))
+    (elem (table $t) (i32.const 0) anyref (struct.new $node (i32.const 5) (ref.null $node)))
+    (func (export "wizer-initialize")
+      (struct.set $node 0 (ref.cast (ref $node) (table.get $t (i32.const 0))) (i32.const 50))
+      (table.set $t (i32.const 1)
+        (struct.new $node (i32.const 7) (struct.new $node (i32.const 11) (ref.null $node))))
+      (table.set $t (i32.const 3) (ref.i31 (i32.const -2)))
+      (table.fill $n (i32.const 0) (struct.new $node (i32.const 1) (ref.null $node)) (i32.const 1))
+      (table.set $n (i32.const 2) (struct.new $node (i32.const 100) (ref.null $node))))
+    (func (export "read") (result i32)
+      (local $second (ref $node))
+      (local.set $second (ref.cast (ref $node) (table.get $t (i32.const 1))))
+      (i32.add
+        (i32.add (struct.get $node 0 (ref.cast (ref $node) (table.get $t (i32.const 0))))
+                 (struct.get $node 0 (local.get $second)))
+        (i32.add
+          (i32.add (struct.get $node 0 (struct.get $node 1 (local.get $second)))
+                   (i31.get_s (ref.cast (ref i31) (table.get $t (i32.const 3)))))
+          (i32.add (i32.add (ref.is_null (table.get $t (i32.const 2)))
+                            (struct.get $node 0 (table.get $n (i32.const 0))))
+                   (i32.add (ref.is_null (table.get $n (i32.const 1)))
+                            (struct.get $node 0 (table.get $n (i32.const 2)))))))))
+  )"),
+                              options);
+  REQUIRE_MESSAGE(filled.ok(), why(filled));
+  // 50 + 7 + 11 - 2 + 1 + 1 + 1 + 100
+  RunningModule out(std::move(filled).value(), gc_features());
+  const CallOutcome read = out.call("read");
+  REQUIRE(!read.trap);
+  CHECK(read.results[0].bits == 169);
 }
 
 TEST_CASE("gc: pre-initialization writes GC objects and i31s left in globals as constants, refusing shared objects") {

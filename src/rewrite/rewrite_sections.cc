@@ -134,9 +134,9 @@ std::vector<uint8_t> elements_payload(const Module& module, const Snapshot& snap
   // it still declares its functions for ref.func, and behaves as dropped.
   size_t count = module.elems.size();
   struct Run {
-    uint32_t table;
+    const TableSnapshot* table;
     uint64_t offset;
-    std::vector<uint32_t> funcs;
+    std::vector<uint32_t> entries;  // function indices, or indices in table->exprs
   };
   std::vector<Run> runs;
   for (const TableSnapshot& t : snapshot.changed_tables) {
@@ -145,8 +145,8 @@ std::vector<uint8_t> elements_payload(const Module& module, const Snapshot& snap
         ++i;
         continue;
       }
-      Run run{t.table_index, i, {}};
-      while (i < t.entries.size() && t.entries[i]) run.funcs.push_back(*t.entries[i++]);
+      Run run{&t, i, {}};
+      while (i < t.entries.size() && t.entries[i]) run.entries.push_back(*t.entries[i++]);
       runs.push_back(std::move(run));
     }
   }
@@ -181,15 +181,18 @@ std::vector<uint8_t> elements_payload(const Module& module, const Snapshot& snap
     }
   }
   for (const Run& run : runs) {
-    const TableType& table = module.tables[run.table];
+    const uint32_t table_index = run.table->table_index;
+    const TableType& table = module.tables[table_index];
     // The index forms (flags 0 and 2) mean funcref; a table of typed
-    // references needs its own element type, so it gets expressions (flags 6).
+    // references, or of the any hierarchy, needs its own element type, so it
+    // gets expressions (flags 6).
     const bool typed = table.elem != ValType::kFuncRef;
-    if (run.table == 0 && !typed) {
+    const bool objects = !run.table->exprs.empty();
+    if (table_index == 0 && !typed) {
       out.write_u8(0);
     } else {
       out.write_u8(typed ? 6 : 2);
-      out.write_uleb(run.table);
+      out.write_uleb(table_index);
     }
     const bool is_64 = table.limits.is_64;
     out.write_u8(is_64 ? 0x42 : 0x41);
@@ -197,16 +200,19 @@ std::vector<uint8_t> elements_payload(const Module& module, const Snapshot& snap
     else out.write_sleb(static_cast<int32_t>(static_cast<uint32_t>(run.offset)));
     out.write_u8(0x0B);
     if (typed) write_val_type(out, table.elem);
-    else if (run.table != 0) out.write_u8(0x00);
-    out.write_uleb(run.funcs.size());
-    for (uint32_t f : run.funcs) {
-      if (!typed) {
-        out.write_uleb(f);
-        continue;
+    else if (table_index != 0) out.write_u8(0x00);
+    out.write_uleb(run.entries.size());
+    for (uint32_t entry : run.entries) {
+      if (objects) {
+        out.write_bytes(run.table->exprs[entry]);
+        out.write_u8(0x0B);
+      } else if (!typed) {
+        out.write_uleb(entry);
+      } else {
+        out.write_u8(0xD2);  // ref.func f end
+        out.write_uleb(entry);
+        out.write_u8(0x0B);
       }
-      out.write_u8(0xD2);  // ref.func f end
-      out.write_uleb(f);
-      out.write_u8(0x0B);
     }
   }
   return out.take();

@@ -1,4 +1,5 @@
 // Capturing an instance's globals, memories and changed tables as a Snapshot.
+#include <algorithm>
 #include "kiln/snapshot/snapshot.h"
 
 #include <optional>
@@ -96,16 +97,13 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     const TableInstance& table = *instance.tables[t];
     const size_t defined = t - m.imported_tables;
     const bool unchanged = defined < initial.size() && initial[defined] == table.elements;
-    // Even an unchanged table's objects may have been changed since its segments made them.
-    if (table.type.elem.code == TypeCode::kAnyRef) {
-      for (size_t i = 0; i < table.elements.size(); ++i) {
-        const Ref r = table.elements[i];
-        if (r == kNullRef || (unchanged && is_i31(r))) continue;
-        return unsupported("table " + std::to_string(t) + " slot " + std::to_string(i) + " holds " + gc_ref_kind(r) +
-                           " (a GC reference) after init; kiln cannot write GC objects into the output");
-      }
-    }
-    if (unchanged) continue;
+    const bool any_hierarchy = table.type.elem.code == TypeCode::kAnyRef;
+    // Even an unchanged table's objects may have been changed since its
+    // segments made them: a table holding any is written again (i31s alone
+    // cannot have changed).
+    const bool holds_objects = any_hierarchy && std::any_of(table.elements.begin(), table.elements.end(),
+                                                            [](Ref r) { return r != kNullRef && !is_i31(r); });
+    if (unchanged && !holds_objects) continue;
     if (table.type.elem.code == TypeCode::kExternRef) {
       for (Ref r : table.elements)
         if (r != kNullRef) return unsupported("table " + std::to_string(t) + " holds a non-null externref after init");
@@ -119,9 +117,21 @@ Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& in
     TableSnapshot out;
     out.table_index = static_cast<uint32_t>(t);
     out.size = table.elements.size();
-    for (Ref r : table.elements) {
+    for (size_t i = 0; i < table.elements.size(); ++i) {
+      const Ref r = table.elements[i];
       if (r == kNullRef) {
         out.entries.emplace_back(std::nullopt);
+        continue;
+      }
+      if (any_hierarchy) {
+        // The same writer as the globals': an object also held by a global,
+        // or by another slot, is refused as reached twice.
+        auto expr = gc_writer.write(r);
+        if (!expr)
+          return unsupported("table " + std::to_string(t) + " slot " + std::to_string(i) + " holds " + gc_ref_kind(r) +
+                             " after init that no constant expression can rebuild: it reaches " + expr.error().message);
+        out.entries.emplace_back(static_cast<uint32_t>(out.exprs.size()));
+        out.exprs.push_back(std::move(expr).value());
         continue;
       }
       const auto index = index_of(r);

@@ -33,12 +33,16 @@ struct MemorySnapshot {
   uint64_t pages_scanned = 0;        // 4 KiB pages the OS said may hold data (all of them in the fallback)
 };
 
-// A defined funcref table whose contents init changed: entries as function
-// indices (nullopt = null), re-emitted as active element segments.
+// A defined table whose contents init changed (or that holds GC objects,
+// whose fields init may have changed), re-emitted as active element segments.
+// Each entry is null (nullopt) or, in a table of functions, the function's
+// index; in a table of the any hierarchy, the index in `exprs` of the
+// constant expression (no final end) that rebuilds its i31 or GC object.
 struct TableSnapshot {
   uint32_t table_index = 0;  // in the module's table index space
   uint64_t size = 0;         // becomes the table's minimum
   std::vector<std::optional<uint32_t>> entries;
+  std::vector<std::vector<uint8_t>> exprs;
 };
 
 struct Snapshot {
@@ -63,7 +67,8 @@ InitialTables record_tables(const Instance& instance);
 
 // Reads the instance's state. Fails (ErrorCode::kUnsupported) when the state
 // cannot be expressed in a module: a non-null externref in a global or table,
-// or a table entry that is a function of another module.
+// a table entry that is a function of another module, or a GC object that no
+// constant expression rebuilds (reached twice, in a cycle, a host value, ...).
 Result<Snapshot> take_snapshot(const Instance& instance, const InitialTables& initial, const SnapshotOptions& options);
 
 }  // namespace kiln
