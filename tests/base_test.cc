@@ -11,6 +11,7 @@
 #include "kiln/base/byte_writer.h"
 #include "kiln/base/failure.h"
 #include "kiln/base/file_io.h"
+#include "kiln/base/sink.h"
 
 using kiln::ByteReader;
 using kiln::ByteWriter;
@@ -168,4 +169,31 @@ TEST_CASE("a device target is written in place, never replaced") {
   CHECK(kiln::write_file_atomic("/dev/null", Vec{1, 2, 3}).ok());
   REQUIRE(::stat("/dev/null", &st) == 0);
   CHECK(S_ISCHR(st.st_mode));
+}
+
+TEST_CASE("an atomic file sink maps back what it wrote, small pieces and large ones, before commit") {
+  char dir_template[] = "/tmp/kiln-io-XXXXXX";
+  const std::string dir = ::mkdtemp(dir_template);
+  const std::string path = dir + "/out.wasm";
+  Vec expected;
+  {
+    auto sink = kiln::AtomicFileSink::open(path);
+    REQUIRE(sink.ok());
+    CHECK_FALSE((*sink)->in_place());
+    const Vec small{1, 2, 3};
+    const Vec large(200 << 10, 0xab);  // written from here, after the buffered pieces
+    for (const Vec* piece : {&small, &large, &small, &small}) {
+      REQUIRE((*sink)->write(*piece).ok());
+      expected.insert(expected.end(), piece->begin(), piece->end());
+    }
+    auto mapped = (*sink)->map_written();
+    REQUIRE(mapped.ok());
+    CHECK(Vec(mapped->bytes().begin(), mapped->bytes().end()) == expected);
+    CHECK(::access(path.c_str(), F_OK) != 0);  // only the temporary exists
+  }
+  CHECK(::rmdir(dir.c_str()) == 0);  // dropped without commit: the temporary is gone too
+
+  auto device = kiln::AtomicFileSink::open("/dev/null");
+  REQUIRE(device.ok());
+  CHECK((*device)->in_place());
 }

@@ -3,8 +3,10 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -16,20 +18,29 @@ namespace kiln {
 namespace {
 
 constexpr size_t kBufferSize = 1 << 20;
+// Writes at least this large go to the file from the caller's memory, never
+// copied into the buffer: a data segment straight from linear memory, a
+// section copied from the input.
+constexpr size_t kDirectWriteSize = 64 << 10;
 
 Error io_error(const std::string& what, const std::string& path, int err) {
   return Error{ErrorCode::kIo, kNoOffset, what + " '" + path + "': " + std::strerror(err)};
 }
 
-Status write_all(int fd, std::span<const uint8_t> data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+// Writes `first` and then `second`, in one system call when the kernel takes them whole.
+Status write_all(int fd, std::span<const uint8_t> first, std::span<const uint8_t> second, const std::string& path) {
+  while (!first.empty() || !second.empty()) {
+    iovec parts[2] = {{const_cast<uint8_t*>(first.data()), first.size()},
+                      {const_cast<uint8_t*>(second.data()), second.size()}};
+    const ssize_t n = ::writev(fd, parts, 2);
     if (n < 0) {
       if (errno == EINTR) continue;
       return io_error("cannot write", path, errno);
     }
-    done += static_cast<size_t>(n);
+    const size_t done = static_cast<size_t>(n);
+    const size_t from_first = std::min(done, first.size());
+    first = first.subspan(from_first);
+    second = second.subspan(done - from_first);
   }
   return {};
 }
@@ -122,18 +133,26 @@ AtomicFileSink::~AtomicFileSink() {
 
 Status AtomicFileSink::flush() {
   if (buffer_.empty()) return {};
-  Status written = write_all(fd_, buffer_, target_);
+  Status written = write_all(fd_, buffer_, {}, target_);
   buffer_.clear();
   return written;
 }
 
 Status AtomicFileSink::write(std::span<const uint8_t> bytes) {
-  if (buffer_.size() + bytes.size() > kBufferSize) {
-    KILN_TRY(flush());
-    if (bytes.size() >= kBufferSize) return write_all(fd_, bytes, target_);
+  if (bytes.size() >= kDirectWriteSize) {
+    // What is buffered goes first, in the same system call.
+    Status written = write_all(fd_, buffer_, bytes, target_);
+    buffer_.clear();
+    return written;
   }
+  if (buffer_.size() + bytes.size() > kBufferSize) KILN_TRY(flush());
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
   return {};
+}
+
+Result<MappedFile> AtomicFileSink::map_written() {
+  KILN_TRY(flush());
+  return MappedFile::map(fd_, target_);
 }
 
 Status AtomicFileSink::commit() {

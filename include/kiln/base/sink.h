@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kiln/base/mapped_file.h"
 #include "kiln/base/result.h"
 
 namespace kiln {
@@ -43,13 +44,20 @@ class VectorSink final : public Sink {
 // Writes to a temporary file beside `path` and renames it over `path` on
 // commit(); a writer destroyed without commit() removes its temporary, so a
 // failed run never leaves a partial file. Non-regular targets (/dev/stdout,
-// pipes) are written in place; "-" is standard output.
+// pipes) are written in place; "-" is standard output. Small writes are
+// buffered, large ones go to the file from the caller's memory.
 class AtomicFileSink final : public Sink {
  public:
   static Result<std::unique_ptr<AtomicFileSink>> open(const std::string& path);
   ~AtomicFileSink() override;
   Status write(std::span<const uint8_t> bytes) override;
   Status commit();
+  // Writing in place: a device, a pipe or standard output, which cannot be
+  // read back and is never replaced.
+  bool in_place() const { return temp_.empty(); }
+  // Everything written so far, mapped back from the temporary (not in place):
+  // to check the output before commit() without holding it in memory too.
+  Result<MappedFile> map_written();
 
  private:
   AtomicFileSink() = default;
