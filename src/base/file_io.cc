@@ -18,32 +18,36 @@ namespace kiln {
 namespace {
 
 constexpr size_t kBufferSize = 1 << 20;
-// Writes at least this large go to the file from the caller's memory, never
-// copied into the buffer: a data segment straight from linear memory, a
-// section copied from the input.
-constexpr size_t kDirectWriteSize = 64 << 10;
+// Pieces gathered before a writev (the kernel takes at most IOV_MAX = 1024 at a time).
+constexpr size_t kMaxPending = 1024;
 
 Error io_error(const std::string& what, const std::string& path, int err) {
   return Error{ErrorCode::kIo, kNoOffset, what + " '" + path + "': " + std::strerror(err)};
 }
 
-// Writes `first` and then `second`, in one system call when the kernel takes them whole.
-Status write_all(int fd, std::span<const uint8_t> first, std::span<const uint8_t> second, const std::string& path) {
-  while (!first.empty() || !second.empty()) {
-    iovec parts[2] = {{const_cast<uint8_t*>(first.data()), first.size()},
-                      {const_cast<uint8_t*>(second.data()), second.size()}};
-    const ssize_t n = ::writev(fd, parts, 2);
+// Writes every piece in order, however many writev calls the kernel needs.
+Status write_all(int fd, std::span<iovec> parts, const std::string& path) {
+  while (!parts.empty()) {
+    const ssize_t n = ::writev(fd, parts.data(), static_cast<int>(std::min(parts.size(), kMaxPending)));
     if (n < 0) {
       if (errno == EINTR) continue;
       return io_error("cannot write", path, errno);
     }
-    const size_t done = static_cast<size_t>(n);
-    const size_t from_first = std::min(done, first.size());
-    first = first.subspan(from_first);
-    second = second.subspan(done - from_first);
+    if (n == 0) return io_error("cannot write", path, EIO);
+    size_t done = static_cast<size_t>(n);
+    while (!parts.empty() && done >= parts.front().iov_len) {
+      done -= parts.front().iov_len;
+      parts = parts.subspan(1);
+    }
+    if (done > 0) {
+      parts.front().iov_base = static_cast<uint8_t*>(parts.front().iov_base) + done;
+      parts.front().iov_len -= done;
+    }
   }
   return {};
 }
+
+iovec piece(std::span<const uint8_t> bytes) { return {const_cast<uint8_t*>(bytes.data()), bytes.size()}; }
 
 }  // namespace
 
@@ -89,6 +93,7 @@ Result<std::unique_ptr<AtomicFileSink>> AtomicFileSink::open(const std::string& 
   std::unique_ptr<AtomicFileSink> sink(new AtomicFileSink());
   sink->target_ = path;
   sink->buffer_.reserve(kBufferSize);
+  sink->pending_.reserve(kMaxPending);
   if (path == "-") {
     sink->fd_ = STDOUT_FILENO;
     sink->owns_fd_ = false;
@@ -132,21 +137,33 @@ AtomicFileSink::~AtomicFileSink() {
 }
 
 Status AtomicFileSink::flush() {
-  if (buffer_.empty()) return {};
-  Status written = write_all(fd_, buffer_, {}, target_);
+  Status written = write_all(fd_, pending_, target_);
+  pending_.clear();
   buffer_.clear();
   return written;
 }
 
 Status AtomicFileSink::write(std::span<const uint8_t> bytes) {
-  if (bytes.size() >= kDirectWriteSize) {
-    // What is buffered goes first, in the same system call.
-    Status written = write_all(fd_, buffer_, bytes, target_);
-    buffer_.clear();
-    return written;
+  if (bytes.empty()) return {};
+  if (bytes.size() > buffer_.capacity() - buffer_.size() || pending_.size() == kMaxPending) KILN_TRY(flush());
+  if (bytes.size() > buffer_.capacity()) {
+    iovec whole = piece(bytes);
+    return write_all(fd_, std::span(&whole, 1), target_);
   }
-  if (buffer_.size() + bytes.size() > kBufferSize) KILN_TRY(flush());
+  uint8_t* end = buffer_.data() + buffer_.size();
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+  // Pieces copied one after another are written as one.
+  if (!pending_.empty() && static_cast<uint8_t*>(pending_.back().iov_base) + pending_.back().iov_len == end)
+    pending_.back().iov_len += bytes.size();
+  else
+    pending_.push_back(piece(std::span<const uint8_t>(end, bytes.size())));
+  return {};
+}
+
+Status AtomicFileSink::write_lasting(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return {};
+  if (pending_.size() == kMaxPending) KILN_TRY(flush());
+  pending_.push_back(piece(bytes));
   return {};
 }
 

@@ -20,9 +20,12 @@ class BoundedSink final : public Sink {
       : inner_(inner), max_bytes_(max_bytes), setting_(std::move(setting)), value_(std::move(value)) {}
 
   Status write(std::span<const uint8_t> bytes) override {
-    if (bytes.size() > room()) return too_large();
-    written_ += bytes.size();
+    KILN_TRY(count(bytes.size()));
     return inner_.write(bytes);
+  }
+  Status write_lasting(std::span<const uint8_t> bytes) override {
+    KILN_TRY(count(bytes.size()));
+    return inner_.write_lasting(bytes);
   }
   // The rewriter announces the exact size first: an output over the limit is
   // refused before a byte of it is written.
@@ -34,6 +37,11 @@ class BoundedSink final : public Sink {
 
  private:
   uint64_t room() const { return max_bytes_ - written_; }
+  Status count(uint64_t size) {
+    if (size > room()) return too_large();
+    written_ += size;
+    return {};
+  }
   Error too_large() const {
     return Error{ErrorCode::kExhausted, kNoOffset,
                  "the output module would be larger than " + value_ + " bytes; raise " + setting_ + " to write it"};

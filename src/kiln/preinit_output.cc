@@ -33,6 +33,8 @@ Status FileOutput::noted(Status status) {
 
 Status FileOutput::write(std::span<const uint8_t> bytes) { return noted(destination().write(bytes)); }
 
+Status FileOutput::write_lasting(std::span<const uint8_t> bytes) { return noted(destination().write_lasting(bytes)); }
+
 Status FileOutput::reserve(uint64_t total_bytes) { return noted(destination().reserve(total_bytes)); }
 
 Status FileOutput::verify(const Module& input, const ModuleInfo& input_info) {

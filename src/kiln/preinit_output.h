@@ -52,6 +52,7 @@ class FileOutput final : public Output, private Sink {
 
  private:
   Status write(std::span<const uint8_t> bytes) override;
+  Status write_lasting(std::span<const uint8_t> bytes) override;
   Status reserve(uint64_t total_bytes) override;
   Sink& destination();
   Status noted(Status status);
