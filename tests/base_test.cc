@@ -11,6 +11,7 @@
 #include "kiln/base/byte_writer.h"
 #include "kiln/base/failure.h"
 #include "kiln/base/file_io.h"
+#include "kiln/base/sink.h"
 
 using kiln::ByteReader;
 using kiln::ByteWriter;
@@ -168,4 +169,43 @@ TEST_CASE("a device target is written in place, never replaced") {
   CHECK(kiln::write_file_atomic("/dev/null", Vec{1, 2, 3}).ok());
   REQUIRE(::stat("/dev/null", &st) == 0);
   CHECK(S_ISCHR(st.st_mode));
+}
+
+TEST_CASE("an atomic file sink maps back what it wrote, copied and lasting pieces of every size, before commit") {
+  char dir_template[] = "/tmp/kiln-io-XXXXXX";
+  const std::string dir = ::mkdtemp(dir_template);
+  const std::string path = dir + "/out.wasm";
+  Vec expected;
+  {
+    auto sink = kiln::AtomicFileSink::open(path);
+    REQUIRE(sink.ok());
+    CHECK_FALSE((*sink)->in_place());
+    const Vec large(200 << 10, 0xab);
+    const Vec larger_than_the_buffer(3 << 20, 0xcd);
+    std::vector<Vec> small;  // each lasting, so kept apart until the end
+    for (int i = 0; i < 3000; ++i) small.push_back(Vec{static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), 7});
+    auto add = [&](const Vec& piece, bool lasting) {
+      REQUIRE((lasting ? (*sink)->write_lasting(piece) : (*sink)->write(piece)).ok());
+      expected.insert(expected.end(), piece.begin(), piece.end());
+    };
+    for (int i = 0; i < 3000; ++i) {
+      // Copies from a temporary that is overwritten at once, between lasting pieces (more than one writev takes).
+      Vec copied{static_cast<uint8_t>(i), 1, 2};
+      add(copied, false);
+      copied.assign(3, 0xee);
+      add(small[static_cast<size_t>(i)], true);
+      if (i % 1000 == 0) add(large, i % 2000 == 0);
+      if (i == 1500) add(larger_than_the_buffer, false);
+    }
+    auto mapped = (*sink)->map_written();
+    REQUIRE(mapped.ok());
+    CHECK(mapped->bytes().size() == expected.size());
+    CHECK(Vec(mapped->bytes().begin(), mapped->bytes().end()) == expected);
+    CHECK(::access(path.c_str(), F_OK) != 0);  // only the temporary exists
+  }
+  CHECK(::rmdir(dir.c_str()) == 0);  // dropped without commit: the temporary is gone too
+
+  auto device = kiln::AtomicFileSink::open("/dev/null");
+  REQUIRE(device.ok());
+  CHECK((*device)->in_place());
 }

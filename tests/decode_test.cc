@@ -186,6 +186,26 @@ TEST_CASE("sections are listed in file order with exact ranges, custom sections 
   CHECK(m.sections[0].name.empty());
 }
 
+TEST_CASE("a borrowed module reads its sections where the bytes are, and fails as the owning decode does") {
+  const ByteVec bytes = rich_module();
+  auto borrowed = decode_borrowed_module(bytes, Features::all());
+  REQUIRE_MESSAGE(borrowed.ok(), borrowed.error().message);
+  const Module owned = decode_ok(bytes);
+  CHECK(borrowed->bytes.empty());
+  REQUIRE(borrowed->sections.size() == owned.sections.size());
+  for (const Section& s : borrowed->sections) CHECK(borrowed->slice(s.whole).data() == bytes.data() + s.whole.offset);
+  CHECK(borrowed->codes.size() == owned.codes.size());
+  CHECK(borrowed->names.functions == owned.names.functions);
+
+  const ByteVec cut(bytes.begin(), bytes.end() - 3);
+  auto short_borrowed = decode_borrowed_module(cut, Features::all());
+  auto short_owned = decode_module(cut, Features::all());
+  REQUIRE_FALSE(short_borrowed.ok());
+  REQUIRE_FALSE(short_owned.ok());
+  CHECK(short_borrowed.error().message == short_owned.error().message);
+  CHECK(short_borrowed.error().offset == short_owned.error().offset);
+}
+
 TEST_CASE("section ids, sizes and order are checked") {
   const ByteVec types = section(1, vec({func_type({}, {})}));
   CHECK(error_of(module({section(13, {})})) == "malformed section id@8");

@@ -106,6 +106,17 @@ Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const 
 Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Options& options,
                                            Stats* stats = nullptr);
 
+// The same, writing the output to the file `path` ("-": standard output) as
+// it is made, never holding it in memory: through a temporary beside `path`
+// that replaces it only once the output has been checked (mapped back from
+// the file). A failed run leaves no file behind and `path` as it was. Devices
+// and pipes, which cannot be read back, get the output built in memory,
+// checked and then written. `writing_failed`, when given, says whether the
+// error is about writing the file (its message names the file) rather than
+// about the input.
+Status preinitialize_to_file(std::vector<uint8_t>&& wasm, const std::string& path, const Options& options,
+                             Stats* stats = nullptr, bool* writing_failed = nullptr);
+
 const char* version();
 
 // Reads a module file ("-": standard input) for preinitialize and the other

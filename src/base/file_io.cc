@@ -3,8 +3,10 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -16,23 +18,36 @@ namespace kiln {
 namespace {
 
 constexpr size_t kBufferSize = 1 << 20;
+// Pieces gathered before a writev (the kernel takes at most IOV_MAX = 1024 at a time).
+constexpr size_t kMaxPending = 1024;
 
 Error io_error(const std::string& what, const std::string& path, int err) {
   return Error{ErrorCode::kIo, kNoOffset, what + " '" + path + "': " + std::strerror(err)};
 }
 
-Status write_all(int fd, std::span<const uint8_t> data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+// Writes every piece in order, however many writev calls the kernel needs.
+Status write_all(int fd, std::span<iovec> parts, const std::string& path) {
+  while (!parts.empty()) {
+    const ssize_t n = ::writev(fd, parts.data(), static_cast<int>(std::min(parts.size(), kMaxPending)));
     if (n < 0) {
       if (errno == EINTR) continue;
       return io_error("cannot write", path, errno);
     }
-    done += static_cast<size_t>(n);
+    if (n == 0) return io_error("cannot write", path, EIO);
+    size_t done = static_cast<size_t>(n);
+    while (!parts.empty() && done >= parts.front().iov_len) {
+      done -= parts.front().iov_len;
+      parts = parts.subspan(1);
+    }
+    if (done > 0) {
+      parts.front().iov_base = static_cast<uint8_t*>(parts.front().iov_base) + done;
+      parts.front().iov_len -= done;
+    }
   }
   return {};
 }
+
+iovec piece(std::span<const uint8_t> bytes) { return {const_cast<uint8_t*>(bytes.data()), bytes.size()}; }
 
 }  // namespace
 
@@ -78,6 +93,7 @@ Result<std::unique_ptr<AtomicFileSink>> AtomicFileSink::open(const std::string& 
   std::unique_ptr<AtomicFileSink> sink(new AtomicFileSink());
   sink->target_ = path;
   sink->buffer_.reserve(kBufferSize);
+  sink->pending_.reserve(kMaxPending);
   if (path == "-") {
     sink->fd_ = STDOUT_FILENO;
     sink->owns_fd_ = false;
@@ -121,19 +137,39 @@ AtomicFileSink::~AtomicFileSink() {
 }
 
 Status AtomicFileSink::flush() {
-  if (buffer_.empty()) return {};
-  Status written = write_all(fd_, buffer_, target_);
+  Status written = write_all(fd_, pending_, target_);
+  pending_.clear();
   buffer_.clear();
   return written;
 }
 
 Status AtomicFileSink::write(std::span<const uint8_t> bytes) {
-  if (buffer_.size() + bytes.size() > kBufferSize) {
-    KILN_TRY(flush());
-    if (bytes.size() >= kBufferSize) return write_all(fd_, bytes, target_);
+  if (bytes.empty()) return {};
+  if (bytes.size() > buffer_.capacity() - buffer_.size() || pending_.size() == kMaxPending) KILN_TRY(flush());
+  if (bytes.size() > buffer_.capacity()) {
+    iovec whole = piece(bytes);
+    return write_all(fd_, std::span(&whole, 1), target_);
   }
+  uint8_t* end = buffer_.data() + buffer_.size();
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+  // Pieces copied one after another are written as one.
+  if (!pending_.empty() && static_cast<uint8_t*>(pending_.back().iov_base) + pending_.back().iov_len == end)
+    pending_.back().iov_len += bytes.size();
+  else
+    pending_.push_back(piece(std::span<const uint8_t>(end, bytes.size())));
   return {};
+}
+
+Status AtomicFileSink::write_lasting(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return {};
+  if (pending_.size() == kMaxPending) KILN_TRY(flush());
+  pending_.push_back(piece(bytes));
+  return {};
+}
+
+Result<MappedFile> AtomicFileSink::map_written() {
+  KILN_TRY(flush());
+  return MappedFile::map(fd_, target_);
 }
 
 Status AtomicFileSink::commit() {

@@ -9,7 +9,6 @@
 
 #include "commands.h"
 #include "feature_flags.h"
-#include "kiln/base/file_io.h"
 #include "kiln/kiln.h"
 
 namespace kiln::cli {
@@ -347,20 +346,19 @@ int preinit_command(std::span<char* const> args) {
     p.options.trace_host = [sink](const std::string& line) { std::fprintf(sink, "%s\n", line.c_str()); };
   }
   Stats stats;
-  auto output = preinitialize(std::move(*input), p.options, &stats);  // the input is held once, by the module
-  if (!output) {
-    const Error& e = output.error();
+  bool writing_failed = false;
+  // The input is held once, by the module; the output goes to the file as it is made ("-" is standard output).
+  Status made = preinitialize_to_file(std::move(*input), p.output, p.options, &stats, &writing_failed);
+  if (!made) {
+    const Error& e = made.error();
     const std::string where = p.input == "-" ? "<stdin>" : p.input;
-    if (e.has_offset())
+    if (writing_failed)
+      std::fprintf(stderr, "kiln: error: %s\n", e.message.c_str());
+    else if (e.has_offset())
       std::fprintf(stderr, "kiln: error: %s:0x%llx: %s\n", where.c_str(), static_cast<unsigned long long>(e.offset),
                    e.message.c_str());
     else
       std::fprintf(stderr, "kiln: error: %s: %s\n", where.c_str(), e.message.c_str());
-    return 1;
-  }
-  Status written = write_file_atomic(p.output, *output);  // "-" is standard output
-  if (!written.ok()) {
-    std::fprintf(stderr, "kiln: error: %s\n", written.error().message.c_str());
     return 1;
   }
   if (p.stats) print_stats(stats);

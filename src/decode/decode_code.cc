@@ -62,7 +62,7 @@ void decode_code_section(ByteReader& reader, Module& module) {
 }
 
 void check_bodies_in_stream(const Module& module) {
-  const Bytes input(module.bytes);
+  const Bytes input = module.input();
   for (const FunctionBody& body : module.codes) {
     InstrReader instrs(input.subspan(body.code.offset), body.code.offset, module.features);
     read_instr_sequence(instrs);

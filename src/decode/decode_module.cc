@@ -126,14 +126,11 @@ void reword(Error& error) {
   if (error.message == "unexpected end") error.message = "unexpected end of section or function";
 }
 
-}  // namespace
-
-Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& features) {
+// Decodes `module` whose input (owned or borrowed) is already in place.
+Result<Module> decode_in_place(Module module, const Features& features) {
   return capture_failure([&]() -> Module {
-    Module module;
-    module.bytes = std::move(bytes);
     module.features = features;
-    ByteReader reader(module.bytes, 0);
+    ByteReader reader(module.input(), 0);
     read_header(reader);
     try {
       read_sections(reader, module);
@@ -148,8 +145,22 @@ Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& feature
       reword(failure.error);
       throw;
     }
-    return module;
+    return std::move(module);
   });
+}
+
+}  // namespace
+
+Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& features) {
+  Module module;
+  module.bytes = std::move(bytes);
+  return decode_in_place(std::move(module), features);
+}
+
+Result<Module> decode_borrowed_module(Bytes bytes, const Features& features) {
+  Module module;
+  module.borrowed = bytes;
+  return decode_in_place(std::move(module), features);
 }
 
 }  // namespace kiln

@@ -219,14 +219,14 @@ void count_snapshot(const Snapshot& snapshot, Stats& stats) {
   }
 }
 
-Result<std::vector<uint8_t>> verify_output(std::vector<uint8_t> output, const Module& input, const ModuleInfo& input_info) {
-  auto decoded = decode_module(std::move(output), input.features);
+Status verify_output(std::span<const uint8_t> output, const Module& input, const ModuleInfo& input_info) {
+  auto decoded = decode_borrowed_module(output, input.features);
   if (!decoded)
     return Error{ErrorCode::kMalformed, decoded.error().offset, "internal error: the output does not decode: " + decoded.error().message};
   auto valid = validate_derived_module(*decoded, input, input_info);
   if (!valid)
     return Error{ErrorCode::kInvalid, valid.error().offset, "internal error: the output does not validate: " + valid.error().message};
-  return std::move(decoded->bytes);
+  return {};
 }
 
 }  // namespace kiln::preinit

@@ -1,6 +1,7 @@
 // The individual steps of pre-initialization, each small enough to read and test on its own.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,11 +36,11 @@ Status run_initialization(Instance& instance, const std::string& init_func, cons
 
 void count_snapshot(const Snapshot& snapshot, Stats& stats);
 
-// Decodes and validates the output before anyone sees it, and hands it back
-// (decoding takes the bytes, so they are never copied). `input` is the
-// validated module it was rewritten from: the sections kiln produced are
-// checked in full, the copied function bodies again only when something they
-// are typed against changed (see validate_derived_module).
-Result<std::vector<uint8_t>> verify_output(std::vector<uint8_t> output, const Module& input, const ModuleInfo& input_info);
+// Decodes and validates the output where it is (in memory, or a file mapped
+// back) before anyone sees it. `input` is the validated module it was
+// rewritten from: the sections kiln produced are checked in full, the copied
+// function bodies again only when something they are typed against changed
+// (see validate_derived_module).
+Status verify_output(std::span<const uint8_t> output, const Module& input, const ModuleInfo& input_info);
 
 }  // namespace kiln::preinit

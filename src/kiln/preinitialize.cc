@@ -10,6 +10,7 @@
 #include "kiln/snapshot/snapshot.h"
 #include "kiln/validate/body_validation.h"
 #include "bounded_sink.h"
+#include "preinit_output.h"
 #include "preinit_steps.h"
 #include "setting_names.h"
 
@@ -67,15 +68,8 @@ Result<Initialized> instantiate_and_run(Store& store, const std::shared_ptr<cons
   return initialized;
 }
 
-}  // namespace
-
-const char* version() { return KILN_VERSION; }
-
-Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const Options& options, Stats* stats) {
-  return preinitialize(std::vector<uint8_t>(wasm.begin(), wasm.end()), options, stats);
-}
-
-Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Options& options, Stats* stats) {
+// The whole pipeline, writing the output to `output` and checking it there.
+Status run_pipeline(std::vector<uint8_t>&& wasm, const Options& options, Stats* stats, preinit::Output& output) {
   Stats local;
   Stats& st = stats ? *stats : local;
   st.input_bytes = wasm.size();
@@ -122,18 +116,42 @@ Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Op
   // on reactors, and it must not run the constructors a second time.
   if (!options.keep_init_func) rewrite.remove_exports.push_back(init_name);
   if (module->find_export("_initialize")) rewrite.remove_exports.push_back("_initialize");
+  auto sink = output.open();
+  if (!sink) return std::move(sink).error();
   using preinit::Setting;
-  preinit::BoundedVectorSink sink(options.max_output_bytes,
-                                  preinit::setting_name(Setting::kMaxOutputSize, options.setting_names),
-                                  preinit::setting_value(Setting::kMaxOutputSize, options.max_output_bytes, options.setting_names));
-  KILN_TRY(rewrite_module(*module, *snapshot, rewrite, sink));
+  preinit::BoundedSink bounded(**sink, options.max_output_bytes,
+                               preinit::setting_name(Setting::kMaxOutputSize, options.setting_names),
+                               preinit::setting_value(Setting::kMaxOutputSize, options.max_output_bytes, options.setting_names));
+  KILN_TRY(rewrite_module(*module, *snapshot, rewrite, bounded));
   st.rewrite_ms = clock.lap();
-  st.output_bytes = sink.bytes().size();
+  st.output_bytes = bounded.written();
 
-  auto verified = preinit::verify_output(std::move(sink.bytes()), *module, *info);
-  if (!verified) return std::move(verified).error();
+  KILN_TRY(output.verify(*module, *info));
   st.verify_ms = clock.lap();
-  return verified;
+  return {};
+}
+
+}  // namespace
+
+const char* version() { return KILN_VERSION; }
+
+Result<std::vector<uint8_t>> preinitialize(std::span<const uint8_t> wasm, const Options& options, Stats* stats) {
+  return preinitialize(std::vector<uint8_t>(wasm.begin(), wasm.end()), options, stats);
+}
+
+Result<std::vector<uint8_t>> preinitialize(std::vector<uint8_t>&& wasm, const Options& options, Stats* stats) {
+  preinit::MemoryOutput output;
+  KILN_TRY(run_pipeline(std::move(wasm), options, stats, output));
+  return std::move(output.bytes());
+}
+
+Status preinitialize_to_file(std::vector<uint8_t>&& wasm, const std::string& path, const Options& options, Stats* stats,
+                             bool* writing_failed) {
+  preinit::FileOutput output(path);
+  Status made = run_pipeline(std::move(wasm), options, stats, output);
+  if (made.ok()) made = output.commit();
+  if (writing_failed) *writing_failed = output.failed();
+  return made;
 }
 
 }  // namespace kiln

@@ -91,7 +91,7 @@ class DataSection {
       const MemorySnapshot& memory = snapshot_.memories[m];
       for (const DataRun& run : memory.runs) {
         KILN_TRY(out.write(SegmentHeader(run, shape).bytes()));
-        KILN_TRY(out.write(memory.bytes.subspan(run.offset, run.size)));
+        KILN_TRY(out.write_lasting(memory.bytes.subspan(run.offset, run.size)));
       }
     }
     return {};
@@ -128,7 +128,7 @@ struct Piece {
 
   Status write(const DataSection& data, Sink& out) const {
     switch (kind) {
-      case Kind::kCopied: return out.write(copied);
+      case Kind::kCopied: return out.write_lasting(copied);
       case Kind::kBuilt:
         KILN_TRY(out.write(SectionHeader(id, payload.size()).bytes()));
         return out.write(payload);

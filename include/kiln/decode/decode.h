@@ -15,4 +15,9 @@ namespace kiln {
 // reports malformed instructions with ErrorCode::kMalformed.
 Result<Module> decode_module(std::vector<uint8_t> bytes, const Features& features = {});
 
+// The same, for bytes the module does not own: its ranges point into `bytes`
+// (Module::borrowed), which must outlive it. For checking a module held
+// elsewhere, such as an output file mapped back, without copying it.
+Result<Module> decode_borrowed_module(Bytes bytes, const Features& features = {});
+
 }  // namespace kiln

@@ -147,7 +147,10 @@ struct NameMap {
 };
 
 struct Module {
-  std::vector<uint8_t> bytes;  // the whole input; ranges point into it
+  std::vector<uint8_t> bytes;  // the whole input, owned; ranges point into it
+  // Instead, the whole input held elsewhere (decode_borrowed_module), for a
+  // module that is only checked; `bytes` is then empty. Read through input().
+  Bytes borrowed;
   Features features;
   std::vector<Section> sections;  // in file order, custom sections included
 
@@ -179,7 +182,8 @@ struct Module {
   uint32_t imported_globals = 0;
   uint32_t imported_tags = 0;
 
-  Bytes slice(ByteRange range) const { return Bytes(bytes).subspan(range.offset, range.size); }
+  Bytes input() const { return borrowed.empty() ? Bytes(bytes) : borrowed; }
+  Bytes slice(ByteRange range) const { return input().subspan(range.offset, range.size); }
   const FuncType& func_type(FuncIdx f) const { return types[to_u32(func_types[to_u32(f)])]; }
   bool is_func_type(uint32_t type) const { return type < type_defs.size() && type_defs[type].kind == TypeDef::Kind::kFunc; }
   bool is_struct_type(uint32_t type) const {

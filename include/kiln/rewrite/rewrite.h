@@ -36,7 +36,9 @@ struct RewriteOptions {
 // straight from linear memory, changed tables re-emitted as element segments,
 // every other section (custom ones included) copied byte for byte in the
 // input's order. The exact output size goes to out.reserve() before the
-// first write, so a sink in memory allocates once.
+// first write, so a sink in memory allocates once. The bytes of `module` and
+// of the snapshot's memories go out with Sink::write_lasting: they must stay
+// as they are until `out` is flushed.
 // Fails with ErrorCode::kUsage for conflicting renames (two sources for one
 // destination, or two destinations for one source).
 Status rewrite_module(const Module& module, const Snapshot& snapshot, const RewriteOptions& options, Sink& out);
