@@ -125,7 +125,7 @@ bool memory_init(Instance& instance, Memory& memory, uint32_t segment, uint64_t 
   const uint64_t size = instance.data_dropped[segment] ? 0 : seg.bytes.size;
   if (src > size || count > size - src || !memory.in_bounds(dst, count)) return false;
   if (count == 0) return true;
-  std::memcpy(memory.data() + dst, instance.module->bytes.data() + seg.bytes.offset + src, static_cast<size_t>(count));
+  std::memcpy(memory.data() + dst, instance.module->input().data() + seg.bytes.offset + src, static_cast<size_t>(count));
   return true;
 }
 

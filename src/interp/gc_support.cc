@@ -32,7 +32,7 @@ bool read_data_elements(const Instance& instance, uint32_t segment, uint64_t off
   if (!data_in_bounds(instance, segment, offset, count, elem_bytes)) return false;
   const DataSegment& seg = instance.module->datas[segment];
   const uint64_t bytes = count * elem_bytes;
-  const uint8_t* from = instance.module->bytes.data() + seg.bytes.offset + offset;
+  const uint8_t* from = instance.module->input().data() + seg.bytes.offset + offset;
   if (elem_bytes == 16 || elem_bytes == 8) {
     // Little-endian cells: a v128's two cells and an i64's one are the bytes as they are.
     if (bytes) std::memcpy(cells, from, static_cast<size_t>(bytes));

@@ -14,7 +14,7 @@ void fail_missing_end(const Module& module, uint32_t defined_index, uint64_t off
   for (const Section& section : module.sections)
     if (section.id == SectionId::kCode) code_section_end = section.payload.end();
   if (body.whole.end() < code_section_end) fail(ErrorCode::kMalformed, offset, "END opcode expected");
-  if (code_section_end < module.bytes.size()) fail(ErrorCode::kMalformed, offset, "section size mismatch");
+  if (code_section_end < module.input().size()) fail(ErrorCode::kMalformed, offset, "section size mismatch");
   fail(ErrorCode::kMalformed, offset, "unexpected end of section or function");
 }
 
