@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kiln/decode/decode.h"
@@ -624,4 +626,182 @@ TEST_CASE("two local.gets in a row push both in one instruction, and a later fus
   const ByteVec two = cat({local_get(0), local_get(1), {I32_SUB, END}});
   CHECK(lowered_ops(one_func_module({I32, I32}, {I32}, two)).at(0) == IOp::kI32SubLL);
   CHECK(run_f(one_func_module({I32, I32}, {I32}, two), {Value::i32(3), Value::i32(5)}) == 0xFFFF'FFFEu);
+}
+
+namespace {
+
+// (memory 1) with 64 bytes 0x80, 0x83, 0x86, ... at 0 (every width reads a different value, the top bit set
+// for the sign extensions), and (func (export "f") (param <params>) (result <result>) <locals> <code>).
+ByteVec data_func_module(const ByteVec& params, uint8_t result, const ByteVec& code, const ByteVec& locals = {0x00}) {
+  ByteVec bytes(64);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(0x80 + 3 * i);
+  return module({
+      section(1, vec({func_type(params, {result})})),
+      section(3, vec({{0x00}})),
+      section(5, vec({{0x00, 0x01}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body(locals, code)})),
+      section(11, vec({cat({{0x00}, i32_const(0), {END}, uleb(bytes.size()), bytes})})),
+  });
+}
+
+bool lowers_to(const ByteVec& bytes, interp::IOp op) {
+  const std::vector<interp::IOp> ops = lowered_ops(bytes);
+  return std::find(ops.begin(), ops.end(), op) != ops.end();
+}
+
+}  // namespace
+
+TEST_CASE("an and after a zero-extending load that keeps every loaded bit is dropped, and only then") {
+  using interp::IOp;
+  constexpr uint8_t I32_AND = 0x71, I64_AND = 0x83;
+  struct Case {
+    uint8_t load;
+    uint8_t result;
+    uint64_t mask;
+    bool dropped;
+  };
+  const Case cases[] = {
+      {0x2d, I32, 0xFF, true},          {0x2f, I32, 0xFFFF, true},        {0x28, I32, 0xFFFF'FFFF, true},
+      {0x2d, I32, 0x1FF, true},         {0x2d, I32, 0x7F, false},         {0x2f, I32, 0xFF, false},
+      {0x2c, I32, 0xFF, false},         {0x2e, I32, 0xFFFF, false},       {0x31, I64, 0xFF, true},
+      {0x33, I64, 0xFFFF, true},        {0x35, I64, 0xFFFF'FFFF, true},   {0x29, I64, ~uint64_t{0}, true},
+      {0x35, I64, 0xFFFF, false},       {0x34, I64, 0xFFFF'FFFF, false},  {0x30, I64, 0xFF, false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(static_cast<int>(c.load));
+    CAPTURE(c.mask);
+    const bool wide = c.result == I64;
+    const ByteVec mask = wide ? cat({i64_const(c.mask), {I64_AND}}) : cat({i32_const(static_cast<uint32_t>(c.mask)), {I32_AND}});
+    // The address from a local, from local + immediate, and computed: each load form the and may follow.
+    const ByteVec addresses[] = {local_get(0), cat({local_get(0), i32_const(8), {I32_ADD}}), computed(0, false)};
+    for (const ByteVec& address : addresses) {
+      const ByteVec masked = data_func_module({I32}, c.result, cat({address, {c.load, 0x00, 0x04}, mask, {END}}));
+      const ByteVec plain = data_func_module({I32}, c.result, cat({address, {c.load, 0x00, 0x04, END}}));
+      for (uint32_t at : {0u, 1u, 6u, 30u}) {
+        const uint64_t loaded = run_f(plain, {Value::i32(at)});
+        CHECK(run_f(masked, {Value::i32(at)}) == (loaded & c.mask));
+      }
+      const bool has_and = lowers_to(masked, wide ? IOp::kI64AndK : IOp::kI32AndK);
+      CHECK(has_and == !c.dropped);
+    }
+  }
+  // (func (param i32 i32) (result i32)
+  //   (block (result i32) i32.const 0x1234 local.get 1 br_if 0 drop (i32.load8_u (local.get 0)))
+  //   i32.const 255 i32.and)
+  // The block's end is a target between the load and the mask: a branch there carries 0x1234, which the
+  // and must still cut to 0x34.
+  const ByteVec across = cat({{BLOCK, I32}, i32_const(0x1234), local_get(1), {BR_IF, 0x00, DROP}, local_get(0),
+                              {0x2d, 0x00, 0x00, END}, i32_const(255), {I32_AND, END}});
+  const ByteVec across_module = data_func_module({I32, I32}, I32, across);
+  CHECK(run_f(across_module, {Value::i32(1), Value::i32(1)}) == 0x34);
+  CHECK(run_f(across_module, {Value::i32(1), Value::i32(0)}) == 0x83);
+}
+
+TEST_CASE("every fast load at the sum of two locals is one instruction that wraps the sum and traps at the load") {
+  using interp::IOp;
+  // i32.load, i64.load, f32.load, f64.load, then the narrow loads of i32 and of i64.
+  const uint8_t loads[] = {0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35};
+  for (const uint8_t load : loads) {
+    CAPTURE(static_cast<int>(load));
+    const uint8_t result = load == 0x28 || (load >= 0x2c && load <= 0x2f) ? I32 : load == 0x2a ? 0x7d
+                           : load == 0x2b ? 0x7c : I64;
+    // (func (param i32 i32) (result T) (T.load offset=4 (i32.add (local.get 0) (local.get 1))))
+    const ByteVec access = cat({local_get(0), local_get(1), {I32_ADD, load, 0x00, 0x04}});
+    const ByteVec fused = data_func_module({I32, I32}, result, cat({access, {END}}));
+    const ByteVec plain =
+        data_func_module({I32, I32}, result, cat({computed(0, false), computed(1, false), {I32_ADD, load, 0x00, 0x04, END}}));
+    const std::vector<IOp> ops = lowered_ops(fused);
+    REQUIRE(ops.size() >= 1);
+    CHECK(ops[0] == (load == 0x29 || load == 0x2b ? IOp::kLoad64LL : load == 0x2d || load == 0x31 ? IOp::kLoad8ULL
+                     : load == 0x2f || load == 0x33 ? IOp::kLoad16ULL : load == 0x2c ? IOp::kI32Load8SLL
+                     : load == 0x2e ? IOp::kI32Load16SLL : load == 0x30 ? IOp::kI64Load8SLL
+                     : load == 0x32 ? IOp::kI64Load16SLL : load == 0x34 ? IOp::kI64Load32SLL : IOp::kLoad32LL));
+    // The second pair wraps around 2^32 to address 3 before the offset is added.
+    const std::pair<uint32_t, uint32_t> sums[] = {{0, 0}, {5, 9}, {20, 3}, {0xFFFF'FFF0u, 0x13}};
+    for (const auto& [a, b] : sums) {
+      CAPTURE(a);
+      CAPTURE(b);
+      CHECK(run_f(fused, {Value::i32(a), Value::i32(b)}) == run_f(plain, {Value::i32(a), Value::i32(b)}));
+    }
+    uint64_t trap_at = 0;
+    run_f(fused, {Value::i32(65536 - 10), Value::i32(7)}, &trap_at);  // + offset 4: past the end for every width
+    const auto at = std::search(fused.begin(), fused.end(), access.begin(), access.end());
+    REQUIRE(at != fused.end());
+    CHECK(trap_at == static_cast<uint64_t>(at - fused.begin()) + access.size() - 3);  // the load itself
+  }
+}
+
+TEST_CASE("two local copies in a row are one instruction that finishes the first before the second reads") {
+  using interp::IOp;
+  const ByteVec locals = {0x01, 0x02, I32};
+  // local 2 = local 0; local 3 = local 1; result (local 2 << 8) | local 3.
+  const ByteVec read_back = cat({local_get(2), i32_const(8), {0x74}, local_get(3), {I32_OR, END}});
+  const ByteVec two = cat({local_get(0), {LOCAL_SET, 0x02}, local_get(1), {LOCAL_SET, 0x03}, read_back});
+  const ByteVec two_module = one_func_module({I32, I32}, {I32}, two, locals);
+  CHECK(lowered_ops(two_module).at(0) == IOp::kLocalCopy2);
+  CHECK(run_f(two_module, {Value::i32(5), Value::i32(7)}) == 0x507);
+  // The second copy reads what the first wrote (dst1 == src2): local 2 = local 0; local 3 = local 2.
+  const ByteVec chained = cat({local_get(0), {LOCAL_SET, 0x02}, local_get(2), {LOCAL_SET, 0x03}, read_back});
+  const ByteVec chained_module = one_func_module({I32, I32}, {I32}, chained, locals);
+  CHECK(lowered_ops(chained_module).at(0) == IOp::kLocalCopy2);
+  CHECK(run_f(chained_module, {Value::i32(5), Value::i32(7)}) == 0x505);
+  // A swap through the second copy's source being the first's destination the other way round:
+  // local 1 = local 0; local 0 = local 1 leaves both at local 0's value.
+  const ByteVec back = cat({local_get(0), {LOCAL_SET, 0x01}, local_get(1), {LOCAL_SET, 0x00}, local_get(0),
+                            i32_const(8), {0x74}, local_get(1), {I32_OR, END}});
+  CHECK(run_f(one_func_module({I32, I32}, {I32}, back, locals), {Value::i32(5), Value::i32(7)}) == 0x505);
+  // A loop's start between the copies keeps them apart: a branch back runs only the second.
+  const ByteVec looped = cat({local_get(0), {LOCAL_SET, 0x02, LOOP, EMPTY}, local_get(1), {LOCAL_SET, 0x03, END},
+                              read_back});
+  const ByteVec looped_module = one_func_module({I32, I32}, {I32}, looped, locals);
+  CHECK(!lowers_to(looped_module, IOp::kLocalCopy2));
+  CHECK(run_f(looped_module, {Value::i32(5), Value::i32(7)}) == 0x507);
+}
+
+TEST_CASE("two constants in a row push both in one instruction, and a later fusion still takes the second") {
+  using interp::IOp;
+  constexpr uint8_t F64_CONST = 0x44, F64_SUB = 0xa1, SELECT = 0x1b;
+  const auto f64_const = [](double value) {
+    ByteVec bytes = {F64_CONST};
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(bits >> (8 * i)));
+    return bytes;
+  };
+  // f64.sub has no fused form: the pair stays whole and pushes its constants in order, 1.5 - 2.25.
+  const ByteVec sub = one_func_module({}, {0x7c}, cat({f64_const(1.5), f64_const(2.25), {F64_SUB, END}}));
+  CHECK(lowered_ops(sub).at(0) == IOp::kConst2);
+  const uint64_t bits = run_f(sub, {});
+  double difference = 0;
+  std::memcpy(&difference, &bits, sizeof difference);
+  CHECK(difference == -0.75);
+  // (select (i32.const 7) (i32.const 9) (local.get 0)): the pair, then the condition.
+  const ByteVec select = one_func_module({I32}, {I32}, cat({i32_const(7), i32_const(9), local_get(0), {SELECT, END}}));
+  CHECK(lowered_ops(select).at(0) == IOp::kConst2);
+  CHECK(run_f(select, {Value::i32(1)}) == 7);
+  CHECK(run_f(select, {Value::i32(0)}) == 9);
+  // A sub right after the pair takes its second as the immediate, and the pair is a Const of 100 again.
+  const ByteVec two = one_func_module({}, {I32}, cat({i32_const(100), i32_const(20), {I32_SUB, END}}));
+  CHECK(lowered_ops(two).at(0) == IOp::kConst);
+  CHECK(lowered_ops(two).at(1) == IOp::kI32SubK);
+  CHECK(run_f(two, {}) == 80);
+  // Three in a row: a pair and a Const; the inner sub takes the 3 and the pair stays whole: 100 - (20 - 3).
+  const ByteVec three = one_func_module({}, {I32}, cat({i32_const(100), i32_const(20), i32_const(3), {I32_SUB, I32_SUB, END}}));
+  CHECK(lowered_ops(three).at(0) == IOp::kConst2);
+  CHECK(lowered_ops(three).at(1) == IOp::kI32SubK);
+  CHECK(run_f(three, {}) == 83);
+  // A store of a constant at a constant address takes the pair's second as its value.
+  const ByteVec store = memory_func_module(cat({i32_const(8), i32_const(77), {0x36, 0x02, 0x00}, i32_const(8),
+                                                {0x28, 0x02, 0x00, END}}));
+  CHECK(run_f(store, {Value::i32(0)}) == 77);
+  // A loop's start between the constants keeps them apart.
+  const ByteVec looped = module({
+      section(1, vec({func_type({}, {I32}), func_type({}, {I32})})),
+      section(3, vec({{0x00}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body({0x00}, cat({i32_const(50), {LOOP, I32}, i32_const(8), {END, I32_SUB, END}}))})),
+  });
+  CHECK(!lowers_to(looped, IOp::kConst2));
+  CHECK(run_f(looped, {}) == 42);
 }

@@ -155,6 +155,7 @@ void Lowerer::lower(const Instr& in) {
   const IOp op = direct_op(in.op);
   if (op == IOp::kInvalid) fail(ErrorCode::kUnsupported, in.offset, std::string("cannot lower ") + opcode_name(in.op));
   apply_letters(in.op, ValType::kI32);
+  if (drop_identity_mask(op)) return;
   emit_binop(op, in.offset);
 }
 

@@ -127,6 +127,7 @@ IOp Lowerer::last_op() const {
 }
 
 bool Lowerer::take_last(IOp op, uint32_t width, uint64_t* immediates) {
+  if (take_const_pair_second(op, immediates)) return true;
   if (op == IOp::kLocalGet && last_op() == IOp::kLocalGetPair) {
     // The pair gives up its second local.get and stays as a plain LocalGet of the first.
     const uint32_t start = out_->instr_starts.back();

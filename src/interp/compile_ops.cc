@@ -96,16 +96,17 @@ ValType Lowerer::address_type(uint32_t memory) const {
 
 bool Lowerer::lower_variable(const Instr& in) {
   switch (in.op) {
-    case Opcode::kI32Const: case Opcode::kF32Const:
-      emit(IOp::kConst, in.offset);
-      word(in.bits & 0xFFFF'FFFFu);
-      push(in.op == Opcode::kI32Const ? ValType::kI32 : ValType::kF32);
+    case Opcode::kI32Const: case Opcode::kF32Const: case Opcode::kI64Const: case Opcode::kF64Const: {
+      const bool narrow = in.op == Opcode::kI32Const || in.op == Opcode::kF32Const;
+      const uint64_t value = narrow ? in.bits & 0xFFFF'FFFFu : in.bits;
+      if (!emit_const_pair(value)) {
+        emit(IOp::kConst, in.offset);
+        word(value);
+      }
+      push(in.op == Opcode::kI32Const ? ValType::kI32 : in.op == Opcode::kF32Const ? ValType::kF32
+           : in.op == Opcode::kI64Const ? ValType::kI64 : ValType::kF64);
       return true;
-    case Opcode::kI64Const: case Opcode::kF64Const:
-      emit(IOp::kConst, in.offset);
-      word(in.bits);
-      push(in.op == Opcode::kI64Const ? ValType::kI64 : ValType::kF64);
-      return true;
+    }
     case Opcode::kV128Const:
       emit(IOp::kConst128, in.offset);
       word(bytes_half(in.bytes16, 0));
@@ -143,7 +144,10 @@ bool Lowerer::lower_variable(const Instr& in) {
       const bool wide = cell_count(t) == 2;
       if (in.op == Opcode::kLocalSet) {
         pop();
-        if (!wide && emit_fused_local_set(local_cell_[in.index], in.offset)) return true;
+        if (!wide && emit_fused_local_set(local_cell_[in.index], in.offset)) {
+          merge_local_copies();
+          return true;
+        }
         emit(wide ? IOp::kLocalSet2 : IOp::kLocalSet, in.offset);
       } else {
         if (!wide && emit_fused_local_write(local_cell_[in.index], true)) return true;
@@ -174,7 +178,9 @@ void Lowerer::memory_access(const Instr& in, IOp fast, IOp general, bool lane) {
   Memory* memory = instance_.memories[in.mem.memory];
   apply_letters(in.op, address_type(in.mem.memory));
   if (fast != IOp::kInvalid && in.mem.memory == 0 && !memory->is_64()) {
-    if (emit_fused_load(fast, in.offset, in.mem.offset) || emit_fused_store(fast, in.offset, in.mem.offset)) return;
+    if (emit_load_at_local_sum(fast, in.offset, in.mem.offset) || emit_fused_load(fast, in.offset, in.mem.offset) ||
+        emit_fused_store(fast, in.offset, in.mem.offset))
+      return;
     emit(fast, in.offset);
     word(in.mem.offset);
     return;

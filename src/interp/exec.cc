@@ -65,6 +65,7 @@ static bool execute(Machine* machine, CompiledFunc* start) {
 #undef KILN_EXTRA
 #define X(name) &&h_##name,
       KILN_INTERP_FUSED_OPS
+      KILN_INTERP_PEEPHOLE_OPS
 #undef X
   };
   static_assert(std::size(kLabels) == static_cast<size_t>(IOp::kCount));
@@ -181,6 +182,7 @@ dispatch:
 #include "handlers_memory.inc"
 #include "handlers_numeric.inc"
 #include "handlers_fused.inc"
+#include "handlers_peephole.inc"
 #include "handlers_simd.inc"
 #include "handlers_table.inc"
 #include "handlers_gc.inc"

@@ -8,6 +8,7 @@
 
 #include "kiln/ir/opcode.h"
 #include "fused_ops.h"
+#include "peephole_ops.h"
 #include "kiln/runtime/store.h"
 
 namespace kiln::interp {
@@ -130,6 +131,7 @@ enum class IOp : uint16_t {
 #undef KILN_EXTRA
 #define X(name) k##name,
   KILN_INTERP_FUSED_OPS
+  KILN_INTERP_PEEPHOLE_OPS
 #undef X
   kCount,
   kInvalid = 0xffff,

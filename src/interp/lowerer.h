@@ -103,6 +103,12 @@ class Lowerer {
   IOp last_op() const;
   void bind_target() { fusion_floor_ = here(); }
   bool emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset);
+  // Peephole forms (compile_peephole.cc, peephole_ops.h).
+  bool drop_identity_mask(IOp plain);  // an and that keeps every bit the load before it set
+  bool emit_load_at_local_sum(IOp fast, uint64_t wasm_offset, uint64_t offset);
+  void merge_local_copies();           // after a LocalCopy: two in a row become one LocalCopy2
+  bool emit_const_pair(uint64_t value);
+  bool take_const_pair_second(IOp op, uint64_t* immediates);  // for take_last
   // Writes the fused operands of a compare-and-branch after its target word.
   void fused_operand_word() {
     for (uint32_t i = 0; i < pending_count_; ++i) word(pending_operands_[i]);
