@@ -95,13 +95,13 @@ static bool execute(Machine* machine, CompiledFunc* start) {
 // Fuel and the call depth count down as signed numbers so that the test is
 // the sign of the decrement itself (one subtraction, also for a counter the
 // compiler keeps in memory); on_trap puts back the 0 that running out left at -1.
-#define USE_FUEL()                                                     \
-  do {                                                                 \
-    if (--fuel_left < 0) [[unlikely]] TRAP(TrapKind::kOutOfFuel);      \
+#define USE_FUEL()                                                \
+  do {                                                            \
+    if (--fuel_left < 0) [[unlikely]] TRAP(TrapKind::kOutOfFuel); \
   } while (false)
 // Hands the fuel left back to the machine: for a host function (which sees
 // the work done so far), and at the end.
-#define SAVE_FUEL() (m.fuel_left = static_cast<uint64_t>(fuel_left) + fuel_beyond)
+#define SAVE_FUEL() (MACHINE.fuel_left = static_cast<uint64_t>(fuel_left) + fuel_beyond)
 #define RELOAD_MEMORY()                                           \
   do {                                                            \
     Memory* const mem0 = cf->memory0;                             \
@@ -114,47 +114,47 @@ static bool execute(Machine* machine, CompiledFunc* start) {
 // without a test and the rest in pairs, possibly one cell into the record
 // (written next); the empty asm keeps compilers from turning the loop into
 // a call to memset.
-#define ZERO_LOCALS()                                             \
-  do {                                                            \
-    uint64_t* const locals_end = sp + next->declared_cells;      \
-    sp[0] = 0;                                                    \
-    sp[1] = 0;                                                    \
-    for (uint64_t* z = sp + 2; z < locals_end; z += 2) {          \
-      z[0] = 0;                                                   \
-      z[1] = 0;                                                   \
-      KILN_OPAQUE(z);                                             \
-    }                                                             \
-    sp = locals_end;                                              \
+#define ZERO_LOCALS()                                       \
+  do {                                                      \
+    uint64_t* const locals_end = sp + next->declared_cells; \
+    sp[0] = 0;                                              \
+    sp[1] = 0;                                              \
+    for (uint64_t* z = sp + 2; z < locals_end; z += 2) {    \
+      z[0] = 0;                                             \
+      z[1] = 0;                                             \
+      KILN_OPAQUE(z);                                       \
+    }                                                       \
+    sp = locals_end;                                        \
   } while (false)
 // Makes room for `cells` cells from `from` if the stack is short of them,
 // moving it (and rebasing the frames) when it grows.
-#define GROW_STACK(from, cells)                                                                     \
-  do {                                                                                            \
-    const size_t needed = static_cast<size_t>((from) - m.stack.get()) + (cells);                  \
-    LiveFrame live{sp, fp, cf};                                                                   \
-    if (!m.grow_stack(needed, &live)) TRAP(TrapKind::kCallStackExhausted);                       \
-    sp = live.sp;                                                                                 \
-    fp = live.fp;                                                                                 \
-    stack_end = m.stack.get() + m.stack_cells;                                                    \
+#define GROW_STACK(from, cells)                                                        \
+  do {                                                                                 \
+    const size_t needed = static_cast<size_t>((from) - MACHINE.stack.get()) + (cells); \
+    LiveFrame live{sp, fp, cf};                                                        \
+    if (!MACHINE.grow_stack(needed, &live)) TRAP(TrapKind::kCallStackExhausted);       \
+    sp = live.sp;                                                                      \
+    fp = live.fp;                                                                      \
+    stack_end = MACHINE.stack.get() + MACHINE.stack_cells;                             \
   } while (false)
 // Pushes a frame for `next`, whose arguments are on top of the stack, to
 // come back at `ret`: one check of the call depth, one of the stack (for
 // the callee's locals, its frame record and its operands together), the
 // declared locals zeroed and the record written above them; then `next` is
 // the current function. The memory-0 cache is the caller's.
-#define PUSH_FRAME(ret)                                                                          \
-  do {                                                                                           \
-    if (--frames_left < 0) [[unlikely]] TRAP(TrapKind::kCallStackExhausted);                      \
+#define PUSH_FRAME(ret)                                                                                    \
+  do {                                                                                                     \
+    if (--frames_left < 0) [[unlikely]] TRAP(TrapKind::kCallStackExhausted);                               \
     if (next->bytes_above_args > reinterpret_cast<uintptr_t>(stack_end) - reinterpret_cast<uintptr_t>(sp)) \
-      [[unlikely]] GROW_STACK(sp, next->bytes_above_args / sizeof(uint64_t));                   \
-    uint64_t* const callee_fp =                                                                  \
-        reinterpret_cast<uint64_t*>(reinterpret_cast<uintptr_t>(sp) - next->param_bytes);         \
-    ZERO_LOCALS();                                                                               \
-    write_record(sp, (ret), fp, cf);                                                             \
-    sp += kFrameRecordCells;                                                                     \
-    fp = callee_fp;                                                                              \
-    cf = next;                                                                                   \
-    pc = cf->code.data();                                                                        \
+      [[unlikely]] GROW_STACK(sp, next->bytes_above_args / sizeof(uint64_t));                              \
+    uint64_t* const callee_fp =                                                                            \
+        reinterpret_cast<uint64_t*>(reinterpret_cast<uintptr_t>(sp) - next->param_bytes);                  \
+    ZERO_LOCALS();                                                                                         \
+    write_record(sp, (ret), fp, cf);                                                                       \
+    sp += kFrameRecordCells;                                                                               \
+    fp = callee_fp;                                                                                        \
+    cf = next;                                                                                             \
+    pc = cf->code.data();                                                                                  \
   } while (false)
 // Leaves the current function with its top `count` result cells, which
 // move to its frame base, for the place its record names: the caller's
@@ -162,33 +162,37 @@ static bool execute(Machine* machine, CompiledFunc* start) {
 // before the results can overwrite it. The memory-0 cache needs no check: a
 // callee whose memory 0 is not its caller's returns to the call's
 // ReloadMemory word.
-#define RETURN_TO_CALLER(count)                                          \
-  do {                                                                   \
-    const uint64_t* record = frame_record(fp, cf);                       \
-    pc = record_return_pc(record);                                       \
-    uint64_t* const caller_fp = record_fp(record);                       \
-    CompiledFunc* const caller = record_func(record);                    \
-    const uint32_t n = (count);                                          \
-    const uint64_t* src = sp - n;                                        \
-    for (uint32_t i = 0; i < n; ++i) fp[i] = src[i];                     \
-    sp = fp + n;                                                         \
-    ++frames_left;                                                       \
-    fp = caller_fp;                                                      \
-    cf = caller;                                                         \
-    DISPATCH();                                                          \
+#define RETURN_TO_CALLER(count)                       \
+  do {                                                \
+    const uint64_t* record = frame_record(fp, cf);    \
+    pc = record_return_pc(record);                    \
+    uint64_t* const caller_fp = record_fp(record);    \
+    CompiledFunc* const caller = record_func(record); \
+    const uint32_t n = (count);                       \
+    const uint64_t* src = sp - n;                     \
+    for (uint32_t i = 0; i < n; ++i) fp[i] = src[i];  \
+    sp = fp + n;                                      \
+    ++frames_left;                                    \
+    fp = caller_fp;                                   \
+    cf = caller;                                      \
+    DISPATCH();                                       \
   } while (false)
 
-  Machine& m = *machine;
+  // The machine is used only on cold paths (traps, host calls, stack growth,
+  // the end), so it stays in memory: kept in a callee-saved register, it
+  // pushed the memory-size bound that every load and store checks out of one.
+  Machine* volatile const machine_slot = machine;
+#define MACHINE (*machine_slot)
   CompiledFunc* cf = start;
-  int64_t frames_left = static_cast<int64_t>(m.max_frames);  // calls that may still nest
-  uint64_t* fp = m.stack.get();
-  uint64_t* stack_end = fp + m.stack_cells;
+  int64_t frames_left = static_cast<int64_t>(MACHINE.max_frames);  // calls that may still nest
+  uint64_t* fp = MACHINE.stack.get();
+  uint64_t* stack_end = fp + MACHINE.stack_cells;
   uint64_t* sp = fp + cf->local_cells;
   const uint64_t* pc = cf->code.data();
   // Fuel beyond 2^63 - 1 units (at least centuries of work) waits aside.
-  int64_t fuel_left = static_cast<int64_t>(std::min<uint64_t>(m.fuel_left, INT64_MAX));
-  const uint64_t fuel_beyond = m.fuel_left - static_cast<uint64_t>(fuel_left);
-  uint64_t calls = m.calls;
+  int64_t fuel_left = static_cast<int64_t>(std::min<uint64_t>(MACHINE.fuel_left, INT64_MAX));
+  const uint64_t fuel_beyond = MACHINE.fuel_left - static_cast<uint64_t>(fuel_left);
+  uint64_t calls = MACHINE.calls;
   uint8_t* mbase = nullptr;
   uint64_t msize = 0;
   TrapKind trap_kind = TrapKind::kUnreachable;
@@ -236,13 +240,13 @@ do_call:
   if (!next) [[unlikely]] {
     if (callee->is_host()) {
       SAVE_FUEL();
-      sp = call_host(m, *callee, sp, cf->instance);
+      sp = call_host(MACHINE, *callee, sp, cf->instance);
       if (!sp) TRAP(TrapKind::kHostError);
       RELOAD_MEMORY();  // the host may have grown memory 0
       pc = return_pc + 1;
       DISPATCH();
     }
-    next = ensure_compiled(m, *callee);
+    next = ensure_compiled(MACHINE, *callee);
     if (!next) TRAP(TrapKind::kHostError);
   }
   if (next->memory0 != cf->memory0) {
@@ -269,12 +273,12 @@ do_tail_call:
   if (!next) [[unlikely]] {
     if (callee->is_host()) {
       SAVE_FUEL();
-      sp = call_host(m, *callee, sp, cf->instance);
+      sp = call_host(MACHINE, *callee, sp, cf->instance);
       if (!sp) TRAP(TrapKind::kHostError);
       RELOAD_MEMORY();
       goto do_return;  // the host's results are this function's results
     }
-    next = ensure_compiled(m, *callee);
+    next = ensure_compiled(MACHINE, *callee);
     if (!next) TRAP(TrapKind::kHostError);
   }
   if (next->frame_cells > static_cast<size_t>(stack_end - fp)) [[unlikely]] GROW_STACK(fp, next->frame_cells);
@@ -306,7 +310,7 @@ do_return:
 do_throw:
   // `exn` is set; pc is still the throwing instruction (or the call it came through).
   if (!find_catch(*exn, cf, pc, fp, hit)) [[unlikely]] {
-    set_uncaught(m, *exn);
+    set_uncaught(MACHINE, *exn);
     TRAP(TrapKind::kUncaughtException);
   }
   // Unwind to the catching frame, as returns would.
@@ -338,10 +342,11 @@ do_throw:
 on_trap:
   if (trap_kind == TrapKind::kOutOfFuel) fuel_left = 0;
   SAVE_FUEL();
-  m.calls = calls;
-  record_trap(m, trap_kind, trap_arg, cf, pc, fp);
+  MACHINE.calls = calls;
+  record_trap(MACHINE, trap_kind, trap_arg, cf, pc, fp);
   return false;
 
+#undef MACHINE
 #undef HANDLER
 #undef DISPATCH
 #undef OP_WORD

@@ -18,7 +18,9 @@ inline uint64_t* frame_record(uint64_t* fp, const CompiledFunc* func) { return f
 inline const uint64_t* record_return_pc(const uint64_t* record) {
   return reinterpret_cast<const uint64_t*>(static_cast<uintptr_t>(record[0]));
 }
-inline uint64_t* record_fp(const uint64_t* record) { return reinterpret_cast<uint64_t*>(static_cast<uintptr_t>(record[1])); }
+inline uint64_t* record_fp(const uint64_t* record) {
+  return reinterpret_cast<uint64_t*>(static_cast<uintptr_t>(record[1]));
+}
 inline CompiledFunc* record_func(const uint64_t* record) {
   return reinterpret_cast<CompiledFunc*>(static_cast<uintptr_t>(record[2]));
 }
