@@ -42,7 +42,7 @@ CallOutcome call_function(FuncInstance& func, std::span<const Value> args, const
   interp::Machine m(options);
   interp::CompiledFunc* entry = interp::ensure_compiled(m, func);
   if (!entry) return trapped(m.trap->kind, m.trap->detail);
-  if (!m.grow_stack(std::max(interp::Machine::kInitialStackCells, size_t{entry->frame_cells}), nullptr, 0, 0))
+  if (!m.grow_stack(std::max(interp::Machine::kInitialStackCells, size_t{entry->frame_cells}), nullptr))
     return trapped(TrapKind::kCallStackExhausted, "");
   uint64_t* at = m.stack.get();
   for (const Value& v : args) {

@@ -97,8 +97,9 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
   for (TryRange& range : out_->try_ranges)
     for (size_t i = 1; i < range.handlers.size(); i += kClauseWords)
       range.handlers[i] = reinterpret_cast<uintptr_t>(base + range.handlers[i]);
-  out_->frame_cells = out_->local_cells + max_cells_;
-  out_->cells_above_args = out_->frame_cells - out_->param_cells;
+  out_->frame_cells = out_->operand_base() + max_cells_;
+  out_->param_bytes = uint64_t{out_->param_cells} * sizeof(uint64_t);
+  out_->bytes_above_args = uint64_t{out_->frame_cells - out_->param_cells} * sizeof(uint64_t);
   return std::move(out_);
 }
 
@@ -323,16 +324,18 @@ void Lowerer::call(const Instr& in, bool tail) {
   FuncInstance* callee = instance_.funcs[in.index];
   const FuncType& type = module_.func_type(FuncIdx{in.index});
   pop_n(type.params.size());
-  // A callee already lowered (or this function calling itself) is called
-  // through its code directly; a Call becomes that form when it first runs.
+  // A callee already lowered (or this function calling itself) that shares
+  // this function's memory 0 is called through its code directly; a Call
+  // becomes that form when it first runs.
   CompiledFunc* lowered = callee == &func_ ? out_.get() : static_cast<CompiledFunc*>(callee->compiled);
-  if (!tail && lowered) {
+  if (!tail && lowered && lowered->memory0 == out_->memory0) {
     emit(IOp::kCallCompiled, in.offset);
     pointer(lowered);
   } else {
     emit(tail ? IOp::kReturnCall : IOp::kCall, in.offset);
     pointer(callee);
   }
+  if (!tail) call_return_word();
   push_types(type.results.data(), type.results.size());
 }
 
@@ -344,6 +347,7 @@ void Lowerer::call_indirect(const Instr& in, bool tail) {
   pointer(instance_.tables[in.index2]);
   word(instance_.type_ids[in.index]);
   pointer(instance_.store_types[in.index]);
+  if (!tail) call_return_word();
   push_types(type.results.data(), type.results.size());
 }
 
@@ -352,6 +356,7 @@ void Lowerer::call_ref(const Instr& in, bool tail) {
   pop();  // the reference
   pop_n(type.params.size());
   emit(tail ? IOp::kReturnCallRef : IOp::kCallRef, in.offset);
+  if (!tail) call_return_word();
   push_types(type.results.data(), type.results.size());
 }
 

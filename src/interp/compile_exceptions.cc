@@ -27,7 +27,7 @@ void Lowerer::try_table(const Instr& in) {
     // A catch may be the only way values ever reach this label: the frame
     // must have room for them even if no instruction pushes them.
     max_cells_ = std::max(max_cells_, label_frame.base_cells + label_frame.label_cells);
-    const uint64_t cell = out_->local_cells + label_frame.base_cells;
+    const uint64_t cell = out_->operand_base() + label_frame.base_cells;
     const bool loop = label_frame.kind == Ctrl::Kind::kLoop;
     word(cell << kClauseCellShift | (clause.takes_ref() ? kClauseExnLast : 0) | (loop ? kClauseLoop : 0));
   }

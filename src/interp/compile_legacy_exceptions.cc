@@ -40,7 +40,7 @@ void Lowerer::legacy_catch(const Instr& in) {
     const FuncType& payload = module_.tag_type(TagIdx{in.index});
     push_types(payload.params.data(), payload.params.size());
   }
-  const uint64_t cell = out_->local_cells + frame.base_cells;
+  const uint64_t cell = out_->operand_base() + frame.base_cells;
   TryRange& range = out_->try_ranges[frame.handler_range];
   range.handlers.push_back(reinterpret_cast<uintptr_t>(tag));
   range.handlers.push_back(here());  // a code index until the code stops growing
@@ -76,7 +76,7 @@ void Lowerer::legacy_end(const Instr& in) {
 void Lowerer::rethrow(const Instr& in) {
   const Ctrl& handler = label(in.index);
   emit(IOp::kRethrow, in.offset);
-  word(out_->local_cells + handler.base_cells);
+  word(out_->operand_base() + handler.base_cells);
 }
 
 }  // namespace kiln::interp

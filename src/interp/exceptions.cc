@@ -32,9 +32,9 @@ void release_if_unreferenced(ExceptionInstance& exn) {
   if (!exn.referenced) exn.owner->free_exceptions.push_back(&exn);
 }
 
-bool find_catch(const ExceptionInstance& exn, const CompiledFunc* func, const uint64_t* pc, const Frame* frames,
-                size_t frames_used, CatchHit& hit) {
-  size_t level = frames_used;
+bool find_catch(const ExceptionInstance& exn, CompiledFunc* func, const uint64_t* pc, uint64_t* fp,
+                CatchHit& hit) {
+  size_t frames_left = 0;
   while (true) {
     const auto at = static_cast<uint32_t>(pc - func->code.data());
     const std::vector<TryRange>& ranges = func->try_ranges;
@@ -53,17 +53,22 @@ bool find_catch(const ExceptionInstance& exn, const CompiledFunc* func, const ui
       for (uint64_t k = 0; k < count; ++k, clause += kClauseWords) {
         const TagInstance* tag = word_ptr<TagInstance>(clause[0]);
         if (tag == nullptr || tag == exn.tag) {
-          hit.level = level;
+          hit.func = func;
+          hit.fp = fp;
+          hit.frames_left = frames_left;
           hit.clause = clause;
           return true;
         }
       }
     }
-    if (level == 0) return false;
-    --level;
-    func = frames[level].func;
-    // A saved return address is just past its call: the word before it is inside the call.
-    pc = frames[level].return_pc - 1;
+    const uint64_t* record = frame_record(fp, func);
+    if (!record_func(record)) return false;  // the entry function's: nothing catches
+    const uint64_t* return_pc = record_return_pc(record);
+    ++frames_left;
+    fp = record_fp(record);
+    func = record_func(record);
+    // A return address is just past its call: the word before it is inside the call.
+    pc = return_pc - 1;
   }
 }
 

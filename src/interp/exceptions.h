@@ -9,11 +9,13 @@
 
 namespace kiln::interp {
 
-// The clause that catches an exception, and the frame it belongs to: `level`
-// is the number of saved frames below it (equal to the frames in use when the
-// throwing function itself catches).
+// The clause that catches an exception, and the frame it belongs to: its
+// function and base, and how many callees' frames the throw leaves (0 when
+// the throwing function itself catches).
 struct CatchHit {
-  size_t level = 0;
+  CompiledFunc* func = nullptr;
+  uint64_t* fp = nullptr;
+  size_t frames_left = 0;
   const uint64_t* clause = nullptr;  // kClauseWords words: tag, target, packed cell and kClause* flags
 };
 
@@ -33,9 +35,10 @@ ExceptionInstance* new_exception(Machine& m, Instance& instance, TagInstance* ta
 void release_if_unreferenced(ExceptionInstance& exn);
 
 // Looks for a clause that catches `exn`, from the throwing instruction at
-// `pc` in `func` out through the saved frames. False when nothing does.
-bool find_catch(const ExceptionInstance& exn, const CompiledFunc* func, const uint64_t* pc, const Frame* frames,
-                size_t frames_used, CatchHit& hit);
+// `pc` in `func` (its frame at `fp`) out through the callers its frame
+// records lead to. False when nothing does.
+bool find_catch(const ExceptionInstance& exn, CompiledFunc* func, const uint64_t* pc, uint64_t* fp,
+                CatchHit& hit);
 
 // "tag \"e0\" (#0)" when the defining module exports it, else "tag #0".
 std::string tag_text(const TagInstance& tag);

@@ -1,4 +1,5 @@
 // The dispatch loop: direct-threaded computed goto (or a switch with -DKILN_SWITCH_DISPATCH) over the handler .inc files.
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <iterator>
@@ -92,72 +93,107 @@ static bool execute(Machine* machine, CompiledFunc* start) {
     trap_kind = (kind);       \
     goto on_trap;             \
   } while (false)
-#define USE_FUEL()                                                       \
-  do {                                                                   \
-    if (fuel_left == 0) [[unlikely]] TRAP(TrapKind::kOutOfFuel);         \
-    --fuel_left;                                                         \
+// Fuel and the call depth count down as signed numbers so that the test is
+// the sign of the decrement itself (one subtraction, also for a counter the
+// compiler keeps in memory); on_trap puts back the 0 that running out left at -1.
+#define USE_FUEL()                                                \
+  do {                                                            \
+    if (--fuel_left < 0) [[unlikely]] TRAP(TrapKind::kOutOfFuel); \
   } while (false)
+// Hands the fuel left back to the machine: for a host function (which sees
+// the work done so far), and at the end.
+#define SAVE_FUEL() (MACHINE.fuel_left = static_cast<uint64_t>(fuel_left) + fuel_beyond)
 #define RELOAD_MEMORY()                                           \
   do {                                                            \
-    mem0 = cf->memory0;                                           \
+    Memory* const mem0 = cf->memory0;                             \
     mbase = mem0 ? mem0->data() : nullptr;                        \
     msize = mem0 ? mem0->size_bytes() : 0;                        \
   } while (false)
 
-// Zeroes the callee's declared locals (sp is at their first cell, just
-// above the arguments). Most functions declare a few, so a plain loop beats
-// a call to memset; the empty asm keeps compilers from turning the loop back
-// into that call.
-#define ZERO_LOCALS()                                             \
-  do {                                                            \
-    for (uint32_t n = next->declared_cells; n != 0; --n) {       \
-      *sp++ = 0;                                                  \
-      KILN_OPAQUE(n);                                             \
-    }                                                             \
+// Zeroes the callee's declared locals from sp, leaving sp just above them.
+// The frame record's cells follow, so the first two cells can be zeroed
+// without a test and the rest in pairs, possibly one cell into the record
+// (written next); the empty asm keeps compilers from turning the loop into
+// a call to memset.
+#define ZERO_LOCALS()                                       \
+  do {                                                      \
+    uint64_t* const locals_end = sp + next->declared_cells; \
+    sp[0] = 0;                                              \
+    sp[1] = 0;                                              \
+    for (uint64_t* z = sp + 2; z < locals_end; z += 2) {    \
+      z[0] = 0;                                             \
+      z[1] = 0;                                             \
+      KILN_OPAQUE(z);                                       \
+    }                                                       \
+    sp = locals_end;                                        \
   } while (false)
-// Enters `next`, whose arguments are on top of the stack, to come back at
-// `ret`: grows the frame array or the stack if needed, saves the caller.
-#define PUSH_FRAME_AND_ENTER(ret)                                                                                  \
-  do {                                                                                                           \
-    if (fr == fr_end) [[unlikely]] {                                                                             \
-      const size_t used = static_cast<size_t>(fr - frames);                                                      \
-      if (!m.grow_frames()) TRAP(TrapKind::kCallStackExhausted);                                                 \
-      frames = m.frames.data();                                                                                  \
-      fr = frames + used;                                                                                        \
-      fr_end = frames + m.frames.size();                                                                         \
-    }                                                                                                            \
-    if (next->cells_above_args > static_cast<size_t>(stack_end - sp)) [[unlikely]] {                            \
-      uint64_t* pointers[] = {sp, fp};                                                                           \
-      const size_t needed = static_cast<size_t>(sp - m.stack.get()) + next->cells_above_args;                    \
-      if (!m.grow_stack(needed, pointers, 2, static_cast<size_t>(fr - frames))) TRAP(TrapKind::kCallStackExhausted); \
-      sp = pointers[0];                                                                                          \
-      fp = pointers[1];                                                                                          \
-      stack_end = m.stack.get() + m.stack_cells;                                                                 \
-    }                                                                                                            \
-    fr->return_pc = (ret);                                                                                       \
-    fr->fp = fp;                                                                                                 \
-    fr->func = cf;                                                                                               \
-    ++fr;                                                                                                        \
-    fp = sp - next->param_cells;                                                                                 \
-    ZERO_LOCALS();                                                                                               \
-    cf = next;                                                                                                   \
-    pc = cf->code.data();                                                                                        \
-    if (cf->memory0 != mem0) RELOAD_MEMORY();                                                                    \
-    DISPATCH();                                                                                                  \
+// Makes room for `cells` cells from `from` if the stack is short of them,
+// moving it (and rebasing the frames) when it grows.
+#define GROW_STACK(from, cells)                                                        \
+  do {                                                                                 \
+    const size_t needed = static_cast<size_t>((from) - MACHINE.stack.get()) + (cells); \
+    LiveFrame live{sp, fp, cf};                                                        \
+    if (!MACHINE.grow_stack(needed, &live)) TRAP(TrapKind::kCallStackExhausted);       \
+    sp = live.sp;                                                                      \
+    fp = live.fp;                                                                      \
+    stack_end = MACHINE.stack.get() + MACHINE.stack_cells;                             \
+  } while (false)
+// Pushes a frame for `next`, whose arguments are on top of the stack, to
+// come back at `ret`: one check of the call depth, one of the stack (for
+// the callee's locals, its frame record and its operands together), the
+// declared locals zeroed and the record written above them; then `next` is
+// the current function. The memory-0 cache is the caller's.
+#define PUSH_FRAME(ret)                                                                                    \
+  do {                                                                                                     \
+    if (--frames_left < 0) [[unlikely]] TRAP(TrapKind::kCallStackExhausted);                               \
+    if (next->bytes_above_args > reinterpret_cast<uintptr_t>(stack_end) - reinterpret_cast<uintptr_t>(sp)) \
+      [[unlikely]] GROW_STACK(sp, next->bytes_above_args / sizeof(uint64_t));                              \
+    uint64_t* const callee_fp =                                                                            \
+        reinterpret_cast<uint64_t*>(reinterpret_cast<uintptr_t>(sp) - next->param_bytes);                  \
+    ZERO_LOCALS();                                                                                         \
+    write_record(sp, (ret), fp, cf);                                                                       \
+    sp += kFrameRecordCells;                                                                               \
+    fp = callee_fp;                                                                                        \
+    cf = next;                                                                                             \
+    pc = cf->code.data();                                                                                  \
+  } while (false)
+// Leaves the current function with its top `count` result cells, which
+// move to its frame base, for the place its record names: the caller's
+// return address, or ExitToHost for the entry function. The record is read
+// before the results can overwrite it. The memory-0 cache needs no check: a
+// callee whose memory 0 is not its caller's returns to the call's
+// ReloadMemory word.
+#define RETURN_TO_CALLER(count)                       \
+  do {                                                \
+    const uint64_t* record = frame_record(fp, cf);    \
+    pc = record_return_pc(record);                    \
+    uint64_t* const caller_fp = record_fp(record);    \
+    CompiledFunc* const caller = record_func(record); \
+    const uint32_t n = (count);                       \
+    const uint64_t* src = sp - n;                     \
+    for (uint32_t i = 0; i < n; ++i) fp[i] = src[i];  \
+    sp = fp + n;                                      \
+    ++frames_left;                                    \
+    fp = caller_fp;                                   \
+    cf = caller;                                      \
+    DISPATCH();                                       \
   } while (false)
 
-  Machine& m = *machine;
+  // The machine is used only on cold paths (traps, host calls, stack growth,
+  // the end), so it stays in memory: kept in a callee-saved register, it
+  // pushed the memory-size bound that every load and store checks out of one.
+  Machine* volatile const machine_slot = machine;
+#define MACHINE (*machine_slot)
   CompiledFunc* cf = start;
-  Frame* frames = m.frames.data();
-  Frame* fr = frames;  // the next free frame
-  Frame* fr_end = frames + m.frames.size();
-  uint64_t* fp = m.stack.get();
-  uint64_t* stack_end = fp + m.stack_cells;
+  int64_t frames_left = static_cast<int64_t>(MACHINE.max_frames);  // calls that may still nest
+  uint64_t* fp = MACHINE.stack.get();
+  uint64_t* stack_end = fp + MACHINE.stack_cells;
   uint64_t* sp = fp + cf->local_cells;
   const uint64_t* pc = cf->code.data();
-  uint64_t fuel_left = m.fuel_left;
-  uint64_t calls = m.calls;
-  Memory* mem0 = nullptr;
+  // Fuel beyond 2^63 - 1 units (at least centuries of work) waits aside.
+  int64_t fuel_left = static_cast<int64_t>(std::min<uint64_t>(MACHINE.fuel_left, INT64_MAX));
+  const uint64_t fuel_beyond = MACHINE.fuel_left - static_cast<uint64_t>(fuel_left);
+  uint64_t calls = MACHINE.calls;
   uint8_t* mbase = nullptr;
   uint64_t msize = 0;
   TrapKind trap_kind = TrapKind::kUnreachable;
@@ -169,6 +205,9 @@ static bool execute(Machine* machine, CompiledFunc* start) {
   CatchHit hit;
 
   std::memset(fp + cf->param_cells, 0, (cf->local_cells - cf->param_cells) * sizeof(uint64_t));
+  const uint64_t exit_to_host[] = {OP_WORD(ExitToHost)};
+  write_record(sp, exit_to_host, nullptr, nullptr);  // the entry function's record: no caller
+  sp += kFrameRecordCells;
   RELOAD_MEMORY();
 
 #ifdef KILN_USE_SWITCH
@@ -195,29 +234,38 @@ dispatch:
   }
 
 do_call:
-  // `callee` and `return_pc` are set; pc is still the calling instruction.
+  // `callee` is set, and `return_pc` to the call's ReloadMemory word; pc is
+  // still the calling instruction.
   USE_FUEL();
   ++calls;
   next = static_cast<CompiledFunc*>(callee->compiled);
   if (!next) [[unlikely]] {
     if (callee->is_host()) {
-      m.fuel_left = fuel_left;  // the host function sees the work done so far
-      sp = call_host(m, *callee, sp, cf->instance);
+      SAVE_FUEL();
+      sp = call_host(MACHINE, *callee, sp, cf->instance);
       if (!sp) TRAP(TrapKind::kHostError);
-      pc = return_pc;
-      RELOAD_MEMORY();
+      RELOAD_MEMORY();  // the host may have grown memory 0
+      pc = return_pc + 1;
       DISPATCH();
     }
-    next = ensure_compiled(m, *callee);
+    next = ensure_compiled(MACHINE, *callee);
     if (!next) TRAP(TrapKind::kHostError);
   }
-  PUSH_FRAME_AND_ENTER(return_pc);
+  if (next->memory0 != cf->memory0) {
+    PUSH_FRAME(return_pc);
+    RELOAD_MEMORY();
+    DISPATCH();
+  }
+  PUSH_FRAME(return_pc + 1);
+  DISPATCH();
 
 do_call_compiled:
-  // `next` is set (lowered); pc is the two-word calling instruction.
+  // `next` is set, lowered and sharing this function's memory 0; pc is the
+  // calling instruction: CallCompiled, the callee, the ReloadMemory word.
   USE_FUEL();
   ++calls;
-  PUSH_FRAME_AND_ENTER(pc + 2);
+  PUSH_FRAME(pc + 3);
+  DISPATCH();
 
 do_tail_call:
   // The callee replaces the current frame: its arguments move to the frame base.
@@ -226,66 +274,51 @@ do_tail_call:
   next = static_cast<CompiledFunc*>(callee->compiled);
   if (!next) [[unlikely]] {
     if (callee->is_host()) {
-      m.fuel_left = fuel_left;  // the host function sees the work done so far
-      sp = call_host(m, *callee, sp, cf->instance);
+      SAVE_FUEL();
+      sp = call_host(MACHINE, *callee, sp, cf->instance);
       if (!sp) TRAP(TrapKind::kHostError);
       RELOAD_MEMORY();
       goto do_return;  // the host's results are this function's results
     }
-    next = ensure_compiled(m, *callee);
+    next = ensure_compiled(MACHINE, *callee);
     if (!next) TRAP(TrapKind::kHostError);
   }
-  std::memmove(fp, sp - next->param_cells, next->param_cells * sizeof(uint64_t));
-  sp = fp + next->param_cells;
-  if (next->frame_cells > static_cast<size_t>(stack_end - fp)) [[unlikely]] {
-    uint64_t* pointers[] = {sp, fp};
-    const size_t needed = static_cast<size_t>(fp - m.stack.get()) + next->frame_cells;
-    if (!m.grow_stack(needed, pointers, 2, static_cast<size_t>(fr - frames))) TRAP(TrapKind::kCallStackExhausted);
-    sp = pointers[0];
-    fp = pointers[1];
-    stack_end = m.stack.get() + m.stack_cells;
+  if (next->frame_cells > static_cast<size_t>(stack_end - fp)) [[unlikely]] GROW_STACK(fp, next->frame_cells);
+  {
+    // The record moves to just above the callee's locals; the arguments
+    // may land on its old place, so it is read first.
+    const uint64_t* record = frame_record(fp, cf);
+    const uint64_t* resume = record_return_pc(record);
+    uint64_t* const caller_fp = record_fp(record);
+    CompiledFunc* const caller = record_func(record);
+    // The caller skips its ReloadMemory word only for a callee sharing its
+    // memory 0 (caller null: the entry function, whose exit needs none).
+    const bool reload = next->memory0 != cf->memory0;
+    if (reload && caller && *resume != OP_WORD(ReloadMemory)) --resume;
+    std::memmove(fp, sp - next->param_cells, next->param_cells * sizeof(uint64_t));
+    sp = fp + next->param_cells;
+    ZERO_LOCALS();
+    write_record(sp, resume, caller_fp, caller);
+    sp += kFrameRecordCells;
+    cf = next;
+    pc = cf->code.data();
+    if (reload) RELOAD_MEMORY();
   }
-  ZERO_LOCALS();
-  cf = next;
-  pc = cf->code.data();
-  if (cf->memory0 != mem0) RELOAD_MEMORY();
   DISPATCH();
 
-do_return : {
-  const uint32_t count = cf->result_cells;
-  const uint64_t* src = sp - count;
-  for (uint32_t i = 0; i < count; ++i) fp[i] = src[i];
-  sp = fp + count;
-}
-pop_frame:
-  // The results are at fp; sp is just above them.
-  if (fr == frames) {
-    m.fuel_left = fuel_left;
-    m.calls = calls;
-    return true;
-  }
-  --fr;
-  pc = fr->return_pc;
-  fp = fr->fp;
-  cf = fr->func;
-  // A callee sharing this function's memory 0 kept the cache current through
-  // its own memory.grow and host calls (both reload); only a callee with
-  // another memory 0 left the cache pointing at that one.
-  if (cf->memory0 != mem0) RELOAD_MEMORY();
-  DISPATCH();
+do_return:
+  RETURN_TO_CALLER(cf->result_cells);
 
 do_throw:
   // `exn` is set; pc is still the throwing instruction (or the call it came through).
-  if (!find_catch(*exn, cf, pc, frames, static_cast<size_t>(fr - frames), hit)) [[unlikely]] {
-    set_uncaught(m, *exn);
+  if (!find_catch(*exn, cf, pc, fp, hit)) [[unlikely]] {
+    set_uncaught(MACHINE, *exn);
     TRAP(TrapKind::kUncaughtException);
   }
-  if (hit.level < static_cast<size_t>(fr - frames)) {
-    // Unwind to the catching caller, as returns would.
-    fr = frames + hit.level;
-    fp = fr->fp;
-    cf = fr->func;
-  }
+  // Unwind to the catching frame, as returns would.
+  frames_left += hit.frames_left;
+  fp = hit.fp;
+  cf = hit.func;
   {
     const uint64_t packed = hit.clause[2];
     sp = fp + (packed >> kClauseCellShift);
@@ -309,20 +342,25 @@ do_throw:
   DISPATCH();
 
 on_trap:
-  m.fuel_left = fuel_left;
-  m.calls = calls;
-  record_trap(m, trap_kind, trap_arg, cf, pc, frames, static_cast<size_t>(fr - frames));
+  if (trap_kind == TrapKind::kOutOfFuel) fuel_left = 0;
+  SAVE_FUEL();
+  MACHINE.calls = calls;
+  record_trap(MACHINE, trap_kind, trap_arg, cf, pc, fp);
   return false;
 
+#undef MACHINE
 #undef HANDLER
 #undef DISPATCH
 #undef OP_WORD
 #undef NEXT
 #undef TRAP
 #undef USE_FUEL
+#undef SAVE_FUEL
 #undef RELOAD_MEMORY
 #undef ZERO_LOCALS
-#undef PUSH_FRAME_AND_ENTER
+#undef GROW_STACK
+#undef PUSH_FRAME
+#undef RETURN_TO_CALLER
 }
 
 #pragma GCC diagnostic pop

@@ -10,27 +10,32 @@ namespace kiln::interp {
 Machine::Machine(const ExecOptions& options)
     : max_frames(options.max_call_depth > 0 ? options.max_call_depth - 1 : 0),
       fuel_budget(options.fuel > 0 ? options.fuel : ~uint64_t{0}),
-      fuel_left(fuel_budget) {
-  frames.resize(std::min<size_t>(kInitialFrames, max_frames));
-}
+      fuel_left(fuel_budget) {}
 
-bool Machine::grow_stack(size_t needed, uint64_t** pointers, size_t pointer_count, size_t frames_used) {
+bool Machine::grow_stack(size_t needed, LiveFrame* live) {
   if (needed <= stack_cells) return true;
   if (needed > kMaxStackCells) return false;
   const size_t new_cells = std::min(kMaxStackCells, std::max(needed, stack_cells * 2));
   std::unique_ptr<uint64_t[]> bigger(new uint64_t[new_cells]);
   uint64_t* old_base = stack.get();
   if (old_base) std::memcpy(bigger.get(), old_base, stack_cells * sizeof(uint64_t));
-  for (size_t i = 0; i < pointer_count; ++i) pointers[i] = bigger.get() + (pointers[i] - old_base);
-  for (size_t i = 0; i < frames_used; ++i) frames[i].fp = bigger.get() + (frames[i].fp - old_base);
   stack = std::move(bigger);
   stack_cells = new_cells;
-  return true;
-}
-
-bool Machine::grow_frames() {
-  if (frames.size() >= max_frames) return false;
-  frames.resize(std::min(max_frames, std::max<size_t>(kInitialFrames, frames.size() * 2)));
+  if (!live) return true;
+  const auto rebase = [&](uint64_t* p) { return stack.get() + (p - old_base); };
+  live->sp = rebase(live->sp);
+  live->fp = rebase(live->fp);
+  // Each record, now in the new stack, still names its caller's frame in the old one.
+  uint64_t* fp = live->fp;
+  const CompiledFunc* func = live->func;
+  while (true) {
+    uint64_t* record = frame_record(fp, func);
+    const CompiledFunc* caller = record_func(record);
+    if (!caller) break;  // the entry function's
+    fp = rebase(record_fp(record));
+    write_record(record, record_return_pc(record), fp, caller);
+    func = caller;
+  }
   return true;
 }
 
@@ -79,8 +84,7 @@ uint64_t* call_host(Machine& m, FuncInstance& func, uint64_t* sp, Instance* call
   return at;
 }
 
-void record_trap(Machine& m, TrapKind kind, uint64_t arg, const CompiledFunc* func, const uint64_t* pc,
-                 const Frame* frames, size_t frames_used) {
+void record_trap(Machine& m, TrapKind kind, uint64_t arg, const CompiledFunc* func, const uint64_t* pc, uint64_t* fp) {
   if (!m.trap) {
     m.trap.emplace();
     m.trap->kind = kind;
@@ -93,10 +97,14 @@ void record_trap(Machine& m, TrapKind kind, uint64_t arg, const CompiledFunc* fu
   m.trap->code_offset = offset;
   m.backtrace.clear();
   m.backtrace.push_back({func->func, offset});
-  for (size_t i = frames_used; i-- > 0;) {
-    // A saved return address is just past its call: the word before it is inside the call.
-    const Frame& f = frames[i];
-    m.backtrace.push_back({f.func->func, f.func->offset_at(f.return_pc - 1)});
+  while (true) {
+    const uint64_t* record = frame_record(fp, func);
+    if (!record_func(record)) break;  // the entry function's
+    const uint64_t* return_pc = record_return_pc(record);
+    fp = record_fp(record);
+    func = record_func(record);
+    // A return address is just past its call: the word before it is inside the call.
+    m.backtrace.push_back({func->func, func->offset_at(return_pc - 1)});
   }
 }
 

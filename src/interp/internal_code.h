@@ -22,8 +22,10 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
 //   Const v | Const128 lo hi | LocalGet/Set/Tee cell | Global* GlobalInstance*
 //   Br/BrLoop/BrIf/BrIfLoop/BrUnless/Jump target | *Adj target (drop << 32 | keep)
 //   BrTable n {target, drop << 32 | keep | loop << 63} x (n + 1)
-//   Call FuncInstance* | CallCompiled CompiledFunc* | CallIndirect TableInstance* type_id FuncType*
-//   CallRef (the reference on the stack) | ReturnOne, ReturnNone: a return whose result is one cell, or nothing
+//   Call FuncInstance* R | CallCompiled CompiledFunc* R | CallIndirect TableInstance* type_id FuncType* R
+//   CallRef R (the reference on the stack), where R is a ReloadMemory word: a callee whose memory 0 is
+//   not the caller's returns to it, any other just past it (exec.cc) | ReturnOne, ReturnNone: a return
+//   whose result is one cell, or nothing | ExitToHost: where the entry function returns to (exec.cc)
 //   BrOnNull/BrOnNonNull target (loop << 63 | drop << 32 | keep), as a BrTable entry
 //   Throw TagInstance* payload_cells | ThrowRef (no immediates)
 //   TryTable end_of_clauses n {TagInstance* (null: any tag), target, packed (kClause*)} x n | Rethrow cell
@@ -37,6 +39,7 @@ static_assert(sizeof(void*) == 8, "internal code stores pointers in 64-bit words
   X(GlobalGet) X(GlobalSet) X(GlobalGet2) X(GlobalSet2)                                                       \
   X(Br) X(BrAdj) X(BrLoop) X(BrLoopAdj) X(BrIf) X(BrIfAdj) X(BrIfLoop) X(BrIfLoopAdj) X(BrUnless) X(BrTable)  \
   X(Call) X(CallCompiled) X(CallIndirect) X(ReturnCall) X(ReturnCallIndirect) X(ReturnOne) X(ReturnNone)      \
+  X(ReloadMemory) X(ExitToHost)                                                                               \
   X(Throw) X(TryTable) X(Rethrow)                                                                             \
   X(CallRef) X(ReturnCallRef) X(BrOnNull) X(BrOnNonNull)                                                      \
   X(TableGet) X(TableSet) X(TableSize) X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop)        \
@@ -173,15 +176,26 @@ inline constexpr uint64_t kClauseExnLast = 2;   // catch_ref, catch_all_ref: the
 inline constexpr uint64_t kClauseExnFirst = 4;  // a legacy handler: the exception in a cell below the payload
 inline constexpr unsigned kClauseCellShift = 3;
 
+// A frame in the value stack: the locals (parameters first) from the frame
+// base, then the frame record (kFrameRecordCells words: where the caller
+// resumes; the caller's frame base; the caller's CompiledFunc, null for the
+// entry function, which returns to an ExitToHost word), then the operand stack. Keeping the record there
+// lets one stack-limit check cover both, and a return finds it at a fixed
+// offset from the frame base.
+inline constexpr uint32_t kFrameRecordCells = 3;
+
 // One function lowered for one instance: the code plus what calls and traps need.
 struct CompiledFunc {
   std::vector<uint64_t> code;  // never resized after lowering: branch targets point into it
   uint32_t param_cells = 0;
-  uint32_t local_cells = 0;   // parameters included
+  uint32_t local_cells = 0;   // parameters included; the frame record follows them
   uint32_t declared_cells = 0;  // local_cells - param_cells: the declared locals, zeroed by every call
   uint32_t result_cells = 0;
-  uint32_t frame_cells = 0;   // locals plus the deepest operand stack
-  uint32_t cells_above_args = 0;  // frame_cells - param_cells: what a call checks the stack for
+  uint32_t frame_cells = 0;   // locals, the frame record and the deepest operand stack
+  // What a call computes from, in bytes so that it needs no scaling: the
+  // arguments below the caller's stack top, and the room the frame needs above them.
+  uint64_t param_bytes = 0;
+  uint64_t bytes_above_args = 0;  // (frame_cells - param_cells) cells
   FuncInstance* func = nullptr;
   Instance* instance = nullptr;
   Memory* memory0 = nullptr;  // cached in the dispatch loop's locals
@@ -190,6 +204,9 @@ struct CompiledFunc {
   std::vector<uint32_t> instr_starts;
   std::vector<uint32_t> instr_offsets;
   std::vector<TryRange> try_ranges;  // consulted only when an exception is thrown
+
+  // The first operand cell, from the frame base.
+  uint32_t operand_base() const { return local_cells + kFrameRecordCells; }
 
   // The Wasm offset of the instruction containing code word `pc`.
   uint64_t offset_at(const uint64_t* pc) const {

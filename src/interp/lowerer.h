@@ -123,6 +123,8 @@ class Lowerer {
   }
   void word(uint64_t value) { out_->code.push_back(value); }
   void pointer(const void* p) { word(reinterpret_cast<uintptr_t>(p)); }
+  // The last word of every call: where a callee with another memory 0 returns (internal_code.h).
+  void call_return_word() { word(op_word(IOp::kReloadMemory)); }
   void target(Ctrl& label);
   void patch(uint32_t chain, uint32_t destination);
   uint32_t here() const { return static_cast<uint32_t>(out_->code.size()); }

@@ -12,34 +12,49 @@
 
 namespace kiln::interp {
 
-// A saved caller: where to resume, its locals and its code.
-struct Frame {
-  const uint64_t* return_pc;
+// A frame's record (internal_code.h), just above its locals: plain cells,
+// read and written as words so they mix with the values around them.
+inline uint64_t* frame_record(uint64_t* fp, const CompiledFunc* func) { return fp + func->local_cells; }
+inline const uint64_t* record_return_pc(const uint64_t* record) {
+  return reinterpret_cast<const uint64_t*>(static_cast<uintptr_t>(record[0]));
+}
+inline uint64_t* record_fp(const uint64_t* record) {
+  return reinterpret_cast<uint64_t*>(static_cast<uintptr_t>(record[1]));
+}
+inline CompiledFunc* record_func(const uint64_t* record) {
+  return reinterpret_cast<CompiledFunc*>(static_cast<uintptr_t>(record[2]));
+}
+inline void write_record(uint64_t* record, const uint64_t* return_pc, const uint64_t* fp, const CompiledFunc* func) {
+  record[0] = reinterpret_cast<uintptr_t>(return_pc);
+  record[1] = reinterpret_cast<uintptr_t>(fp);
+  record[2] = reinterpret_cast<uintptr_t>(func);
+}
+
+// The innermost frame and its operand stack's top: what a stack move rebases.
+struct LiveFrame {
+  uint64_t* sp;
   uint64_t* fp;
-  CompiledFunc* func;
+  const CompiledFunc* func;
 };
 
 // Everything one call_function owns. The value stack is 8-byte cells (v128
-// takes two, low half first); it grows on demand up to kMaxStackCells, and
-// the frame array up to the call-depth limit, both on cold paths.
+// takes two, low half first) and holds the frames; it grows on demand up to
+// kMaxStackCells, on cold paths. Call depth is counted apart from it.
 struct Machine {
   static constexpr size_t kInitialStackCells = 8 * 1024;
   static constexpr size_t kMaxStackCells = size_t{1} << 25;  // 256 MiB
-  static constexpr size_t kInitialFrames = 256;
 
   explicit Machine(const ExecOptions& options);
 
-  // Makes room for `needed` cells from the stack's base, moving the stack and
-  // rebasing `pointers` and the saved frames below `frames_used`. False when
-  // the cap would be exceeded.
-  bool grow_stack(size_t needed, uint64_t** pointers, size_t pointer_count, size_t frames_used);
-  // Doubles the frame array, up to the call-depth limit.
-  bool grow_frames();
+  // Makes room for `needed` cells from the stack's base. Moving the stack
+  // rebases `live` (null before the first frame) and the caller frame bases
+  // saved in the records from it out to the entry function's. False when the
+  // cap would be exceeded.
+  bool grow_stack(size_t needed, LiveFrame* live);
 
   std::unique_ptr<uint64_t[]> stack;
   size_t stack_cells = 0;
-  std::vector<Frame> frames;
-  size_t max_frames;  // saved frames: the call-depth limit minus the entry function
+  const size_t max_frames;  // nested calls below the entry function: the call-depth limit minus one
   const uint64_t fuel_budget;  // fuel_left at the start
   uint64_t fuel_left;
   uint64_t calls = 0;
@@ -65,10 +80,10 @@ CompiledFunc* ensure_compiled(Machine& m, FuncInstance& func);
 // with `m.trap` set.
 uint64_t* call_host(Machine& m, FuncInstance& func, uint64_t* sp, Instance* caller);
 
-// Records where a trap happened: the innermost frame and the saved callers.
-// `arg` is the element index of call_indirect's element traps.
-void record_trap(Machine& m, TrapKind kind, uint64_t arg, const CompiledFunc* func, const uint64_t* pc, const Frame* frames,
-                 size_t frames_used);
+// Records where a trap happened: the innermost frame (`func` at `pc`, its
+// frame at `fp`) and the callers its records lead to. `arg` is the element
+// index of call_indirect's element traps.
+void record_trap(Machine& m, TrapKind kind, uint64_t arg, const CompiledFunc* func, const uint64_t* pc, uint64_t* fp);
 
 // Bulk memory and table operations; false means the access was out of bounds.
 bool memory_fill(Memory& memory, uint64_t dst, uint8_t value, uint64_t count);
