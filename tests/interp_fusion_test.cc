@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -163,6 +164,89 @@ TEST_CASE("fused operand forms of every integer binop compute what the plain for
           CHECK(run_f(one_func_module({t, t}, result, set, locals), args) == expected);
           CHECK(run_f(one_func_module({t, t}, result, tee, locals), args) == expected);
           CHECK(run_f(one_func_module({t, t}, result, tee_value, locals), args) == expected);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("float add, sub, mul and div in every fused operand form give the plain form's bits, NaN payloads included") {
+  using interp::IOp;
+  constexpr uint8_t F32 = 0x7d, F64 = 0x7c, F32_NEG = 0x8c, F64_NEG = 0x9a;
+  // The forms the lowering must choose, in the order the code shapes below produce them.
+  struct Forms {
+    IOp l, k, ll, lk, set, tee, l_set, l_tee, k_set, k_tee;
+  };
+#define FLOAT_FORMS(n)                                                                                      \
+  Forms {                                                                                                   \
+    IOp::k##n##L, IOp::k##n##K, IOp::k##n##LL, IOp::k##n##LK, IOp::k##n##Set, IOp::k##n##Tee, IOp::k##n##LSet, \
+        IOp::k##n##LTee, IOp::k##n##KSet, IOp::k##n##KTee                                                   \
+  }
+  struct FloatOp {
+    uint8_t opcode;
+    bool wide;  // f64
+    Forms forms;
+  };
+  const FloatOp ops[] = {
+      {0x92, false, FLOAT_FORMS(F32Add)}, {0x93, false, FLOAT_FORMS(F32Sub)}, {0x94, false, FLOAT_FORMS(F32Mul)},
+      {0x95, false, FLOAT_FORMS(F32Div)}, {0xa0, true, FLOAT_FORMS(F64Add)},  {0xa1, true, FLOAT_FORMS(F64Sub)},
+      {0xa2, true, FLOAT_FORMS(F64Mul)},  {0xa3, true, FLOAT_FORMS(F64Div)},
+  };
+#undef FLOAT_FORMS
+  // Zeros of both signs, normals, the largest finite, a denormal, infinities, and NaNs whose sign and payload
+  // differ (quiet and signalling): with two NaN operands the result keeps the left one's payload, so an operand
+  // order swapped by a fused form shows.
+  const uint64_t f32_samples[] = {0, 0x8000'0000, 0x3f80'0000, 0xc020'0000, 0x7f7f'ffff, 0x0000'0001,
+                                  0x7f80'0000, 0xff80'0000, 0x7fc0'0000, 0x7fa0'0001, 0xffc0'0123};
+  const uint64_t f64_samples[] = {0, 0x8000'0000'0000'0000, 0x3ff0'0000'0000'0000, 0xc004'0000'0000'0000,
+                                  0x7fef'ffff'ffff'ffff, 1, 0x7ff0'0000'0000'0000, 0xfff0'0000'0000'0000,
+                                  0x7ff8'0000'0000'0000, 0x7ff4'0000'0000'0001, 0xfff8'0000'0000'0123};
+  for (const FloatOp& op : ops) {
+    CAPTURE(static_cast<int>(op.opcode));
+    const uint8_t t = op.wide ? F64 : F32;
+    // An operand no fusion absorbs, with the local's exact bits: negated twice (a sign flip, NaNs included).
+    const auto computed_float = [&](uint32_t index) {
+      const uint8_t neg = op.wide ? F64_NEG : F32_NEG;
+      return cat({local_get(index), {neg, neg}});
+    };
+    const auto constant = [&](uint64_t bits) {
+      ByteVec out = {static_cast<uint8_t>(op.wide ? 0x44 : 0x43)};
+      for (int i = 0; i < (op.wide ? 8 : 4); ++i) out.push_back(static_cast<uint8_t>(bits >> (8 * i)));
+      return out;
+    };
+    const ByteVec locals = {0x01, 0x01, t};
+    const auto lowered = [&](const ByteVec& code) { return lowered_ops(one_func_module({t, t}, {t}, code, locals)); };
+    const auto has = [](const std::vector<IOp>& ops_seen, IOp form) {
+      return std::find(ops_seen.begin(), ops_seen.end(), form) != ops_seen.end();
+    };
+    for (uint64_t a : op.wide ? std::span<const uint64_t>(f64_samples) : std::span<const uint64_t>(f32_samples)) {
+      for (uint64_t b : op.wide ? std::span<const uint64_t>(f64_samples) : std::span<const uint64_t>(f32_samples)) {
+        CAPTURE(a);
+        CAPTURE(b);
+        const std::vector<Value> args = op.wide ? std::vector<Value>{Value::f64_bits(a), Value::f64_bits(b)}
+                                                : std::vector<Value>{Value::f32_bits(static_cast<uint32_t>(a)),
+                                                                     Value::f32_bits(static_cast<uint32_t>(b))};
+        const auto run = [&](const ByteVec& code) { return run_f(one_func_module({t, t}, {t}, code, locals), args); };
+        const uint64_t expected = run(cat({computed_float(0), computed_float(1), {op.opcode, END}}));
+        // Each shape, and the fused form it must lower to.
+        const std::pair<ByteVec, IOp> shapes[] = {
+            {cat({computed_float(0), local_get(1), {op.opcode, END}}), op.forms.l},
+            {cat({computed_float(0), constant(b), {op.opcode, END}}), op.forms.k},
+            {cat({local_get(0), local_get(1), {op.opcode, END}}), op.forms.ll},
+            {cat({local_get(0), constant(b), {op.opcode, END}}), op.forms.lk},
+            {cat({computed_float(0), computed_float(1), {op.opcode, LOCAL_SET, 0x02}, local_get(2), {END}}),
+             op.forms.set},
+            {cat({computed_float(0), computed_float(1), {op.opcode, LOCAL_TEE, 0x02, END}}), op.forms.tee},
+            {cat({computed_float(0), local_get(1), {op.opcode, LOCAL_SET, 0x02}, local_get(2), {END}}), op.forms.l_set},
+            {cat({computed_float(0), local_get(1), {op.opcode, LOCAL_TEE, 0x02, DROP}, local_get(2), {END}}),
+             op.forms.l_tee},
+            {cat({computed_float(0), constant(b), {op.opcode, LOCAL_SET, 0x02}, local_get(2), {END}}), op.forms.k_set},
+            {cat({computed_float(0), constant(b), {op.opcode, LOCAL_TEE, 0x02, END}}), op.forms.k_tee},
+        };
+        for (const auto& [code, form] : shapes) {
+          CAPTURE(static_cast<int>(form));
+          CHECK(run(code) == expected);
+          if (a == 0 && b == 0) CHECK(has(lowered(code), form));
         }
       }
     }

@@ -3,7 +3,7 @@
 // clang and other compilers emit `local.get; i32.const; i32.add` and
 // `...; local.get; i32.ne; br_if` everywhere; each of those Wasm instructions
 // would otherwise cost a dispatch plus a round trip through the value stack.
-// Every integer binop below gets, besides its plain form, four fused forms
+// Every integer binop below, and float add/sub/mul/div, gets, besides its plain form, four fused forms
 // that read operands from a local cell or an immediate instead of the stack:
 //   <op>L  local   a = top,       b = local[imm]    (result replaces top)
 //   <op>K  imm     a = top,       b = imm           (result replaces top)
@@ -51,9 +51,19 @@
   X(I##W##Rotl, uint##W##_t, num::rotl##W(a, b))               \
   X(I##W##Rotr, uint##W##_t, num::rotr##W(a, b))
 
-// The integer binops with fused forms: all of the above, i32 then i64.
-#define KILN_FUSED_BINOPS(X) \
-  KILN_INT_COMPARES(X, 32) KILN_INT_ARITHMETIC(X, 32) KILN_INT_COMPARES(X, 64) KILN_INT_ARITHMETIC(X, 64)
+// The float arithmetic of width W on the cells' bit patterns; numeric.h's
+// functions rebuild every NaN result, so a fused form gives the same bits as
+// the plain one. Division has no trap, so it fuses like the rest.
+#define KILN_FLOAT_ARITHMETIC(X, W)                  \
+  X(F##W##Add, uint##W##_t, num::f##W##_add(a, b))   \
+  X(F##W##Sub, uint##W##_t, num::f##W##_sub(a, b))   \
+  X(F##W##Mul, uint##W##_t, num::f##W##_mul(a, b))   \
+  X(F##W##Div, uint##W##_t, num::f##W##_div(a, b))
+
+// The binops with fused forms: all of the above, i32, i64, then f32 and f64.
+#define KILN_FUSED_BINOPS(X)                                                                              \
+  KILN_INT_COMPARES(X, 32) KILN_INT_ARITHMETIC(X, 32) KILN_INT_COMPARES(X, 64) KILN_INT_ARITHMETIC(X, 64) \
+  KILN_FLOAT_ARITHMETIC(X, 32) KILN_FLOAT_ARITHMETIC(X, 64)
 
 // The comparisons that fuse with a following conditional branch.
 #define KILN_FUSED_COMPARES(X) KILN_INT_COMPARES(X, 32) KILN_INT_COMPARES(X, 64)
