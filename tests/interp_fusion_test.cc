@@ -845,7 +845,7 @@ TEST_CASE("two local copies in a row are one instruction that finishes the first
 
 TEST_CASE("two constants in a row push both in one instruction, and a later fusion still takes the second") {
   using interp::IOp;
-  constexpr uint8_t F64_CONST = 0x44, F64_SUB = 0xa1, SELECT = 0x1b;
+  constexpr uint8_t F64_CONST = 0x44, F64_COPYSIGN = 0xa6, SELECT = 0x1b;
   const auto f64_const = [](double value) {
     ByteVec bytes = {F64_CONST};
     uint64_t bits = 0;
@@ -853,13 +853,14 @@ TEST_CASE("two constants in a row push both in one instruction, and a later fusi
     for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(bits >> (8 * i)));
     return bytes;
   };
-  // f64.sub has no fused form: the pair stays whole and pushes its constants in order, 1.5 - 2.25.
-  const ByteVec sub = one_func_module({}, {0x7c}, cat({f64_const(1.5), f64_const(2.25), {F64_SUB, END}}));
-  CHECK(lowered_ops(sub).at(0) == IOp::kConst2);
-  const uint64_t bits = run_f(sub, {});
-  double difference = 0;
-  std::memcpy(&difference, &bits, sizeof difference);
-  CHECK(difference == -0.75);
+  // f64.copysign has no fused form: the pair stays whole and pushes its constants in order,
+  // copysign(1.5, -2.25) = -1.5 (swapped, they would give 2.25).
+  const ByteVec sign = one_func_module({}, {0x7c}, cat({f64_const(1.5), f64_const(-2.25), {F64_COPYSIGN, END}}));
+  CHECK(lowered_ops(sign).at(0) == IOp::kConst2);
+  const uint64_t bits = run_f(sign, {});
+  double signed_value = 0;
+  std::memcpy(&signed_value, &bits, sizeof signed_value);
+  CHECK(signed_value == -1.5);
   // (select (i32.const 7) (i32.const 9) (local.get 0)): the pair, then the condition.
   const ByteVec select = one_func_module({I32}, {I32}, cat({i32_const(7), i32_const(9), local_get(0), {SELECT, END}}));
   CHECK(lowered_ops(select).at(0) == IOp::kConst2);
