@@ -243,7 +243,10 @@ TEST_CASE("float add, sub, mul and div in every fused operand form give the plai
             {cat({computed_float(0), constant(b), {op.opcode, LOCAL_SET, 0x02}, local_get(2), {END}}), op.forms.k_set},
             {cat({computed_float(0), constant(b), {op.opcode, LOCAL_TEE, 0x02, END}}), op.forms.k_tee},
         };
-        for (const auto& [code, form] : shapes) {
+        for (const auto& shape : shapes) {
+          // Named copies: clang 14 cannot capture structured bindings in CAPTURE's lambda.
+          const auto& code = shape.first;
+          const auto form = shape.second;
           CAPTURE(static_cast<int>(form));
           CHECK(run(code) == expected);
           if (a == 0 && b == 0) CHECK(has(lowered(code), form));
@@ -803,7 +806,8 @@ TEST_CASE("every fast load at the sum of two locals is one instruction that wrap
                      : load == 0x32 ? IOp::kI64Load16SLL : load == 0x34 ? IOp::kI64Load32SLL : IOp::kLoad32LL));
     // The second pair wraps around 2^32 to address 3 before the offset is added.
     const std::pair<uint32_t, uint32_t> sums[] = {{0, 0}, {5, 9}, {20, 3}, {0xFFFF'FFF0u, 0x13}};
-    for (const auto& [a, b] : sums) {
+    for (const auto& sum : sums) {
+      const uint32_t a = sum.first, b = sum.second;  // not structured bindings: clang 14's CAPTURE cannot take them
       CAPTURE(a);
       CAPTURE(b);
       CHECK(run_f(fused, {Value::i32(a), Value::i32(b)}) == run_f(plain, {Value::i32(a), Value::i32(b)}));
