@@ -127,14 +127,15 @@ IOp Lowerer::last_op() const {
 }
 
 bool Lowerer::take_last(IOp op, uint32_t width, uint64_t* immediates) {
-  if (take_const_pair_second(op, immediates)) return true;
-  if (op == IOp::kLocalGet && last_op() == IOp::kLocalGetPair) {
-    // The pair gives up its second local.get and stays as a plain LocalGet of the first.
+  // A pair of two one-word instructions (LocalGetPair, Const2) gives up its
+  // second and stays as the plain form of its first.
+  const IOp pair = op == IOp::kLocalGet ? IOp::kLocalGetPair : op == IOp::kConst ? IOp::kConst2 : IOp::kInvalid;
+  if (pair != IOp::kInvalid && last_op() == pair) {
     const uint32_t start = out_->instr_starts.back();
     immediates[0] = out_->code[start + 2];
     out_->code.resize(start + 2);
-    out_->code[start] = op_word(IOp::kLocalGet);
-    ops_.back() = IOp::kLocalGet;
+    out_->code[start] = op_word(op);
+    ops_.back() = op;
     return true;
   }
   if (last_op() != op) return false;

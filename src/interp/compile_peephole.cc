@@ -88,15 +88,4 @@ bool Lowerer::emit_const_pair(uint64_t value) {
   return true;
 }
 
-bool Lowerer::take_const_pair_second(IOp op, uint64_t* immediates) {
-  if (op != IOp::kConst || last_op() != IOp::kConst2) return false;
-  // The pair gives up its second constant and stays as a plain Const of the first.
-  const uint32_t start = out_->instr_starts.back();
-  immediates[0] = out_->code[start + 2];
-  out_->code.resize(start + 2);
-  out_->code[start] = op_word(IOp::kConst);
-  ops_.back() = IOp::kConst;
-  return true;
-}
-
 }  // namespace kiln::interp

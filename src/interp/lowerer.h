@@ -96,7 +96,7 @@ class Lowerer {
   bool emit_fused_local_set(uint32_t cell, uint64_t wasm_offset);
   bool emit_fused_local_write(uint32_t cell, bool tee);
   // Takes back the last instruction if it is `op` of `width` words, its immediates into `immediates`; a
-  // LocalGetPair gives its second local for a LocalGet and stays as a LocalGet of its first.
+  // LocalGetPair or Const2 gives its second for a LocalGet or Const and stays as the plain form of its first.
   bool take_last(IOp op, uint32_t width, uint64_t* immediates);
   // `local.get a; local.get b` of one-cell locals: one LocalGetPair instead of two dispatches.
   bool emit_local_get_pair(uint32_t cell);
@@ -108,7 +108,6 @@ class Lowerer {
   bool emit_load_at_local_sum(IOp fast, uint64_t wasm_offset, uint64_t offset);
   void merge_local_copies();           // after a LocalCopy: two in a row become one LocalCopy2
   bool emit_const_pair(uint64_t value);
-  bool take_const_pair_second(IOp op, uint64_t* immediates);  // for take_last
   // Writes the fused operands of a compare-and-branch after its target word.
   void fused_operand_word() {
     for (uint32_t i = 0; i < pending_count_; ++i) word(pending_operands_[i]);
