@@ -1,4 +1,4 @@
-// Tests of the validator: one group per rule family, on hand-made modules, plus the FuncInfo side tables.
+// Tests of the validator: one group per rule family, on hand-made modules.
 #include "kiln/validate/validate.h"
 
 #include <doctest/doctest.h>
@@ -34,12 +34,6 @@ std::string outcome(const ByteVec& bytes, const Features& features = {}) {
   Result<ModuleInfo> result = validate_bytes(bytes, features);
   if (result.ok()) return "ok";
   return std::string(error_code_name(result.error().code)) + ": " + result.error().message;
-}
-
-ModuleInfo info_of(const ByteVec& bytes, const Features& features = {}) {
-  Result<ModuleInfo> result = validate_bytes(bytes, features);
-  REQUIRE_MESSAGE(result.ok(), result.error().message);
-  return std::move(result).value();
 }
 
 // The suite compares message prefixes; so do these tests.
@@ -520,45 +514,3 @@ TEST_CASE("errors carry the offset of the offending instruction") {
   CHECK(result.error().offset == decoded->codes[0].code.offset + 5);
 }
 
-TEST_CASE("FuncInfo: stack heights in values and cells") {
-  // (func (result i32) i32.const 1 i64.const 2 f32.const 3 drop drop)
-  ModuleInfo info = info_of(fn({}, {I32}, {0x41, 0x01, 0x42, 0x02, 0x43, 0, 0, 0x40, 0x40, 0x1a, 0x1a, 0x0b}));
-  REQUIRE(info.funcs.size() == 1);
-  CHECK(info.funcs[0].max_stack_height == 3);
-  CHECK(info.funcs[0].max_stack_cells == 3);
-  CHECK(info.funcs[0].max_control_depth == 1);
-  CHECK(info.funcs[0].blocks.empty());
-  // (func (result i32) v128.const 0 v128.const 0 i32.const 0 select i32x4.extract_lane 0): v128s take two cells
-  const ByteVec zero16(16, 0);
-  info = info_of(
-      fn({}, {I32}, cat({{0xfd, 0x0c}, zero16, {0xfd, 0x0c}, zero16, {0x41, 0x00, 0x1b, 0xfd, 0x1b, 0x00, 0x0b}})));
-  CHECK(info.funcs[0].max_stack_height == 3);
-  CHECK(info.funcs[0].max_stack_cells == 5);
-}
-
-TEST_CASE("FuncInfo: control depth and block spans in start order") {
-  // 0: block            2: loop             4: i32.const 0      6: if
-  // 8: nop              9: else            10: end (if)        11: end (loop)
-  // 12: end (block)     13: block          15: end             16: end (function)
-  const ByteVec code = {0x02, EMPTY, 0x03, EMPTY, 0x41, 0x00,  0x04, EMPTY, 0x01,
-                        0x05, 0x0b,  0x0b, 0x0b,  0x02, EMPTY, 0x0b, 0x0b};
-  ModuleInfo info = info_of(fn({}, {}, code));
-  const FuncInfo& f = info.funcs[0];
-  CHECK(f.max_control_depth == 4);  // the function, block, loop, if
-  REQUIRE(f.blocks.size() == 4);
-  CHECK(f.blocks[0].start == 0);
-  CHECK(f.blocks[0].end == 12);
-  CHECK(f.blocks[1].start == 2);
-  CHECK(f.blocks[1].end == 11);
-  CHECK(f.blocks[2].start == 6);
-  CHECK(f.blocks[2].else_pos == 9);
-  CHECK(f.blocks[2].end == 10);
-  CHECK(f.blocks[3].start == 13);
-  CHECK(f.blocks[3].else_pos == 0);
-  CHECK(f.blocks[3].end == 15);
-  // One FuncInfo per defined function, in order.
-  info = info_of(funcs_module({}, {{0x0b}, {0x02, EMPTY, 0x0b, 0x0b}}));
-  REQUIRE(info.funcs.size() == 2);
-  CHECK(info.funcs[0].blocks.empty());
-  CHECK(info.funcs[1].blocks.size() == 1);
-}

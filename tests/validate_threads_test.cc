@@ -19,11 +19,14 @@ constexpr unsigned kThreadCounts[] = {1, 2, 3, 4, 7};
 
 // `count` functions () -> i32 with nested blocks; the bodies at `bad` get `bad_code` instead.
 ByteVec many_functions(uint32_t count, const std::vector<std::pair<uint32_t, ByteVec>>& bad = {}) {
-  std::vector<ByteVec> decls, bodies;
+  std::vector<ByteVec> decls, bodies, declared;
   for (uint32_t i = 0; i < count; ++i) {
     decls.push_back({0x00});
-    // block (result i32) ... i32.const i ... end, with i % 5 extra nested blocks so the facts differ per function
+    declared.push_back(uleb(i));
+    // block (result i32) ... i32.const i ... end, with i % 5 extra nested blocks; every fifth function
+    // also takes a reference to itself (ref.func i; drop), so the facts differ per function
     ByteVec code;
+    if (i % 5 == 4) append(code, cat({{0xD2}, uleb(i), {0x1A}}));
     const uint32_t depth = i % 5;
     for (uint32_t d = 0; d < depth; ++d) append(code, {0x02, 0x7F});
     append(code, {0x41});
@@ -34,7 +37,10 @@ ByteVec many_functions(uint32_t count, const std::vector<std::pair<uint32_t, Byt
       if (index == i) code = replacement;
     bodies.push_back(body({0x00}, code));
   }
-  return module({section(1, vec({func_type({}, {0x7F})})), section(3, vec_of(decls)), section(10, vec_of(bodies))});
+  // A declarative element segment (flags 3, funcref) declares them all for ref.func.
+  const ByteVec declare = cat({{0x03, 0x00}, vec_of(declared)});
+  return module({section(1, vec({func_type({}, {0x7F})})), section(3, vec_of(decls)), section(9, vec({declare})),
+                 section(10, vec_of(bodies))});
 }
 
 Module decoded(const ByteVec& bytes) {
@@ -53,9 +59,11 @@ TEST_CASE("function facts are the same whichever number of threads types the bod
     CAPTURE(threads);
     auto many = validate_module(m, threads);
     REQUIRE(many.ok());
-    CHECK(many->funcs == one->funcs);  // every fact, blocks and ref.func targets included
+    CHECK(many->funcs == one->funcs);  // every fact, ref.func targets included
   }
-  CHECK(one->funcs[4].max_control_depth > one->funcs[0].max_control_depth);
+  CHECK(one->funcs[0].ref_funcs.empty());
+  CHECK(one->funcs[4].ref_funcs == std::vector<uint32_t>{4});
+  CHECK(one->funcs[499].ref_funcs == std::vector<uint32_t>{499});
 }
 
 TEST_CASE("the first invalid function in index order is reported whichever thread finds an error first") {

@@ -10,16 +10,9 @@
 namespace kiln::interp {
 namespace {
 
-// Storage for single-value block types, so a frame can point at its types.
-constexpr ValType kSingleTypes[] = {ValType::kI32,     ValType::kI64,       ValType::kF32,   ValType::kF64,
-                                    ValType::kV128,    ValType::kFuncRef,   ValType::kExternRef,
-                                    ValType::kExnRef};
-
-const ValType* single_type(ValType t) { return std::find(std::begin(kSingleTypes), std::end(kSingleTypes), t); }
-
-uint32_t cells_of(const ValType* types, size_t count) {
+uint32_t cells_of(const std::vector<ValType>& types) {
   uint32_t cells = 0;
-  for (size_t i = 0; i < count; ++i) cells += cell_count(types[i]);
+  for (ValType t : types) cells += cell_count(t);
   return cells;
 }
 
@@ -48,7 +41,7 @@ void Lowerer::set_up_locals() {
     for (uint32_t i = 0; i < run.count; ++i) add(run.type);
   out_->local_cells = cell;
   out_->declared_cells = cell - out_->param_cells;
-  out_->result_cells = cells_of(type.results.data(), type.results.size());
+  out_->result_cells = cells_of(type.results);
 }
 
 std::unique_ptr<CompiledFunc> Lowerer::run() {
@@ -58,38 +51,16 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
   out_->memory0 = instance_.memories.empty() ? nullptr : instance_.memories[0];
   set_up_locals();
 
-  const FuncType& type = *func_.type;
   Ctrl fn;
   fn.kind = Ctrl::Kind::kFunction;
-  fn.results = type.results.data();
-  fn.result_count = static_cast<uint32_t>(type.results.size());
   fn.label_cells = out_->result_cells;
   ctrls_.push_back(fn);
 
-  const FunctionBody& body = module_.body(FuncIdx{func_.index});
-  InstrReader reader(module_.slice(body.code), body.code.offset, module_);
-  while (!ctrls_.empty()) {
-    if (reader.at_end()) fail(ErrorCode::kInvalid, reader.offset(), "unexpected end of function body");
-    const Instr& in = reader.next();
-    if (ctrls_.back().unreachable) {
-      // Dead code: nothing reaches it, so only its nesting matters.
-      const Opcode op = in.op;
-      if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf || op == Opcode::kTryTable ||
-          op == Opcode::kTry) {
-        ++skip_depth_;
-        continue;
-      }
-      const bool closes = op == Opcode::kEnd || op == Opcode::kDelegate;
-      if (closes && skip_depth_ > 0) {
-        --skip_depth_;
-        continue;
-      }
-      // else and a legacy try's handlers make code reachable again.
-      const bool reopens = op == Opcode::kElse || op == Opcode::kCatch || op == Opcode::kCatchAll;
-      if (!closes && !(reopens && skip_depth_ == 0)) continue;
-    }
-    lower(in);
-  }
+  const Instance& owner = instance_;
+  if (!owner.type_body) fail(ErrorCode::kUsage, kNoOffset, "lowering: the instance has no way to type its bodies");
+  Status typed = owner.type_body(func_.index - module_.imported_funcs, *this);
+  if (!typed) throw Failure{std::move(typed).error()};
+  if (failed_) throw Failure{std::move(*failed_)};
 
   // The code no longer grows: branch targets become absolute pointers.
   uint64_t* base = out_->code.data();
@@ -101,6 +72,40 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
   out_->param_bytes = uint64_t{out_->param_cells} * sizeof(uint64_t);
   out_->bytes_above_args = uint64_t{out_->frame_cells - out_->param_cells} * sizeof(uint64_t);
   return std::move(out_);
+}
+
+void Lowerer::checked(const Instr& in, uint32_t cells_before, uint32_t cells_after) {
+  if (failed_) return;
+  try {
+    follow(in, cells_before, cells_after);
+  } catch (Failure& failure) {
+    failed_ = std::move(failure.error);
+  }
+}
+
+void Lowerer::follow(const Instr& in, uint32_t cells_before, uint32_t cells_after) {
+  if (ctrls_.back().unreachable) {
+    // Dead code: nothing reaches it, so only its nesting matters.
+    const Opcode op = in.op;
+    if (op == Opcode::kBlock || op == Opcode::kLoop || op == Opcode::kIf || op == Opcode::kTryTable ||
+        op == Opcode::kTry) {
+      ++skip_depth_;
+      return;
+    }
+    const bool closes = op == Opcode::kEnd || op == Opcode::kDelegate;
+    if (closes && skip_depth_ > 0) {
+      --skip_depth_;
+      return;
+    }
+    // else and a legacy try's handlers make code reachable again.
+    const bool reopens = op == Opcode::kElse || op == Opcode::kCatch || op == Opcode::kCatchAll;
+    if (!closes && !(reopens && skip_depth_ == 0)) return;
+  }
+  cells_ = cells_before + hidden_cells_;
+  cells_after_ = cells_after;
+  lower(in);
+  cells_ = cells_after + hidden_cells_;
+  max_cells_ = std::max(max_cells_, cells_);
 }
 
 void Lowerer::emit(IOp op, uint64_t wasm_offset) {
@@ -128,82 +133,37 @@ void Lowerer::patch(uint32_t chain, uint32_t destination) {
   }
 }
 
-void Lowerer::push(ValType t) {
-  types_.push_back(t);
-  cells_ += cell_count(t);
-  max_cells_ = std::max(max_cells_, cells_);
-}
-
-void Lowerer::push_types(const ValType* types, size_t count) {
-  for (size_t i = 0; i < count; ++i) push(types[i]);
-}
-
-ValType Lowerer::pop() {
-  const ValType t = types_.back();
-  types_.pop_back();
-  cells_ -= cell_count(t);
-  return t;
-}
-
-void Lowerer::pop_n(size_t count) {
-  for (size_t i = 0; i < count; ++i) pop();
-}
-
 void Lowerer::lower(const Instr& in) {
   if (lower_control(in) || lower_variable(in) || lower_memory(in) || lower_table(in) || lower_simd_special(in) ||
       lower_gc(in))
     return;
   const IOp op = direct_op(in.op);
   if (op == IOp::kInvalid) fail(ErrorCode::kUnsupported, in.offset, std::string("cannot lower ") + opcode_name(in.op));
-  apply_letters(in.op, ValType::kI32);
   if (drop_identity_mask(op)) return;
   emit_binop(op, in.offset);
-}
-
-void Lowerer::apply_letters(Opcode op, ValType address) {
-  const OpcodeInfo& info = opcode_info(op);
-  for (const char* p = info.params; *p; ++p) pop();
-  for (const char* r = info.results; *r; ++r) {
-    switch (*r) {
-      case 'i': push(ValType::kI32); break;
-      case 'l': push(ValType::kI64); break;
-      case 'f': push(ValType::kF32); break;
-      case 'd': push(ValType::kF64); break;
-      case 'v': push(ValType::kV128); break;
-      case 'a': push(address); break;
-      default: fail(ErrorCode::kUnsupported, 0, std::string("no stack effect for ") + info.text);
-    }
-  }
 }
 
 void Lowerer::enter_block(const Instr& in, Ctrl::Kind kind) {
   Ctrl c;
   c.kind = kind;
+  uint32_t param_cells = 0;
+  uint32_t result_cells = 0;
   switch (in.block.kind) {
     case BlockType::Kind::kEmpty:
       break;
     case BlockType::Kind::kValue:
-      c.results = single_type(in.block.value);
-      if (c.results == std::end(kSingleTypes)) {
-        block_types_.push_back(in.block.value);
-        c.results = &block_types_.back();
-      }
-      c.result_count = 1;
+      result_cells = cell_count(in.block.value);
       break;
     case BlockType::Kind::kTypeIndex: {
       const FuncType& type = module_.types[in.block.type_index];
-      c.params = type.params.data();
-      c.param_count = static_cast<uint32_t>(type.params.size());
-      c.results = type.results.data();
-      c.result_count = static_cast<uint32_t>(type.results.size());
+      param_cells = cells_of(type.params);
+      result_cells = cells_of(type.results);
       break;
     }
   }
-  if (kind == Ctrl::Kind::kIf) pop();
-  const uint32_t param_cells = cells_of(c.params, c.param_count);
-  c.base_values = static_cast<uint32_t>(types_.size()) - c.param_count;
+  if (kind == Ctrl::Kind::kIf) --cells_;  // the condition
   c.base_cells = cells_ - param_cells;
-  c.label_cells = kind == Ctrl::Kind::kLoop ? param_cells : cells_of(c.results, c.result_count);
+  c.label_cells = kind == Ctrl::Kind::kLoop ? param_cells : result_cells;
   if (kind == Ctrl::Kind::kLoop) {
     c.loop_start = here();
     bind_target();
@@ -216,17 +176,6 @@ void Lowerer::enter_block(const Instr& in, Ctrl::Kind kind) {
     fused_operand_word();
   }
   ctrls_.push_back(c);
-}
-
-// Resets the type stack to the frame's entry height plus `types`.
-static void reset_types(std::vector<ValType>& types, uint32_t& cells, const Ctrl& c, const ValType* top,
-                        uint32_t count) {
-  types.resize(c.base_values);
-  cells = c.base_cells;
-  for (uint32_t i = 0; i < count; ++i) {
-    types.push_back(top[i]);
-    cells += cell_count(top[i]);
-  }
 }
 
 void Lowerer::end_block(const Instr& in) {
@@ -242,7 +191,6 @@ void Lowerer::end_block(const Instr& in) {
     c.else_fixup = kNoFixup;
     c.kind = Ctrl::Kind::kElse;
     c.unreachable = false;
-    reset_types(types_, cells_, c, c.params, c.param_count);
     return;
   }
   if (c.else_fixup != kNoFixup || c.fixups != kNoFixup) bind_target();
@@ -253,12 +201,11 @@ void Lowerer::end_block(const Instr& in) {
     ctrls_.pop_back();
     return;
   }
-  reset_types(types_, cells_, c, c.results, c.result_count);
   ctrls_.pop_back();
 }
 
 void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
-  if (conditional) pop();
+  if (conditional) --cells_;  // the condition
   Ctrl& t = label(depth);
   if (t.kind == Ctrl::Kind::kFunction) {
     // The function's end holds a Return, which takes the results from the
@@ -290,7 +237,7 @@ void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
 }
 
 void Lowerer::branch_table(const Instr& in) {
-  pop();
+  --cells_;  // the index
   const std::vector<uint32_t>& labels = *in.labels;
   // `i32.const k; i32.sub` in front (lowered to I32SubK, or I32SubLK after a local.get) joins the br_table,
   // which keeps its own offset (a branch to a loop spends fuel there), as compare-and-branch does.
@@ -322,8 +269,6 @@ void Lowerer::emit_return(uint64_t wasm_offset) {
 
 void Lowerer::call(const Instr& in, bool tail) {
   FuncInstance* callee = instance_.funcs[in.index];
-  const FuncType& type = module_.func_type(FuncIdx{in.index});
-  pop_n(type.params.size());
   // A callee already lowered (or this function calling itself) that shares
   // this function's memory 0 is called through its code directly; a Call
   // becomes that form when it first runs.
@@ -336,28 +281,19 @@ void Lowerer::call(const Instr& in, bool tail) {
     pointer(callee);
   }
   if (!tail) call_return_word();
-  push_types(type.results.data(), type.results.size());
 }
 
 void Lowerer::call_indirect(const Instr& in, bool tail) {
-  const FuncType& type = module_.types[in.index];
-  pop();  // the table index
-  pop_n(type.params.size());
   emit(tail ? IOp::kReturnCallIndirect : IOp::kCallIndirect, in.offset);
   pointer(instance_.tables[in.index2]);
   word(instance_.type_ids[in.index]);
   pointer(instance_.store_types[in.index]);
   if (!tail) call_return_word();
-  push_types(type.results.data(), type.results.size());
 }
 
-void Lowerer::call_ref(const Instr& in, bool tail) {
-  const FuncType& type = module_.types[in.index];
-  pop();  // the reference
-  pop_n(type.params.size());
-  emit(tail ? IOp::kReturnCallRef : IOp::kCallRef, in.offset);
+void Lowerer::call_ref(bool tail, uint64_t wasm_offset) {
+  emit(tail ? IOp::kReturnCallRef : IOp::kCallRef, wasm_offset);
   if (!tail) call_return_word();
-  push_types(type.results.data(), type.results.size());
 }
 
 // A branch's stack adjustment in BrTable's packing; a function's end returns
@@ -374,15 +310,12 @@ uint64_t Lowerer::packed_adjustment(const Ctrl& t) const {
 // (it is the label's last value) and drops a null.
 void Lowerer::branch_on_null(const Instr& in) {
   const bool on_null = in.op == Opcode::kBrOnNull;
-  const ValType ref = pop();
   Ctrl& t = label(in.index);
-  if (!on_null) push(ref);
+  if (on_null) --cells_;  // the branch leaves the null behind
   const uint64_t packed = packed_adjustment(t);
   emit(on_null ? IOp::kBrOnNull : IOp::kBrOnNonNull, in.offset);
   target(t);
   word(packed);
-  if (on_null) push(ref.with_nullable(false));
-  else pop();
 }
 
 bool Lowerer::lower_control(const Instr& in) {
@@ -418,18 +351,13 @@ bool Lowerer::lower_control(const Instr& in) {
       mark_unreachable();
       return true;
     case Opcode::kCall: call(in, false); return true;
-    case Opcode::kCallRef: call_ref(in, false); return true;
+    case Opcode::kCallRef: call_ref(false, in.offset); return true;
     case Opcode::kReturnCallRef:
-      call_ref(in, true);
+      call_ref(true, in.offset);
       mark_unreachable();
       return true;
     case Opcode::kBrOnNull: case Opcode::kBrOnNonNull: branch_on_null(in); return true;
-    case Opcode::kRefAsNonNull: {
-      const ValType t = pop();
-      push(t.with_nullable(false));
-      emit(IOp::kRefAsNonNull, in.offset);
-      return true;
-    }
+    case Opcode::kRefAsNonNull: emit(IOp::kRefAsNonNull, in.offset); return true;
     case Opcode::kCallIndirect: call_indirect(in, false); return true;
     case Opcode::kReturnCall:
       call(in, true);
@@ -439,22 +367,17 @@ bool Lowerer::lower_control(const Instr& in) {
       call_indirect(in, true);
       mark_unreachable();
       return true;
-    case Opcode::kDrop:
-      emit(cell_count(pop()) == 2 ? IOp::kDrop2 : IOp::kDrop, in.offset);
+    case Opcode::kDrop:  // the stack's fall is the dropped value's width
+      emit(cells_ - hidden_cells_ - cells_after_ == 2 ? IOp::kDrop2 : IOp::kDrop, in.offset);
       return true;
     case Opcode::kTryTable: try_table(in); return true;
     case Opcode::kThrow: case Opcode::kThrowRef:
       throw_exception(in);
       mark_unreachable();
       return true;
-    case Opcode::kSelect: case Opcode::kSelectT: {
-      pop();
-      const ValType t = pop();
-      pop();
-      push(t);
-      emit(cell_count(t) == 2 ? IOp::kSelect2 : IOp::kSelect, in.offset);
+    case Opcode::kSelect: case Opcode::kSelectT:  // the stack falls by the condition and one value
+      emit(cells_ - hidden_cells_ - cells_after_ == 3 ? IOp::kSelect2 : IOp::kSelect, in.offset);
       return true;
-    }
     default:
       return false;
   }
@@ -464,9 +387,7 @@ Result<CompiledFunc*> lower_function(FuncInstance& func, const void* const* hand
   if (func.compiled) return static_cast<CompiledFunc*>(func.compiled);
   if (func.is_host() || !func.instance->module)
     return Error{ErrorCode::kUsage, kNoOffset, "lower_function: not a defined function"};
-  // The lowerer relies on the body being valid; one not yet validated is checked first.
-  if (const Instance& owner = *func.instance; owner.check_body)
-    KILN_TRY(owner.check_body(func.index - owner.module->imported_funcs));
+  // The body is typed as it is lowered, so an invalid one is refused here.
   auto lowered = capture_failure([&] { return Lowerer(func, handlers).run().release(); });
   if (!lowered) return std::move(lowered).error();
   func.compiled = *lowered;

@@ -50,14 +50,12 @@ void Lowerer::end_try_range(Ctrl& c) {
 
 void Lowerer::throw_exception(const Instr& in) {
   if (in.op == Opcode::kThrowRef) {
-    pop();
     emit(IOp::kThrowRef, in.offset);
     return;
   }
   const FuncType& payload = module_.tag_type(TagIdx{in.index});
   uint64_t cells = 0;
   for (ValType t : payload.params) cells += cell_count(t);
-  pop_n(payload.params.size());
   emit(IOp::kThrow, in.offset);
   pointer(instance_.tags[in.index]);
   word(cells);

@@ -40,10 +40,8 @@ void Lowerer::struct_new(const Instr& in) {
     emit(IOp::kStructNewDefault, in.offset);
     pointer(type);
     word(field_cell(in.index, static_cast<uint32_t>(def.fields.size())));
-    push(module_.ref_to(in.index, false));
     return;
   }
-  pop_n(def.fields.size());
   emit(IOp::kStructNew, in.offset);
   pointer(type);
   word(field_cell(in.index, static_cast<uint32_t>(def.fields.size())));
@@ -54,7 +52,6 @@ void Lowerer::struct_new(const Instr& in) {
     const ValType storage = def.fields[i].storage;
     if (storage.is_packed()) word(uint64_t{field_cell(in.index, i)} << 32 | storage_mask(storage));
   }
-  push(module_.ref_to(in.index, false));
 }
 
 void Lowerer::struct_access(const Instr& in) {
@@ -62,19 +59,16 @@ void Lowerer::struct_access(const Instr& in) {
   const uint32_t cell = field_cell(in.index, in.index2);
   const bool wide = cell_count(storage) == 2;
   if (in.op == Opcode::kStructSet) {
-    pop_n(2);
     emit(storage.is_packed() ? IOp::kStructSetPacked : wide ? IOp::kStructSet2 : IOp::kStructSet, in.offset);
     word(cell);
     if (storage.is_packed()) word(storage_mask(storage));
     return;
   }
-  pop();
   IOp op = wide ? IOp::kStructGet2 : IOp::kStructGet;
   // A packed field is kept zero-extended: get_u reads it as it is.
   if (in.op == Opcode::kStructGetS) op = storage.code == TypeCode::kI8 ? IOp::kStructGetS8 : IOp::kStructGetS16;
   emit(op, in.offset);
   word(cell);
-  push(unpacked(storage));
 }
 
 void Lowerer::array_new(const Instr& in) {
@@ -83,20 +77,17 @@ void Lowerer::array_new(const Instr& in) {
   const uint32_t width = cell_count(storage);
   switch (in.op) {
     case Opcode::kArrayNew:
-      pop_n(2);
       emit(IOp::kArrayNew, in.offset);
       pointer(type);
       word(width);
       word(storage_mask(storage));
       break;
     case Opcode::kArrayNewDefault:
-      pop();
       emit(IOp::kArrayNewDefault, in.offset);
       pointer(type);
       word(width);
       break;
     case Opcode::kArrayNewFixed:
-      pop_n(in.index2);
       emit(IOp::kArrayNewFixed, in.offset);
       pointer(type);
       word(width);
@@ -104,20 +95,17 @@ void Lowerer::array_new(const Instr& in) {
       word(storage_mask(storage));
       break;
     case Opcode::kArrayNewData:
-      pop_n(2);
       emit(IOp::kArrayNewData, in.offset);
       pointer(type);
       word(in.index2);
       word(storage_bytes(storage));
       break;
     default:  // array.new_elem
-      pop_n(2);
       emit(IOp::kArrayNewElem, in.offset);
       pointer(type);
       word(in.index2);
       break;
   }
-  push(module_.ref_to(in.index, false));
 }
 
 void Lowerer::array_access(const Instr& in) {
@@ -125,39 +113,30 @@ void Lowerer::array_access(const Instr& in) {
   const uint32_t width = cell_count(storage);
   switch (in.op) {
     case Opcode::kArrayGet: case Opcode::kArrayGetU:
-      pop_n(2);
       emit(width == 2 ? IOp::kArrayGet2 : IOp::kArrayGet, in.offset);
-      push(unpacked(storage));
       break;
     case Opcode::kArrayGetS:
-      pop_n(2);
       emit(storage.code == TypeCode::kI8 ? IOp::kArrayGetS8 : IOp::kArrayGetS16, in.offset);
-      push(ValType::kI32);
       break;
     case Opcode::kArraySet:
-      pop_n(3);
       emit(width == 2 ? IOp::kArraySet2 : IOp::kArraySet, in.offset);
       if (width == 1) word(storage_mask(storage));
       break;
     case Opcode::kArrayFill:
-      pop_n(4);
       emit(IOp::kArrayFill, in.offset);
       word(width);
       word(storage_mask(storage));
       break;
     case Opcode::kArrayCopy:
-      pop_n(5);
       emit(IOp::kArrayCopy, in.offset);
       word(width);
       break;
     case Opcode::kArrayInitData:
-      pop_n(4);
       emit(IOp::kArrayInitData, in.offset);
       word(in.index2);
       word(storage_bytes(storage));
       break;
     default:  // array.init_elem
-      pop_n(4);
       emit(IOp::kArrayInitElem, in.offset);
       word(in.index2);
       break;
@@ -168,16 +147,12 @@ void Lowerer::array_access(const Instr& in) {
 // reference stays on the stack (it is the label's last value), as br_on_non_null keeps it.
 void Lowerer::branch_on_cast(const Instr& in) {
   const bool on_fail = in.op == Opcode::kBrOnCastFail;
-  pop();
   Ctrl& t = label(in.index);
-  push(on_fail ? in.type : in.type2);
   const uint64_t packed = packed_adjustment(t);
-  pop();
   emit(on_fail ? IOp::kBrOnCastFail : IOp::kBrOnCast, in.offset);
   target(t);
   word(packed);
   cast_target(in.type2);
-  push(on_fail ? in.type2 : in.type);
 }
 
 bool Lowerer::lower_gc(const Instr& in) {
@@ -194,32 +169,14 @@ bool Lowerer::lower_gc(const Instr& in) {
     case Opcode::kArrayFill: case Opcode::kArrayCopy: case Opcode::kArrayInitData: case Opcode::kArrayInitElem:
       array_access(in);
       return true;
-    case Opcode::kArrayLen: case Opcode::kI31GetS: case Opcode::kI31GetU:
-      pop();
-      push(ValType::kI32);
+    case Opcode::kArrayLen: case Opcode::kI31GetS: case Opcode::kI31GetU: case Opcode::kRefEq: case Opcode::kRefI31:
+    case Opcode::kAnyConvertExtern: case Opcode::kExternConvertAny:
       break;
-    case Opcode::kRefEq:
-      pop_n(2);
-      push(ValType::kI32);
-      break;
-    case Opcode::kRefI31:
-      pop();
-      push(ValType::abstract(TypeCode::kAnyRef, ValType::kI31Heap, false));
-      break;
-    case Opcode::kAnyConvertExtern: case Opcode::kExternConvertAny: {
-      const bool nullable = pop().nullable;
-      push(ValType::ref(in.op == Opcode::kAnyConvertExtern ? TypeCode::kAnyRef : TypeCode::kExternRef, nullable));
-      break;
-    }
     case Opcode::kRefTest: case Opcode::kRefTestNull:
-      pop();
-      push(ValType::kI32);
       emit(IOp::kRefTest, in.offset);
       cast_target(in.type);
       return true;
     case Opcode::kRefCast: case Opcode::kRefCastNull:
-      pop();
-      push(in.type);
       emit(IOp::kRefCast, in.offset);
       cast_target(in.type);
       return true;

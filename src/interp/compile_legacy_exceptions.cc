@@ -28,18 +28,11 @@ void Lowerer::legacy_catch(const Instr& in) {
   Ctrl& frame = ctrls_.back();
   if (frame.try_range != kNoFixup) end_try_range(frame);
   frame.try_range = kNoFixup;
+  if (frame.kind != Ctrl::Kind::kCatch) ++hidden_cells_;  // the first handler's, which the later ones reuse
   frame.kind = Ctrl::Kind::kCatch;
   frame.unreachable = false;
-  types_.resize(frame.base_values);
-  cells_ = frame.base_cells;
   bind_target();
-  push(ValType::kExnRef);  // the hidden cell
-  TagInstance* tag = nullptr;
-  if (in.op == Opcode::kCatch) {
-    tag = instance_.tags[in.index];
-    const FuncType& payload = module_.tag_type(TagIdx{in.index});
-    push_types(payload.params.data(), payload.params.size());
-  }
+  TagInstance* tag = in.op == Opcode::kCatch ? instance_.tags[in.index] : nullptr;
   const uint64_t cell = out_->operand_base() + frame.base_cells;
   TryRange& range = out_->try_ranges[frame.handler_range];
   range.handlers.push_back(reinterpret_cast<uintptr_t>(tag));
@@ -70,6 +63,7 @@ void Lowerer::legacy_end(const Instr& in) {
   // A handler's results sit above the hidden cell: branching to the try's
   // own end moves them down over it.
   if (ctrls_.back().kind == Ctrl::Kind::kCatch && !ctrls_.back().unreachable) branch(in, 0, false);
+  if (ctrls_.back().kind == Ctrl::Kind::kCatch) --hidden_cells_;
   end_block(in);
 }
 

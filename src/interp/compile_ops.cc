@@ -90,10 +90,6 @@ uint64_t bytes_half(const std::array<uint8_t, 16>& bytes, size_t half) {
 
 }  // namespace
 
-ValType Lowerer::address_type(uint32_t memory) const {
-  return instance_.memories[memory]->is_64() ? ValType::kI64 : ValType::kI32;
-}
-
 bool Lowerer::lower_variable(const Instr& in) {
   switch (in.op) {
     case Opcode::kI32Const: case Opcode::kF32Const: case Opcode::kI64Const: case Opcode::kF64Const: {
@@ -103,47 +99,35 @@ bool Lowerer::lower_variable(const Instr& in) {
         emit(IOp::kConst, in.offset);
         word(value);
       }
-      push(in.op == Opcode::kI32Const ? ValType::kI32 : in.op == Opcode::kF32Const ? ValType::kF32
-           : in.op == Opcode::kI64Const ? ValType::kI64 : ValType::kF64);
       return true;
     }
     case Opcode::kV128Const:
       emit(IOp::kConst128, in.offset);
       word(bytes_half(in.bytes16, 0));
       word(bytes_half(in.bytes16, 1));
-      push(ValType::kV128);
       return true;
     case Opcode::kRefNull:
       emit(IOp::kConst, in.offset);
       word(kNullRef);
-      push(in.type);
       return true;
     case Opcode::kRefFunc:
       emit(IOp::kConst, in.offset);
       word(func_ref(instance_.funcs[in.index]));
-      push(ValType::kFuncRef);
       return true;
     case Opcode::kRefIsNull:
-      pop();
-      push(ValType::kI32);
       emit(IOp::kRefIsNull, in.offset);
       return true;
     case Opcode::kLocalGet: {
       const ValType t = local_type_[in.index];
-      if (cell_count(t) == 1 && emit_local_get_pair(local_cell_[in.index])) {
-        push(t);
-        return true;
-      }
+      if (cell_count(t) == 1 && emit_local_get_pair(local_cell_[in.index])) return true;
       emit(cell_count(t) == 2 ? IOp::kLocalGet2 : IOp::kLocalGet, in.offset);
       word(local_cell_[in.index]);
-      push(t);
       return true;
     }
     case Opcode::kLocalSet: case Opcode::kLocalTee: {
       const ValType t = local_type_[in.index];
       const bool wide = cell_count(t) == 2;
       if (in.op == Opcode::kLocalSet) {
-        pop();
         if (!wide && emit_fused_local_set(local_cell_[in.index], in.offset)) {
           merge_local_copies();
           return true;
@@ -160,11 +144,10 @@ bool Lowerer::lower_variable(const Instr& in) {
       const ValType t = module_.global_types[in.index].type;
       emit(cell_count(t) == 2 ? IOp::kGlobalGet2 : IOp::kGlobalGet, in.offset);
       pointer(instance_.globals[in.index]);
-      push(t);
       return true;
     }
     case Opcode::kGlobalSet: {
-      const ValType t = pop();
+      const ValType t = module_.global_types[in.index].type;
       emit(cell_count(t) == 2 ? IOp::kGlobalSet2 : IOp::kGlobalSet, in.offset);
       pointer(instance_.globals[in.index]);
       return true;
@@ -176,7 +159,6 @@ bool Lowerer::lower_variable(const Instr& in) {
 
 void Lowerer::memory_access(const Instr& in, IOp fast, IOp general, bool lane) {
   Memory* memory = instance_.memories[in.mem.memory];
-  apply_letters(in.op, address_type(in.mem.memory));
   if (fast != IOp::kInvalid && in.mem.memory == 0 && !memory->is_64()) {
     if (emit_load_at_local_sum(fast, in.offset, in.mem.offset) || emit_fused_load(fast, in.offset, in.mem.offset) ||
         emit_fused_store(fast, in.offset, in.mem.offset))
@@ -207,20 +189,17 @@ bool Lowerer::lower_memory(const Instr& in) {
   }
   switch (in.op) {
     case Opcode::kMemorySize: case Opcode::kMemoryGrow: case Opcode::kMemoryFill:
-      apply_letters(in.op, address_type(in.index));
       emit(in.op == Opcode::kMemorySize ? IOp::kMemorySize
                                         : in.op == Opcode::kMemoryGrow ? IOp::kMemoryGrow : IOp::kMemoryFill,
            in.offset);
       pointer(instance_.memories[in.index]);
       return true;
     case Opcode::kMemoryCopy:
-      pop_n(3);
       emit(IOp::kMemoryCopy, in.offset);
       pointer(instance_.memories[in.index]);
       pointer(instance_.memories[in.index2]);
       return true;
     case Opcode::kMemoryInit:
-      pop_n(3);
       emit(IOp::kMemoryInit, in.offset);
       pointer(instance_.memories[in.index2]);
       word(in.index);
@@ -237,35 +216,26 @@ bool Lowerer::lower_memory(const Instr& in) {
 bool Lowerer::lower_table(const Instr& in) {
   switch (in.op) {
     case Opcode::kTableGet:
-      pop();
-      push(module_.tables[in.index].elem);
       emit(IOp::kTableGet, in.offset);
       break;
     case Opcode::kTableSet:
-      pop_n(2);
       emit(IOp::kTableSet, in.offset);
       break;
     case Opcode::kTableSize:
-      push(address_type_of(module_.tables[in.index].limits));
       emit(IOp::kTableSize, in.offset);
       break;
     case Opcode::kTableGrow:
-      pop_n(2);
-      push(address_type_of(module_.tables[in.index].limits));
       emit(IOp::kTableGrow, in.offset);
       break;
     case Opcode::kTableFill:
-      pop_n(3);
       emit(IOp::kTableFill, in.offset);
       break;
     case Opcode::kTableCopy:
-      pop_n(3);
       emit(IOp::kTableCopy, in.offset);
       pointer(instance_.tables[in.index]);
       pointer(instance_.tables[in.index2]);
       return true;
     case Opcode::kTableInit:
-      pop_n(3);
       emit(IOp::kTableInit, in.offset);
       pointer(instance_.tables[in.index2]);
       word(in.index);
@@ -283,7 +253,6 @@ bool Lowerer::lower_table(const Instr& in) {
 
 bool Lowerer::lower_simd_special(const Instr& in) {
   if (in.op == Opcode::kI8x16Shuffle) {
-    apply_letters(in.op, ValType::kI32);
     emit(IOp::kI8x16Shuffle, in.offset);
     word(bytes_half(in.bytes16, 0));
     word(bytes_half(in.bytes16, 1));
@@ -291,7 +260,6 @@ bool Lowerer::lower_simd_special(const Instr& in) {
   }
   const IOp op = lane_op(in.op);
   if (op == IOp::kInvalid) return false;
-  apply_letters(in.op, ValType::kI32);
   emit(op, in.offset);
   word(in.lane);
   return true;

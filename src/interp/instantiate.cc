@@ -4,6 +4,7 @@
 
 #include "kiln/base/failure.h"
 #include "kiln/interp/interp.h"
+#include "kiln/validate/body_typer.h"
 #include "kiln/ir/type_equivalence.h"
 
 namespace kiln {
@@ -164,7 +165,15 @@ Result<Instance*> instantiate(Store& store, std::shared_ptr<const Module> module
   Instance* inst = store.add_instance();
   inst->module = std::move(module);
   inst->info = std::move(info);
-  inst->check_body = options.check_body;
+  inst->type_body = options.type_body;
+  if (!inst->type_body) {
+    // Built on the first lowering: many instances never run a function.
+    inst->type_body = [typer = std::shared_ptr<BodyTyper>(), &m](uint32_t defined_index,
+                                                                 BodyObserver& observer) mutable {
+      if (!typer) typer = std::make_shared<BodyTyper>(m);
+      return typer->type_body(defined_index, observer);
+    };
+  }
   inst->type_ids = store.intern_module_types(m);
   for (uint32_t id : inst->type_ids) inst->store_types.push_back(store.store_type(id));
 

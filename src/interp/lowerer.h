@@ -2,14 +2,15 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "internal_code.h"
+#include "kiln/base/result.h"
 #include "kiln/ir/instr.h"
 #include "kiln/ir/module.h"
+#include "kiln/validate/body_observer.h"
 
 namespace kiln::interp {
 
@@ -21,12 +22,7 @@ struct Ctrl {
   enum class Kind : uint8_t { kBlock, kLoop, kIf, kElse, kFunction, kTry, kCatch };
   Kind kind = Kind::kBlock;
   bool unreachable = false;
-  uint32_t base_values = 0;  // type-stack size below the block's parameters
-  uint32_t base_cells = 0;   // operand cells below the block's parameters
-  const ValType* params = nullptr;
-  uint32_t param_count = 0;
-  const ValType* results = nullptr;
-  uint32_t result_count = 0;
+  uint32_t base_cells = 0;     // operand cells below the block's parameters
   uint32_t label_cells = 0;    // cells a branch to this label carries
   uint32_t loop_start = 0;     // word index of a loop's first instruction
   uint32_t fixups = kNoFixup;  // chain, through the placeholder words, of forward branches to the end
@@ -35,16 +31,20 @@ struct Ctrl {
   uint32_t handler_range = kNoFixup;  // a legacy try's range, which its handlers' clauses join
 };
 
-// Walks one validated body once: a type stack (for cell counts and v128
-// operands), heights in cells for pre-resolved branches, and forward
-// branches patched when their block ends. Code after an unconditional
-// transfer is skipped up to the matching else/end.
-class Lowerer {
+// Follows the validator's walk over one body (the instance's type_body), so
+// that the body is typed once, by the validator: each checked instruction
+// comes with the operand stack's height in cells before and after it, from
+// which branches get their pre-resolved heights and drops and selects their
+// widths. Forward branches are patched when their block ends. Code after an
+// unconditional transfer is skipped up to the matching else/end.
+class Lowerer final : public BodyObserver {
  public:
   Lowerer(FuncInstance& func, const void* const* handlers);
   std::unique_ptr<CompiledFunc> run();
+  void checked(const Instr& in, uint32_t cells_before, uint32_t cells_after) override;
 
  private:
+  void follow(const Instr& in, uint32_t cells_before, uint32_t cells_after);
   void lower(const Instr& in);
   bool lower_control(const Instr& in);
   bool lower_variable(const Instr& in);
@@ -71,9 +71,8 @@ class Lowerer {
   void rethrow(const Instr& in);
   uint32_t handlers_at(uint32_t depth) const;
   void memory_access(const Instr& in, IOp fast, IOp general, bool lane);
-  void apply_letters(Opcode op, ValType address);
   // compile.cc: typed function references.
-  void call_ref(const Instr& in, bool tail);
+  void call_ref(bool tail, uint64_t wasm_offset);
   void branch_on_null(const Instr& in);
   uint64_t packed_adjustment(const Ctrl& t) const;
   // compile_gc.cc
@@ -128,14 +127,9 @@ class Lowerer {
   void patch(uint32_t chain, uint32_t destination);
   uint32_t here() const { return static_cast<uint32_t>(out_->code.size()); }
 
-  // Types.
-  void push(ValType t);
-  void push_types(const ValType* types, size_t count);
-  ValType pop();
-  void pop_n(size_t count);
+  // Control.
   void mark_unreachable() { ctrls_.back().unreachable = true; }
   Ctrl& label(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
-  ValType address_type(uint32_t memory) const;
 
   FuncInstance& func_;
   Instance& instance_;
@@ -143,10 +137,14 @@ class Lowerer {
   const void* const* handlers_;
   std::unique_ptr<CompiledFunc> out_;
   std::vector<uint32_t> relocations_;  // words holding code indices, turned into pointers at the end
-  std::vector<ValType> types_;
-  std::deque<ValType> block_types_;  // single block results with no static storage (typed references)
+  // The operand stack's height in cells before the instruction being lowered
+  // (after it, between instructions): the validator's, plus the hidden cells
+  // of the legacy handlers it lies in (compile_legacy_exceptions.cc).
   uint32_t cells_ = 0;
+  uint32_t cells_after_ = 0;  // the validator's height after the instruction being lowered
+  uint32_t hidden_cells_ = 0;
   uint32_t max_cells_ = 0;
+  std::optional<Error> failed_;  // the first lowering failure: the walk goes on, ignored
   std::vector<Ctrl> ctrls_;
   uint32_t skip_depth_ = 0;
   std::vector<uint32_t> local_cell_;  // cell offset of each local

@@ -56,7 +56,9 @@ Result<Initialized> instantiate_and_run(Store& store, const std::shared_ptr<cons
   inst_options.run_start = false;  // run below, after the tables are recorded
   inst_options.max_memory_bytes = options.max_memory_bytes;
   inst_options.exec.fuel = options.fuel;
-  inst_options.check_body = [&validation](uint32_t defined_index) { return validation.check_body(defined_index); };
+  inst_options.type_body = [&validation](uint32_t defined_index, BodyObserver& observer) {
+    return validation.check_body(defined_index, &observer);
+  };
   // The function facts come once validation is joined, after init.
   auto instance = instantiate(store, module, nullptr, linker, inst_options);
   if (!instance) return preinit::explain_instantiation_error(std::move(instance).error());

@@ -109,9 +109,9 @@ struct BodyValidation::State {
 
   // Types a body this thread has claimed into its facts. A non-validation
   // exception gives the claim back, so that finish types the body again.
-  std::optional<Error> type_claimed(FunctionValidator& validator, uint32_t index) {
+  std::optional<Error> type_claimed(FunctionValidator& validator, uint32_t index, BodyObserver* observer = nullptr) {
     try {
-      validator.validate(index, info.funcs[index]);
+      validator.validate(index, info.funcs[index], observer);
       states[index].store(kValid, std::memory_order_release);
       return std::nullopt;
     } catch (Failure& failure) {
@@ -194,22 +194,22 @@ unsigned BodyValidation::workers_beside_busy_caller(const Module& module, unsign
   return validate_detail::body_threads(module, max_threads, 1);
 }
 
-Status BodyValidation::check_body(uint32_t defined_index) {
+Status BodyValidation::check_body(uint32_t defined_index, BodyObserver* observer) {
   State& s = *state_;
   if (defined_index >= s.count())
     return Error{ErrorCode::kUsage, kNoOffset, "check_body: no defined function " + std::to_string(defined_index)};
   const uint8_t now = s.states[defined_index].load(std::memory_order_acquire);
-  if (now == State::kValid) return {};
+  if (now == State::kValid && !observer) return {};
   if (now == State::kUnclaimed && s.claim(defined_index)) {
-    std::optional<Error> error = s.type_claimed(s.for_caller(), defined_index);
+    std::optional<Error> error = s.type_claimed(s.for_caller(), defined_index, observer);
     if (error) return std::move(*error);
     return {};
   }
-  // Claimed by a worker that may still be typing it, or found invalid: type
-  // it here into scratch facts, to have its verdict (and error) now.
+  // Claimed by a worker that may still be typing it, found invalid, or typed
+  // already but wanted by an observer: type it here into scratch facts.
   return capture_failure([&] {
     FuncInfo scratch;
-    s.for_caller().validate(defined_index, scratch);
+    s.for_caller().validate(defined_index, scratch, observer);
   });
 }
 

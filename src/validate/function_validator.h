@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "kiln/ir/instr.h"
+#include "kiln/validate/body_observer.h"
 #include "kiln/validate/validate.h"
 #include "op_signatures.h"
 
@@ -24,7 +25,6 @@ struct ControlFrame {
   const ValType* params = nullptr;
   const ValType* results = nullptr;
   uint32_t height = 0;  // operand stack height when the frame was entered
-  uint32_t block = 0;   // index into FuncInfo::blocks; unused for kFunction
   uint32_t init_height = 0;  // set_locals_ size on entry: locals set inside are unset again at its end
 
   // A branch to a loop restarts it; to anything else, leaves it.
@@ -38,8 +38,9 @@ class FunctionValidator {
  public:
   explicit FunctionValidator(const ModuleContext& context) : context_(context) {}
 
-  // Throws Failure (kInvalid for typing, kMalformed for decoding).
-  void validate(uint32_t defined_index, FuncInfo& info);
+  // Throws Failure (kInvalid for typing, kMalformed for decoding). An
+  // observer sees each instruction once it has passed its checks.
+  void validate(uint32_t defined_index, FuncInfo& info, BodyObserver* observer = nullptr);
 
  private:
   void set_up_locals(const FuncType& type, const FunctionBody& body);
@@ -101,8 +102,6 @@ class FunctionValidator {
   void check_cast(const Instr& instr);
   void check_branch_on_cast(const Instr& instr);
 
-  // The maxima are taken once per instruction, in validate(): within one
-  // instruction pushes follow pops, so its peak is where it ends.
   void push(ValType t) {
     values_.push_back(t);
     cells_ += cells_of(t);
@@ -170,7 +169,6 @@ class FunctionValidator {
   const ModuleContext& context_;
   const FuncType* func_type_ = nullptr;
   FuncInfo* info_ = nullptr;
-  uint64_t code_offset_ = 0;
   std::vector<ValType> values_;
   std::vector<ControlFrame> frames_;
   std::vector<LocalSpan> locals_;
@@ -183,9 +181,6 @@ class FunctionValidator {
   std::vector<uint32_t> set_log_;            // the order they were set in, unwound by block ends
   size_t frame_height_ = 0;  // frames_.back().height, read by every pop
   uint32_t cells_ = 0;
-  uint32_t max_values_ = 0;
-  uint32_t max_cells_ = 0;
-  uint32_t max_depth_ = 0;
 };
 
 }  // namespace kiln::validate_detail

@@ -52,12 +52,13 @@ ValType FunctionValidator::local_type(uint64_t offset, uint32_t index) const {
   return it->type;
 }
 
-void FunctionValidator::validate(uint32_t defined_index, FuncInfo& info) {
+void FunctionValidator::validate(uint32_t defined_index, FuncInfo& info, BodyObserver* observer) {
   const Module& module = context_.module;
   const FunctionBody& body = module.codes[defined_index];
   func_type_ = &module.func_type(FuncIdx{module.imported_funcs + defined_index});
   info_ = &info;
-  info.blocks.clear();
+  info.names_data_segment = false;
+  info.ref_funcs.clear();
   set_up_locals(*func_type_, body);
 
   values_.clear();
@@ -65,30 +66,24 @@ void FunctionValidator::validate(uint32_t defined_index, FuncInfo& info) {
   block_types_.clear();
   set_locals_.clear();
   set_log_.clear();
-  cells_ = max_values_ = max_cells_ = 0;
-  code_offset_ = body.code.offset;
+  cells_ = 0;
   frames_.push_back({FrameKind::kFunction, false, 0, static_cast<uint32_t>(func_type_->results.size()), nullptr,
                      func_type_->results.data(), 0, 0});
   frame_height_ = 0;
-  max_depth_ = 1;
 
   InstrReader reader(module.slice(body.code), body.code.offset, module);
   while (!frames_.empty()) {
     if (reader.at_end()) fail_missing_end(module, defined_index, reader.offset());
     const Instr& instr = reader.next();
     const OpSignature& sig = op_signature(instr.op);
+    const uint32_t cells_before = cells_;
     if (sig.manual)
       check_instruction(instr);
     else
       check_generic(instr, sig);
-    max_values_ = std::max(max_values_, static_cast<uint32_t>(values_.size()));
-    max_cells_ = std::max(max_cells_, cells_);
+    if (observer) observer->checked(instr, cells_before, cells_);
   }
   if (!reader.at_end()) fail_after_final_end(reader.offset());
-
-  info.max_stack_height = max_values_;
-  info.max_stack_cells = max_cells_;
-  info.max_control_depth = max_depth_;
 }
 
 void FunctionValidator::check_instruction(const Instr& instr) {
@@ -207,12 +202,9 @@ void FunctionValidator::enter_block(const Instr& instr, FrameKind kind) {
   if (kind == FrameKind::kIf) pop_expect(instr.offset, ValType::kI32);
   pop_types(instr.offset, frame.params, frame.param_count);
   frame.height = static_cast<uint32_t>(values_.size());
-  frame.block = static_cast<uint32_t>(info_->blocks.size());
   frame.init_height = static_cast<uint32_t>(set_log_.size());
-  info_->blocks.push_back({static_cast<uint32_t>(instr.offset - code_offset_), 0, 0});
   frames_.push_back(frame);
   frame_height_ = frame.height;
-  max_depth_ = std::max(max_depth_, static_cast<uint32_t>(frames_.size()));
   push_types(frame.params, frame.param_count);
 }
 
@@ -250,7 +242,6 @@ void FunctionValidator::check_else(const Instr& instr) {
   frame.kind = FrameKind::kElse;
   frame.unreachable = false;
   unset_locals_to(frame.init_height);
-  info_->blocks[frame.block].else_pos = static_cast<uint32_t>(instr.offset - code_offset_);
   push_types(frame.params, frame.param_count);
 }
 
@@ -262,8 +253,6 @@ void FunctionValidator::check_end(const Instr& instr) {
   if (frame.kind == FrameKind::kIf && !results_match(frame.params, frame.param_count, frame.results, frame.result_count))
     fail_invalid(instr.offset, "type mismatch: if without else must leave its parameters as results");
   unset_locals_to(frame.init_height);
-  if (frame.kind != FrameKind::kFunction)
-    info_->blocks[frame.block].end = static_cast<uint32_t>(instr.offset - code_offset_);
   frames_.pop_back();
   if (frames_.empty()) return;
   frame_height_ = frames_.back().height;

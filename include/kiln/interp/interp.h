@@ -54,11 +54,13 @@ struct InstantiateOptions {
   bool run_start = true;
   uint64_t max_memory_bytes = ~uint64_t{0};  // cap on each memory's size (kiln's --max-memory)
   ExecOptions exec;
-  // For a module whose bodies are still being validated (BodyValidation):
-  // called with a defined function's index before its body is first lowered.
-  // An error refuses to lower it, so the call traps instead of running an
-  // unchecked body.
-  std::function<Status(uint32_t defined_index)> check_body;
+  // Types a defined function's body with the lowerer following the walk
+  // (BodyObserver), when it is first lowered; for a module whose bodies are
+  // still being validated (BodyValidation::check_body). An error refuses to
+  // lower it, so the call traps instead of running an unchecked body. Unset:
+  // the module was validated whole, and a BodyTyper of the instance's own
+  // types each body as it is lowered.
+  TypeBody type_body;
 };
 
 // Links imports, creates the module's objects, applies active segments in

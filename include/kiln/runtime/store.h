@@ -17,6 +17,7 @@
 #include "kiln/runtime/memory.h"
 #include "kiln/runtime/trap.h"
 #include "kiln/runtime/value.h"
+#include "kiln/validate/body_observer.h"
 
 namespace kiln {
 
@@ -125,12 +126,15 @@ struct ExceptionInstance {
   bool referenced = false;
 };
 
+// Types defined function `defined_index`'s body, `observer` following the walk.
+using TypeBody = std::function<Status(uint32_t defined_index, BodyObserver& observer)>;
+
 struct Instance {
   Store* store = nullptr;  // the owner: GC instructions allocate in its heap
   std::shared_ptr<const Module> module;
   std::shared_ptr<const ModuleInfo> info;
-  // InstantiateOptions::check_body: run before each body is first lowered.
-  std::function<Status(uint32_t defined_index)> check_body;
+  // InstantiateOptions::type_body: the walk each body is lowered in.
+  TypeBody type_body;
   std::vector<uint32_t> type_ids;    // Store-canonical id of each of the module's types
   std::vector<const StoreType*> store_types;  // the StoreType behind each id
   std::vector<FuncInstance*> funcs;  // index spaces: imports first

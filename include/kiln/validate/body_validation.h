@@ -7,6 +7,7 @@
 #include "kiln/base/result.h"
 #include "kiln/ir/func_info.h"
 #include "kiln/ir/module.h"
+#include "kiln/validate/body_observer.h"
 
 namespace kiln {
 
@@ -36,8 +37,9 @@ class BodyValidation {
   // Whether defined function `defined_index` is valid, typing it now on this
   // thread unless a worker has finished it (one in progress is typed again
   // here: the work is pure, so duplicating it is harmless). Its error is that
-  // body's own, which need not be the module's (see finish).
-  Status check_body(uint32_t defined_index);
+  // body's own, which need not be the module's (see finish). With an
+  // observer the body is always typed here, the observer following the walk.
+  Status check_body(uint32_t defined_index, BodyObserver* observer = nullptr);
 
   // Call once. The module's validation result, as validate_module gives it.
   Result<ModuleInfo> finish();
