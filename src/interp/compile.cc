@@ -56,9 +56,8 @@ std::unique_ptr<CompiledFunc> Lowerer::run() {
   fn.label_cells = out_->result_cells;
   ctrls_.push_back(fn);
 
-  const Instance& owner = instance_;
-  if (!owner.type_body) fail(ErrorCode::kUsage, kNoOffset, "lowering: the instance has no way to type its bodies");
-  Status typed = owner.type_body(func_.index - module_.imported_funcs, *this);
+  if (!instance_.type_body) fail(ErrorCode::kUsage, kNoOffset, "lowering: the instance has no way to type its bodies");
+  Status typed = instance_.type_body(func_.index - module_.imported_funcs, *this);
   if (!typed) throw Failure{std::move(typed).error()};
   if (failed_) throw Failure{std::move(*failed_)};
 
