@@ -103,6 +103,7 @@ void Lowerer::follow(const Instr& in, uint32_t cells_before, uint32_t cells_afte
   cells_ = cells_before + hidden_cells_;
   cells_after_ = cells_after;
   lower(in);
+  track_buried_locals(in, cells_before + hidden_cells_, cells_after + hidden_cells_);
   cells_ = cells_after + hidden_cells_;
   max_cells_ = std::max(max_cells_, cells_);
 }

@@ -74,12 +74,14 @@ struct StoreForms {
   IOp imm = IOp::kInvalid;
   IOp local_local = IOp::kInvalid;
   IOp local_imm = IOp::kInvalid;
+  IOp local_address = IOp::kInvalid;  // the address from a local, the value on the stack
 };
 
 StoreForms fused_store(IOp fast) {
   switch (fast) {
 #define KILN_CASE(name, T) \
-  case IOp::k##name: return {IOp::k##name##L, IOp::k##name##K, IOp::k##name##LL, IOp::k##name##LK};
+  case IOp::k##name:       \
+    return {IOp::k##name##L, IOp::k##name##K, IOp::k##name##LL, IOp::k##name##LK, IOp::k##name##A};
     KILN_FUSED_STORES(KILN_CASE)
 #undef KILN_CASE
     default: return {};
@@ -116,6 +118,18 @@ SetForms set_forms(IOp binop) {
     case IOp::kI32AddShlLK: return {IOp::kI32AddShlLKSet, IOp::kI32AddShlLKTee, 3};
     case IOp::kI32AddShlK: return {IOp::kI32AddShlKSet, IOp::kI32AddShlKTee, 2};
     default: return {};
+  }
+}
+
+// a op b == b op a, bit for bit.
+bool commutes(IOp plain) {
+  switch (plain) {
+    case IOp::kI32Add: case IOp::kI32Mul: case IOp::kI32And: case IOp::kI32Or: case IOp::kI32Xor:
+    case IOp::kI32Eq: case IOp::kI32Ne: case IOp::kI64Add: case IOp::kI64Mul: case IOp::kI64And:
+    case IOp::kI64Or: case IOp::kI64Xor: case IOp::kI64Eq: case IOp::kI64Ne:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -181,10 +195,16 @@ void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
     one = forms.imm;
     two = forms.local_imm;
   } else {
+    // A commutative binop computes the same with its operands swapped: the L form takes a buried left one.
+    if (commutes(plain) && take_buried_local(cells_ - 2, &left)) {
+      emit(forms.local, wasm_offset);
+      word(left);
+      return;
+    }
     emit(plain, wasm_offset);
     return;
   }
-  if (take_last(IOp::kLocalGet, 2, &left)) {
+  if (take_last(IOp::kLocalGet, 2, &left) || take_buried_local(cells_ - 2, &left)) {
     emit(two, wasm_offset);
     word(left);
   } else {
@@ -260,10 +280,17 @@ bool Lowerer::emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset) 
   const StoreForms forms = fused_store(fast);
   if (forms.local == IOp::kInvalid) return false;
   uint64_t value = 0;
-  const bool immediate = take_last(IOp::kConst, 2, &value);
-  if (!immediate && !take_last(IOp::kLocalGet, 2, &value)) return false;
   uint64_t address = 0;
-  if (take_last(IOp::kLocalGet, 2, &address)) {
+  const bool immediate = take_last(IOp::kConst, 2, &value);
+  if (!immediate && !take_last(IOp::kLocalGet, 2, &value)) {
+    // The value was computed; its address may wait under it.
+    if (!take_buried_local(cells_ - 2, &address)) return false;
+    emit(forms.local_address, wasm_offset);
+    word(address);
+    word(offset);
+    return true;
+  }
+  if (take_last(IOp::kLocalGet, 2, &address) || take_buried_local(cells_ - 2, &address)) {
     emit(immediate ? forms.local_imm : forms.local_local, wasm_offset);
     word(address);
   } else {

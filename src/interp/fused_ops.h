@@ -86,8 +86,10 @@
 
 // X(name, T): memory-0 fast stores that fuse with the pushes of their
 // operands when the value is a local or an immediate (address on the stack),
-// or both operands are (address from a local):
+// or both operands are (address from a local), or only the address is, its
+// local.get buried under the value's computation (compile_buried.cc):
 //   <name>L val offset   <name>K imm offset   <name>LL addr val offset   <name>LK addr imm offset
+//   <name>A addr offset
 #define KILN_FUSED_STORES(X) X(Store8, uint8_t) X(Store16, uint16_t) X(Store32, uint32_t) X(Store64, uint64_t)
 
 // X(name, T, expr): binops whose LK and LL forms also fuse with a following
@@ -135,7 +137,7 @@
   X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K) X(BrIf##name##LL) X(BrIf##name##LK)       \
   X(BrIfLoop##name##LL) X(BrIfLoop##name##LK) X(BrUnless##name##LL) X(BrUnless##name##LK)
 #define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK) X(name##K)
-#define KILN_FUSED_STORE_NAMES(name, T) X(name##L) X(name##K) X(name##LL) X(name##LK)
+#define KILN_FUSED_STORE_NAMES(name, T) X(name##L) X(name##K) X(name##LL) X(name##LK) X(name##A)
 #define KILN_FUSED_SET_NAMES(name, T, expr) X(name##LKSet) X(name##LKTee) X(name##LLSet) X(name##LLTee)
 #define KILN_FUSED_PLAIN_SET_NAMES(name, T, expr) X(name##Set) X(name##Tee)
 #define KILN_FUSED_LOAD_SET_NAMES(name, T, convert) \

@@ -102,6 +102,11 @@ class Lowerer final : public BodyObserver {
   IOp last_op() const;
   void bind_target() { fusion_floor_ = here(); }
   bool emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset);
+  // Buried local operands (compile_buried.cc): the value at operand height `height`, pushed by a local.get
+  // that straight-line code has buried since, is taken out of the code and read from its local instead.
+  void track_buried_locals(const Instr& in, uint32_t cells_before, uint32_t cells_after);
+  bool take_buried_local(uint32_t height, uint64_t* cell);
+  void remove_words(uint32_t instr, uint32_t at, uint32_t count, bool whole_instruction);
   // Peephole forms (compile_peephole.cc, peephole_ops.h).
   bool drop_identity_mask(IOp plain);  // an and that keeps every bit the load before it set
   bool emit_load_at_local_sum(IOp fast, uint64_t wasm_offset, uint64_t offset);
@@ -145,6 +150,15 @@ class Lowerer final : public BodyObserver {
   uint32_t hidden_cells_ = 0;
   uint32_t max_cells_ = 0;
   std::optional<Error> failed_;  // the first lowering failure: the walk goes on, ignored
+  // Per operand height (in cells), the one-cell local.get that pushed the value there, while nothing but
+  // straight-line code that leaves it alone and writes no such local has run since.
+  struct BuriedLocal {
+    bool live = false;
+    bool second = false;  // the second value of a LocalGetPair
+    uint32_t cell = 0;    // the local's cell
+    uint32_t instr = 0;   // its instruction, an index into ops_ and out_->instr_starts
+  };
+  std::vector<BuriedLocal> buried_;
   std::vector<Ctrl> ctrls_;
   uint32_t skip_depth_ = 0;
   std::vector<uint32_t> local_cell_;  // cell offset of each local
