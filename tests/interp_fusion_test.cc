@@ -919,7 +919,10 @@ TEST_CASE("a local.get buried under straight-line code is read from its local by
     }
     CHECK(lowered_ops(kept).at(0) == IOp::kLocalGet);
   }
-  // The commutative ones take the L form; the others keep the local.get (a - b is not b - a).
+  // The commutative ones take the L form, comparisons their mirror's (a < b is b > a); the others keep the
+  // local.get (a - b is not b - a).
+  const ByteVec lt = one_func_module({I32, I32}, {I32}, cat({local_get(0), computed(1, false), {0x48, END}}));
+  CHECK(lowered_ops(lt) == std::vector<IOp>{IOp::kI32OrLK, IOp::kI32GtSL, IOp::kReturnOne});
   const ByteVec add = one_func_module({I32, I32}, {I32}, cat({local_get(0), computed(1, false), {I32_ADD, END}}));
   CHECK(lowered_ops(add) == std::vector<IOp>{IOp::kI32OrLK, IOp::kI32AddL, IOp::kReturnOne});
   const ByteVec sub = one_func_module({I32, I32}, {I32}, cat({local_get(0), computed(1, false), {I32_SUB, END}}));

@@ -121,15 +121,31 @@ SetForms set_forms(IOp binop) {
   }
 }
 
-// a op b == b op a, bit for bit.
-bool commutes(IOp plain) {
+// The binop that computes `b op a` from `a` and `b`, bit for bit: itself where the operands commute, the mirrored
+// comparison (a < b is b > a); kInvalid for the rest.
+IOp swapped(IOp plain) {
   switch (plain) {
     case IOp::kI32Add: case IOp::kI32Mul: case IOp::kI32And: case IOp::kI32Or: case IOp::kI32Xor:
     case IOp::kI32Eq: case IOp::kI32Ne: case IOp::kI64Add: case IOp::kI64Mul: case IOp::kI64And:
     case IOp::kI64Or: case IOp::kI64Xor: case IOp::kI64Eq: case IOp::kI64Ne:
-      return true;
-    default:
-      return false;
+      return plain;
+    case IOp::kI32LtS: return IOp::kI32GtS;
+    case IOp::kI32GtS: return IOp::kI32LtS;
+    case IOp::kI32LtU: return IOp::kI32GtU;
+    case IOp::kI32GtU: return IOp::kI32LtU;
+    case IOp::kI32LeS: return IOp::kI32GeS;
+    case IOp::kI32GeS: return IOp::kI32LeS;
+    case IOp::kI32LeU: return IOp::kI32GeU;
+    case IOp::kI32GeU: return IOp::kI32LeU;
+    case IOp::kI64LtS: return IOp::kI64GtS;
+    case IOp::kI64GtS: return IOp::kI64LtS;
+    case IOp::kI64LtU: return IOp::kI64GtU;
+    case IOp::kI64GtU: return IOp::kI64LtU;
+    case IOp::kI64LeS: return IOp::kI64GeS;
+    case IOp::kI64GeS: return IOp::kI64LeS;
+    case IOp::kI64LeU: return IOp::kI64GeU;
+    case IOp::kI64GeU: return IOp::kI64LeU;
+    default: return IOp::kInvalid;
   }
 }
 
@@ -195,9 +211,11 @@ void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
     one = forms.imm;
     two = forms.local_imm;
   } else {
-    // A commutative binop computes the same with its operands swapped: the L form takes a buried left one.
-    if (commutes(plain) && take_buried_local(cells_ - 2, &left)) {
-      emit(forms.local, wasm_offset);
+    // With its operands swapped (the same op where they commute, the mirrored comparison), the L form takes
+    // a buried left operand.
+    const IOp mirror = swapped(plain);
+    if (mirror != IOp::kInvalid && take_buried_local(cells_ - 2, &left)) {
+      emit(operand_forms(mirror).local, wasm_offset);
       word(left);
       return;
     }
