@@ -982,3 +982,47 @@ TEST_CASE("a store whose address local.get is buried under the value's computati
     CHECK(buried_at == kept_at - 3);  // the store traps at its own offset, three bytes before (no empty block)
   }
 }
+
+TEST_CASE("a one-cell result that is a local returns from its cell; a br_table index in a local is read there") {
+  using interp::IOp;
+  const ByteVec second = one_func_module({I32, I32}, {I32}, cat({local_get(1), {END}}));
+  CHECK(lowered_ops(second) == std::vector<IOp>{IOp::kReturnLocal});
+  CHECK(run_f(second, {Value::i32(4), Value::i32(9)}) == 9);
+  // An if/else whose arms push locals: the function's end follows the if's end, a branch target, and returns
+  // the top of the stack as usual.
+  const ByteVec chosen =
+      one_func_module({I32, I32, I32}, {I32}, cat({local_get(0), {IF, I32}, local_get(1), {ELSE}, local_get(2), {END, END}}));
+  CHECK(run_f(chosen, {Value::i32(1), Value::i32(5), Value::i32(6)}) == 5);
+  CHECK(run_f(chosen, {Value::i32(0), Value::i32(5), Value::i32(6)}) == 6);
+  // (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 11))) 12
+  constexpr uint8_t BR_TABLE = 0x0e, RETURN = 0x0f;
+  const ByteVec table = one_func_module(
+      {I32}, {I32},
+      cat({{BLOCK, EMPTY, BLOCK, EMPTY, BLOCK, EMPTY}, local_get(0), {BR_TABLE, 0x02, 0x00, 0x01, 0x02, END},
+           i32_const(10), {RETURN, END}, i32_const(11), {RETURN, END}, i32_const(12), {END}}));
+  const std::vector<IOp> table_ops = lowered_ops(table);
+  CHECK(std::find(table_ops.begin(), table_ops.end(), IOp::kBrTableSubLK) != table_ops.end());
+  for (uint32_t i = 0; i < 4; ++i) CHECK(run_f(table, {Value::i32(i)}) == (i == 0 ? 10u : i == 1 ? 11u : 12u));
+  CHECK(run_f(table, {Value::i32(0xFFFF'FFFFu)}) == 12);
+}
+
+TEST_CASE("base + (i << k) with the base a local, pushed just before or buried, reads both locals") {
+  using interp::IOp;
+  constexpr uint8_t I32_SHL = 0x74;
+  const ByteVec shifted = cat({local_get(1), i32_const(2), {I32_SHL, I32_ADD}});
+  const ByteVec plain = one_func_module({I32, I32, I32}, {I32}, cat({local_get(0), shifted, {END}}));
+  CHECK(lowered_ops(plain) == std::vector<IOp>{IOp::kI32AddShlLLK, IOp::kReturnOne});
+  CHECK(run_f(plain, {Value::i32(1000), Value::i32(7), Value::i32(0)}) == 1028);
+  // Set and tee forms.
+  const ByteVec set = one_func_module({I32, I32, I32}, {I32}, cat({local_get(0), shifted, {LOCAL_SET, 0x02}, local_get(2), {END}}));
+  CHECK(lowered_ops(set).at(0) == IOp::kI32AddShlLLKSet);
+  CHECK(run_f(set, {Value::i32(1000), Value::i32(7), Value::i32(0)}) == 1028);
+  const ByteVec tee = one_func_module({I32, I32, I32}, {I32}, cat({local_get(0), shifted, {LOCAL_TEE, 0x02, END}}));
+  CHECK(lowered_ops(tee).at(0) == IOp::kI32AddShlLLKTee);
+  CHECK(run_f(tee, {Value::i32(0xFFFF'FFF0u), Value::i32(0x4000'0005u), Value::i32(0)}) == 4);  // wraps
+  // The base buried under a value pushed and dropped: the pair of local.gets gives up its first.
+  const ByteVec buried =
+      one_func_module({I32, I32, I32}, {I32}, cat({local_get(0), local_get(2), {DROP}, shifted, {END}}));
+  CHECK(lowered_ops(buried) == std::vector<IOp>{IOp::kLocalGet, IOp::kDrop, IOp::kI32AddShlLLK, IOp::kReturnOne});
+  CHECK(run_f(buried, {Value::i32(1000), Value::i32(7), Value::i32(3)}) == 1028);
+}

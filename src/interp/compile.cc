@@ -249,6 +249,10 @@ void Lowerer::branch_table(const Instr& in) {
     emit(IOp::kBrTableSubLK, in.offset);
     word(subtracted[0]);
     word(subtracted[1]);
+  } else if (take_last(IOp::kLocalGet, 2, subtracted)) {  // an index in a local: x - 0
+    emit(IOp::kBrTableSubLK, in.offset);
+    word(subtracted[0]);
+    word(0);
   } else {
     emit(IOp::kBrTable, in.offset);
   }
@@ -261,9 +265,16 @@ void Lowerer::branch_table(const Instr& in) {
 }
 
 // A return takes the results from the top of the stack whatever lies below
-// them; the one-cell and empty results, nearly all functions, skip the loop.
+// them; the one-cell and empty results, nearly all functions, skip the loop, and a one-cell result that is a
+// local returns from its cell.
 void Lowerer::emit_return(uint64_t wasm_offset) {
   const uint32_t cells = out_->result_cells;
+  uint64_t local = 0;
+  if (cells == 1 && take_last(IOp::kLocalGet, 2, &local)) {  // `local.get r; return`
+    emit(IOp::kReturnLocal, wasm_offset);
+    word(local);
+    return;
+  }
   emit(cells == 1 ? IOp::kReturnOne : cells == 0 ? IOp::kReturnNone : IOp::kReturn, wasm_offset);
 }
 

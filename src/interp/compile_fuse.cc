@@ -116,6 +116,7 @@ SetForms set_forms(IOp binop) {
     KILN_FUSED_LOADS(KILN_CASE)
 #undef KILN_CASE
     case IOp::kI32AddShlLK: return {IOp::kI32AddShlLKSet, IOp::kI32AddShlLKTee, 3};
+    case IOp::kI32AddShlLLK: return {IOp::kI32AddShlLLKSet, IOp::kI32AddShlLLKTee, 4};
     case IOp::kI32AddShlK: return {IOp::kI32AddShlKSet, IOp::kI32AddShlKTee, 2};
     default: return {};
   }
@@ -184,7 +185,10 @@ void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
     // `base + (i << k)`: the shift, in either of its immediate forms, joins the add.
     uint64_t shift[2] = {};
     if (take_last(IOp::kI32ShlLK, 3, shift)) {
-      emit(IOp::kI32AddShlLK, wasm_offset);
+      uint64_t base = 0;
+      const bool local_base = take_last(IOp::kLocalGet, 2, &base) || take_buried_local(cells_ - 2, &base);
+      emit(local_base ? IOp::kI32AddShlLLK : IOp::kI32AddShlLK, wasm_offset);
+      if (local_base) word(base);
       word(shift[0]);
       word(shift[1]);
       return;

@@ -112,8 +112,11 @@
 // of an array element `base + (i << k)`, fuses with the shift, whose left
 // operand is a local (I32AddShlLK l k) or on the stack (I32AddShlK k), and
 // with a following local.set or local.tee (the Set/Tee forms, dst cell last).
+// A base that is a local too, pushed just before or buried under the index
+// (compile_buried.cc), joins them: I32AddShlLLK base l k.
 #define KILN_FUSED_SHIFTED_ADD_NAMES \
-  X(I32AddShlLK) X(I32AddShlLKSet) X(I32AddShlLKTee) X(I32AddShlK) X(I32AddShlKSet) X(I32AddShlKTee)
+  X(I32AddShlLK) X(I32AddShlLKSet) X(I32AddShlLKTee) X(I32AddShlK) X(I32AddShlKSet) X(I32AddShlKTee) \
+  X(I32AddShlLLK) X(I32AddShlLLKSet) X(I32AddShlLLKTee)
 
 // A br_table whose index is `x - k` (`i32.const k; i32.sub`, how compilers
 // start a switch whose cases begin at k), x on the stack or a local:
@@ -125,6 +128,7 @@
 // before the <load>K form's `i32.const; i32.add`).
 #define KILN_FUSED_SHIFTED_LOAD_NAMES(name, T, convert) X(name##ShlL) X(name##ShlK)
 
+// A function's one-cell result that is a local returns from its cell: ReturnLocal cell.
 // Two one-cell local.gets in a row push both: LocalGetPair first second. A
 // later fusion that takes back a local.get takes the second, leaving a
 // LocalGet of the first (Lowerer::take_last).
@@ -152,5 +156,5 @@
   KILN_FUSED_BINOPS(KILN_FUSED_PLAIN_SET_NAMES)     \
   KILN_FUSED_LOADS(KILN_FUSED_LOAD_SET_NAMES)       \
   KILN_FUSED_SHIFTED_ADD_NAMES                      \
-  X(BrTableSubK) X(BrTableSubLK) X(LocalGetPair)   \
+  X(BrTableSubK) X(BrTableSubLK) X(LocalGetPair) X(ReturnLocal) \
   KILN_FUSED_LOADS(KILN_FUSED_SHIFTED_LOAD_NAMES)
