@@ -1,5 +1,5 @@
 // Lowering of buried local operands: a local.get whose value waits under straight-line code for an instruction
-// that can read it from the local's cell instead (a store's address, a commutative binop's left operand).
+// that can read it from the local's cell instead (a store's address, a binop's left operand).
 //
 // `local.get p; <compute v>; i32.store` pushes p, then works above it: no fusion of adjacent instructions can
 // absorb the local.get. Operand heights are static, so the lowerer knows which local.get pushed each value still
@@ -8,7 +8,6 @@
 // runs exactly once, in order, after the local.get) and nothing writes the local: every control instruction and
 // call ends the tracking, and a local.set or local.tee ends it for its local. The code between then runs with
 // the stack one cell lower than the lowerer counts, which nothing in straight-line code can observe.
-#include "kiln/base/failure.h"
 #include "lowerer.h"
 
 namespace kiln::interp {
@@ -60,6 +59,7 @@ void Lowerer::track_buried_locals(const Instr& in, uint32_t cells_before, uint32
 bool Lowerer::take_buried_local(uint32_t height, uint64_t* cell) {
   if (height >= buried_.size() || !buried_[height].live) return false;
   const BuriedLocal b = buried_[height];
+  if (b.instr >= ops_.size()) return false;  // taken back since, with the values above it
   // The instruction may have changed since: a LocalGetPair split by a fusion keeps its first value as a LocalGet.
   const uint32_t start = out_->instr_starts[b.instr];
   const IOp op = ops_[b.instr];
