@@ -101,7 +101,7 @@ void Lowerer::follow(const Instr& in, uint32_t cells_before, uint32_t cells_afte
     if (!closes && !(reopens && skip_depth_ == 0)) return;
   }
   cells_ = cells_before + hidden_cells_;
-  cells_after_ = cells_after;
+  cells_after_ = cells_after + hidden_cells_;
   lower(in);
   track_buried_locals(in, cells_before + hidden_cells_, cells_after + hidden_cells_);
   cells_ = cells_after + hidden_cells_;
@@ -379,7 +379,7 @@ bool Lowerer::lower_control(const Instr& in) {
       mark_unreachable();
       return true;
     case Opcode::kDrop:  // the stack's fall is the dropped value's width
-      emit(cells_ - hidden_cells_ - cells_after_ == 2 ? IOp::kDrop2 : IOp::kDrop, in.offset);
+      emit(cells_ - cells_after_ == 2 ? IOp::kDrop2 : IOp::kDrop, in.offset);
       return true;
     case Opcode::kTryTable: try_table(in); return true;
     case Opcode::kThrow: case Opcode::kThrowRef:
@@ -387,7 +387,7 @@ bool Lowerer::lower_control(const Instr& in) {
       mark_unreachable();
       return true;
     case Opcode::kSelect: case Opcode::kSelectT:  // the stack falls by the condition and one value
-      emit(cells_ - hidden_cells_ - cells_after_ == 3 ? IOp::kSelect2 : IOp::kSelect, in.offset);
+      emit(cells_ - cells_after_ == 3 ? IOp::kSelect2 : IOp::kSelect, in.offset);
       return true;
     default:
       return false;

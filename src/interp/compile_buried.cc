@@ -65,12 +65,9 @@ bool Lowerer::take_buried_local(uint32_t height, uint64_t* cell) {
   const IOp op = ops_[b.instr];
   if (op == IOp::kLocalGet && !b.second && out_->code[start + 1] == b.cell) {
     remove_words(b.instr, start, 2, true);
-  } else if (op == IOp::kLocalGetPair && b.second && out_->code[start + 2] == b.cell) {
-    remove_words(b.instr, start + 2, 1, false);
-    out_->code[start] = op_word(IOp::kLocalGet);
-    ops_[b.instr] = IOp::kLocalGet;
-  } else if (op == IOp::kLocalGetPair && !b.second && out_->code[start + 1] == b.cell) {
-    remove_words(b.instr, start + 1, 1, false);
+  } else if (const uint32_t at = start + (b.second ? 2 : 1); op == IOp::kLocalGetPair && out_->code[at] == b.cell) {
+    // A pair gives up the value and stays as a LocalGet of the other.
+    remove_words(b.instr, at, 1, false);
     out_->code[start] = op_word(IOp::kLocalGet);
     ops_[b.instr] = IOp::kLocalGet;
   } else {

@@ -146,7 +146,7 @@ class Lowerer final : public BodyObserver {
   // (after it, between instructions): the validator's, plus the hidden cells
   // of the legacy handlers it lies in (compile_legacy_exceptions.cc).
   uint32_t cells_ = 0;
-  uint32_t cells_after_ = 0;  // the validator's height after the instruction being lowered
+  uint32_t cells_after_ = 0;  // the height after the instruction being lowered
   uint32_t hidden_cells_ = 0;
   uint32_t max_cells_ = 0;
   std::optional<Error> failed_;  // the first lowering failure: the walk goes on, ignored
