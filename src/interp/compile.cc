@@ -1,5 +1,6 @@
 // Lowering driver and structured control: blocks, branches with pre-resolved heights, calls, and the final code layout.
 #include "compile.h"
+#include "dispatch_profile.h"
 
 #include <algorithm>
 #include <string>
@@ -77,6 +78,7 @@ void Lowerer::checked(const Instr& in, uint32_t cells_before, uint32_t cells_aft
   if (failed_) return;
   try {
     follow(in, cells_before, cells_after);
+    if (profile_unfused()) bind_target();  // nothing before fuses with what follows
   } catch (Failure& failure) {
     failed_ = std::move(failure.error);
   }

@@ -8,6 +8,7 @@
 // runs exactly once, in order, after the local.get) and nothing writes the local: every control instruction and
 // call ends the tracking, and a local.set or local.tee ends it for its local. The code between then runs with
 // the stack one cell lower than the lowerer counts, which nothing in straight-line code can observe.
+#include "dispatch_profile.h"
 #include "lowerer.h"
 
 namespace kiln::interp {
@@ -57,7 +58,7 @@ void Lowerer::track_buried_locals(const Instr& in, uint32_t cells_before, uint32
 }
 
 bool Lowerer::take_buried_local(uint32_t height, uint64_t* cell) {
-  if (height >= buried_.size() || !buried_[height].live) return false;
+  if (profile_unfused() || height >= buried_.size() || !buried_[height].live) return false;
   const BuriedLocal b = buried_[height];
   if (b.instr >= ops_.size()) return false;  // taken back since, with the values above it
   // The instruction may have changed since: a LocalGetPair split by a fusion keeps its first value as a LocalGet.

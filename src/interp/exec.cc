@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "compile.h"
+#include "dispatch_profile.h"
 #include "exceptions.h"
 #include "gc_ops.h"
 #include "kiln/runtime/gc.h"
@@ -210,8 +211,15 @@ static bool execute(Machine* machine, CompiledFunc* start) {
   sp += kFrameRecordCells;
   RELOAD_MEMORY();
 
+#ifdef KILN_INTERP_PROFILE
+  DispatchProfile& profile = process_dispatch_profile();
+  profile.restart();
+#endif
 #ifdef KILN_USE_SWITCH
 dispatch:
+#ifdef KILN_INTERP_PROFILE
+  profile.count(static_cast<size_t>(*pc));
+#endif
   switch (static_cast<IOp>(*pc)) {
 #else
   DISPATCH();

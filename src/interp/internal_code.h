@@ -151,6 +151,9 @@ static_assert(std::size(kDirectOps) == kOpcodeCount);
 
 inline IOp direct_op(Opcode op) { return kDirectOps[static_cast<uint16_t>(op)]; }
 
+// The internal opcode's name, spelled as its handler's (I32AddLK); "invalid" past the last.
+const char* op_name(IOp op);
+
 // The code words a try_table's body covers, [begin, end), and where its
 // clauses start (the word after TryTable's `n`). Ranges are kept in order of
 // their begin, so nested ranges follow the ones that enclose them.
