@@ -1026,3 +1026,73 @@ TEST_CASE("base + (i << k) with the base a local, pushed just before or buried, 
   CHECK(lowered_ops(buried) == std::vector<IOp>{IOp::kLocalGet, IOp::kDrop, IOp::kI32AddShlLLK, IOp::kReturnOne});
   CHECK(run_f(buried, {Value::i32(1000), Value::i32(7), Value::i32(3)}) == 1028);
 }
+
+namespace {
+
+// (memory 1) (func (export "f") (param i32 i32) (result i32) <code>)
+ByteVec two_param_memory_module(const ByteVec& code) {
+  return module({
+      section(1, vec({func_type({I32, I32}, {I32})})),
+      section(3, vec({{0x00}})),
+      section(5, vec({{0x00, 0x01}})),
+      section(7, vec({cat({name("f"), {0x00, 0x00}})})),
+      section(10, vec({body({0x00}, code)})),
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a br_table whose index an i32.load read fuses the load, at the load's offset, unless a target is a loop") {
+  using interp::IOp;
+  constexpr uint8_t BR_TABLE = 0x0e, LOOP_OP = LOOP;
+  const ByteVec load = {0x28, 0x02, 0x04};  // i32.load offset=4
+  // f(v, a) stores v at 12, then branches on the i32 read at an address computed from a, minus k when k > 0:
+  // (block (block (block (block (br_table 0 1 2 3 (i32.sub? (i32.load offset=4 ADDRESS) k)))) (return 10))
+  //   (return 11)) (return 12)) 13
+  struct Address {
+    ByteVec code;
+    uint32_t a;          // a that makes it 12 - 4
+    uint32_t trapping;   // an a whose four bytes end past the memory's 65536
+    IOp fused;
+  };
+  const Address addresses[] = {
+      {computed(1, false), 8, 65533, IOp::kBrTableLoad32},
+      {local_get(1), 8, 65533, IOp::kBrTableLoad32L},
+      {cat({local_get(1), i32_const(2), {0x74}}), 2, 16383, IOp::kBrTableLoad32ShlL},  // (a << 2) + 4
+  };
+  const ByteVec store_v = cat({i32_const(12), local_get(0), {0x36, 0x02, 0x00}});
+  for (const Address& address : addresses) {
+    for (const uint32_t k : {0u, 1u, 0x8000'0000u, 0xFFFF'FFFFu}) {
+      const ByteVec subtract = k == 0 ? ByteVec{} : cat({i32_const(k), {I32_SUB}});
+      const ByteVec code =
+          cat({store_v, {BLOCK, EMPTY, BLOCK, EMPTY, BLOCK, EMPTY, BLOCK, EMPTY}, address.code, load, subtract,
+               {BR_TABLE, 0x03, 0x00, 0x01, 0x02, 0x03, END}, i32_const(10), {0x0f, END}, i32_const(11),
+               {0x0f, END}, i32_const(12), {0x0f, END}, i32_const(13), {END}});
+      const ByteVec bytes = two_param_memory_module(code);
+      for (const uint32_t delta : {0u, 1u, 2u, 3u, 0x7FFF'FFFFu, 0xFFFF'FFFFu}) {
+        CAPTURE(k);
+        CAPTURE(delta);
+        CHECK(run_f(bytes, {Value::i32(k + delta), Value::i32(address.a)}) == (delta < 3 ? 10 + delta : 13));
+      }
+      const std::vector<IOp> ops = lowered_ops(bytes);
+      CHECK(std::find(ops.begin(), ops.end(), address.fused) != ops.end());
+      CHECK(std::find(ops.begin(), ops.end(), IOp::kBrTable) == ops.end());
+      // Out of bounds, it traps at the load.
+      uint64_t trap_at = 0;
+      run_f(bytes, {Value::i32(0), Value::i32(address.trapping)}, &trap_at);
+      const auto at = std::search(bytes.begin(), bytes.end(), load.begin(), load.end());
+      CHECK(trap_at == static_cast<uint64_t>(at - bytes.begin()));
+    }
+  }
+  // A target that is a loop would spend fuel at the br_table, so the load stays apart:
+  // (loop (block (block (br_table 0 1 2 (i32.load offset=4 (local.get 1)))) (return 10)) (return 11))
+  const ByteVec loop_code = cat({store_v, {LOOP_OP, EMPTY, BLOCK, EMPTY, BLOCK, EMPTY}, local_get(1), load,
+                                 {BR_TABLE, 0x02, 0x00, 0x01, 0x02, END}, i32_const(10), {0x0f, END},
+                                 i32_const(11), {0x0f, END, 0x00, END}});
+  const ByteVec loop_bytes = two_param_memory_module(loop_code);
+  CHECK(run_f(loop_bytes, {Value::i32(0), Value::i32(8)}) == 10);
+  CHECK(run_f(loop_bytes, {Value::i32(1), Value::i32(8)}) == 11);
+  const std::vector<IOp> loop_ops = lowered_ops(loop_bytes);
+  CHECK(std::find(loop_ops.begin(), loop_ops.end(), IOp::kLoad32L) != loop_ops.end());
+  CHECK(std::find(loop_ops.begin(), loop_ops.end(), IOp::kBrTable) != loop_ops.end());
+}

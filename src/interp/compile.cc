@@ -244,7 +244,9 @@ void Lowerer::branch_table(const Instr& in) {
   // `i32.const k; i32.sub` in front (lowered to I32SubK, or I32SubLK after a local.get) joins the br_table,
   // which keeps its own offset (a branch to a loop spends fuel there), as compare-and-branch does.
   uint64_t subtracted[2] = {};
-  if (take_last(IOp::kI32SubK, 2, subtracted)) {
+  if (emit_loaded_branch_table(labels)) {
+    // the index read from memory: emitted with the load's offset
+  } else if (take_last(IOp::kI32SubK, 2, subtracted)) {
     emit(IOp::kBrTableSubK, in.offset);
     word(subtracted[0]);
   } else if (take_last(IOp::kI32SubLK, 3, subtracted)) {

@@ -323,6 +323,36 @@ bool Lowerer::emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset) 
   return true;
 }
 
+bool Lowerer::emit_loaded_branch_table(const std::vector<uint32_t>& labels) {
+  for (const uint32_t depth : labels)
+    if (label(depth).kind == Ctrl::Kind::kLoop) return false;
+  const bool subtracts = last_op() == IOp::kI32SubK;
+  const size_t count = ops_.size();
+  if (count < (subtracts ? 2u : 1u)) return false;
+  const size_t load = count - (subtracts ? 2 : 1);
+  const uint32_t start = out_->instr_starts[load];
+  if (start < fusion_floor_) return false;
+  IOp fused = IOp::kInvalid;
+  switch (ops_[load]) {
+    case IOp::kLoad32: fused = IOp::kBrTableLoad32; break;
+    case IOp::kLoad32L: fused = IOp::kBrTableLoad32L; break;
+    case IOp::kLoad32ShlL: fused = IOp::kBrTableLoad32ShlL; break;
+    default: return false;
+  }
+  const uint32_t load_end = subtracts ? out_->instr_starts[count - 1] : here();
+  const std::vector<uint64_t> address(out_->code.begin() + start + 1, out_->code.begin() + load_end);
+  const uint64_t k = subtracts ? out_->code[load_end + 1] : 0;
+  const uint64_t load_offset = out_->instr_offsets[load];
+  out_->code.resize(start);
+  out_->instr_starts.resize(load);
+  out_->instr_offsets.resize(load);
+  ops_.resize(load);
+  emit(fused, load_offset);
+  for (const uint64_t w : address) word(w);
+  word(k);
+  return true;
+}
+
 bool Lowerer::emit_fused_local_write(uint32_t cell, bool tee) {
   const IOp previous = last_op();
   const SetForms forms = set_forms(previous);

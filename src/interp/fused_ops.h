@@ -121,6 +121,11 @@
 // A br_table whose index is `x - k` (`i32.const k; i32.sub`, how compilers
 // start a switch whose cases begin at k), x on the stack or a local:
 // BrTableSubK k n {entry} x (n + 1)   BrTableSubLK l k n {entry} x (n + 1).
+// A br_table whose index an i32.load read, minus k (0 without `i32.const k; i32.sub` between them): how an
+// interpreter compiled to Wasm jumps to the handler of its next opcode. The load is a fast one, its address on
+// the stack, a local, or a local shifted left (the forms below); the fused form has the load's offset, for
+// its trap, so it is taken only where no target is a loop, whose branch would spend fuel at the br_table:
+//   BrTableLoad32 offset k n {entry} x (n + 1)   BrTableLoad32L l offset k ...   BrTableLoad32ShlL l s offset k ...
 // A fused load whose address is an index shifted left by an immediate, a
 // table lookup: from a local with the offset as the base (<load>ShlL l s
 // offset, absorbing `local.get; i32.const; i32.shl`), or from the stack plus
@@ -157,4 +162,5 @@
   KILN_FUSED_LOADS(KILN_FUSED_LOAD_SET_NAMES)       \
   KILN_FUSED_SHIFTED_ADD_NAMES                      \
   X(BrTableSubK) X(BrTableSubLK) X(LocalGetPair) X(ReturnLocal) \
-  KILN_FUSED_LOADS(KILN_FUSED_SHIFTED_LOAD_NAMES)
+  KILN_FUSED_LOADS(KILN_FUSED_SHIFTED_LOAD_NAMES)   \
+  X(BrTableLoad32) X(BrTableLoad32L) X(BrTableLoad32ShlL)

@@ -102,6 +102,9 @@ class Lowerer final : public BodyObserver {
   IOp last_op() const;
   void bind_target() { fusion_floor_ = here(); }
   bool emit_fused_store(IOp fast, uint64_t wasm_offset, uint64_t offset);
+  // `i32.load; [i32.const k; i32.sub;] br_table` of a fast load: one BrTableLoad32 form (fused_ops.h), written up
+  // to its target count; false, with nothing changed, where the code before is not that or a target is a loop.
+  bool emit_loaded_branch_table(const std::vector<uint32_t>& labels);
   // Buried local operands (compile_buried.cc): the value at operand height `height`, pushed by a local.get
   // that straight-line code has buried since, is taken out of the code and read from its local instead.
   void track_buried_locals(const Instr& in, uint32_t cells_before, uint32_t cells_after);
