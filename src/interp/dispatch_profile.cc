@@ -53,7 +53,8 @@ struct ProcessProfile {
   ~ProcessProfile() {
     std::vector<const char*> names;
     for (size_t i = 0; i < static_cast<size_t>(IOp::kCount); ++i) names.push_back(op_name(static_cast<IOp>(i)));
-    const std::string text = counts.report(names.data(), 60);
+    const char* top = std::getenv("KILN_PROFILE_TOP");  // how many instructions and pairs: 60 unless set
+    const std::string text = counts.report(names.data(), top ? std::strtoul(top, nullptr, 10) : 60);
     const char* path = std::getenv("KILN_DISPATCH_PROFILE");
     FILE* file = path ? std::fopen(path, "w") : nullptr;
     std::fputs(text.c_str(), file ? file : stderr);
