@@ -1096,3 +1096,41 @@ TEST_CASE("a br_table whose index an i32.load read fuses the load, at the load's
   CHECK(std::find(loop_ops.begin(), loop_ops.end(), IOp::kLoad32L) != loop_ops.end());
   CHECK(std::find(loop_ops.begin(), loop_ops.end(), IOp::kBrTable) != loop_ops.end());
 }
+
+TEST_CASE("a unary operation on a local's value reads the cell (its L form), with the plain form's result") {
+  constexpr uint8_t F32 = 0x7d, F64 = 0x7c;
+  struct Unop {
+    uint8_t opcode;
+    uint8_t param;
+    uint8_t result;
+    const char* name;
+  };
+  const Unop unops[] = {
+      {0x50, I64, I32, "I64Eqz"},         {0x67, I32, I32, "I32Clz"},         {0x68, I32, I32, "I32Ctz"},
+      {0x69, I32, I32, "I32Popcnt"},      {0x79, I64, I64, "I64Clz"},         {0x7a, I64, I64, "I64Ctz"},
+      {0x7b, I64, I64, "I64Popcnt"},      {0xa7, I64, I32, "I32WrapI64"},     {0xac, I32, I64, "I64ExtendI32S"},
+      {0xad, I32, I64, "I64ExtendI32U"},  {0xb2, I32, F32, "F32ConvertI32S"}, {0xb3, I32, F32, "F32ConvertI32U"},
+      {0xb7, I32, F64, "F64ConvertI32S"}, {0xb8, I32, F64, "F64ConvertI32U"}, {0xbb, F32, F64, "F64PromoteF32"},
+      {0xc0, I32, I32, "I32Extend8S"},    {0xc1, I32, I32, "I32Extend16S"},   {0xc2, I64, I64, "I64Extend8S"},
+      {0xc3, I64, I64, "I64Extend16S"},   {0xc4, I64, I64, "I64Extend32S"},
+  };
+  const uint64_t samples[] = {0, 1, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0x7FFF'FFFF, 0x8000'0000, 0xFFFF'FFFF,
+                              0x7FC0'0001, 0xFF80'0000, 0x1'0000'0000, 0x8000'0000'0000'0000, ~uint64_t{0}};
+  for (const Unop& op : unops) {
+    CAPTURE(op.name);
+    // (func (param T) (result R) (OP (local.get 0))), and the same kept apart by an empty loop, whose start is
+    // a branch target.
+    const ByteVec fused = one_func_module({op.param}, {op.result}, cat({local_get(0), {op.opcode, END}}));
+    const ByteVec apart =
+        one_func_module({op.param}, {op.result}, cat({local_get(0), {LOOP, EMPTY, END, op.opcode, END}}));
+    CHECK(std::string(interp::op_name(lowered_ops(fused).at(0))) == std::string(op.name) + "L");
+    CHECK(lowered_ops(apart).at(0) == interp::IOp::kLocalGet);
+    for (const uint64_t sample : samples) {
+      const Value arg = op.param == I64   ? Value::i64(sample)
+                        : op.param == F32 ? Value::f32_bits(static_cast<uint32_t>(sample))
+                                          : Value::i32(static_cast<uint32_t>(sample));
+      CAPTURE(sample);
+      CHECK(run_f(fused, {arg}) == run_f(apart, {arg}));
+    }
+  }
+}

@@ -141,7 +141,7 @@ void Lowerer::lower(const Instr& in) {
     return;
   const IOp op = direct_op(in.op);
   if (op == IOp::kInvalid) fail(ErrorCode::kUnsupported, in.offset, std::string("cannot lower ") + opcode_name(in.op));
-  if (drop_identity_mask(op)) return;
+  if (drop_identity_mask(op) || emit_local_unop(op, in.offset)) return;
   emit_binop(op, in.offset);
 }
 

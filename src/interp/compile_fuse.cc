@@ -235,6 +235,22 @@ void Lowerer::emit_binop(IOp plain, uint64_t wasm_offset) {
   word(right);
 }
 
+bool Lowerer::emit_local_unop(IOp plain, uint64_t wasm_offset) {
+  IOp local = IOp::kInvalid;
+  switch (plain) {
+#define KILN_CASE(name, In, expr) \
+  case IOp::k##name: local = IOp::k##name##L; break;
+    KILN_FUSED_UNOPS(KILN_CASE)
+#undef KILN_CASE
+    default: return false;
+  }
+  uint64_t cell = 0;
+  if (!take_last(IOp::kLocalGet, 2, &cell)) return false;
+  emit(local, wasm_offset);
+  word(cell);
+  return true;
+}
+
 // The caller writes the target next, then fused_operand_word().
 void Lowerer::emit_cond_branch(CondBranch kind, uint64_t wasm_offset) {
   const IOp previous = last_op();

@@ -138,6 +138,32 @@
 // later fusion that takes back a local.get takes the second, leaving a
 // LocalGet of the first (Lowerer::take_last).
 
+// X(name, In, expr): the unary operations (tests, conversions, sign extensions) that also take their
+// operand from a local, for `local.get x` and then an operation on x (an i32 index widened to i64, an i64
+// wrapped, a byte sign-extended): <op>L cell pushes the result. Their plain handlers come from this list too.
+// i32.eqz is not among them: a branch on `i32.eqz (local.get x)` already reads the local (BrUnlessLocal).
+#define KILN_FUSED_UNOPS(X) \
+  X(I64Eqz, uint64_t, a == 0 ? 1u : 0u)                                                             \
+  X(I32Clz, uint32_t, num::clz(a))                                                                  \
+  X(I32Ctz, uint32_t, num::ctz(a))                                                                  \
+  X(I32Popcnt, uint32_t, num::popcnt(a))                                                            \
+  X(I64Clz, uint64_t, num::clz(a))                                                                  \
+  X(I64Ctz, uint64_t, num::ctz(a))                                                                  \
+  X(I64Popcnt, uint64_t, num::popcnt(a))                                                            \
+  X(I32WrapI64, uint64_t, static_cast<uint32_t>(a))                                                 \
+  X(I64ExtendI32S, uint32_t, static_cast<int64_t>(static_cast<int32_t>(a)))                         \
+  X(I64ExtendI32U, uint32_t, a)                                                                     \
+  X(F32ConvertI32S, uint32_t, num::f32_convert_i32_s(static_cast<int32_t>(a)))                      \
+  X(F32ConvertI32U, uint32_t, num::f32_convert_i32_u(a))                                            \
+  X(F64ConvertI32S, uint32_t, num::f64_convert_i32_s(static_cast<int32_t>(a)))                      \
+  X(F64ConvertI32U, uint32_t, num::f64_convert_i32_u(a))                                            \
+  X(F64PromoteF32, uint32_t, num::f64_promote_f32(a))                                               \
+  X(I32Extend8S, uint32_t, num::extend8_s32(a))                                                     \
+  X(I32Extend16S, uint32_t, num::extend16_s32(a))                                                   \
+  X(I64Extend8S, uint64_t, num::extend8_s64(a))                                                     \
+  X(I64Extend16S, uint64_t, num::extend16_s64(a))                                                   \
+  X(I64Extend32S, uint64_t, num::extend32_s64(a))
+
 // The fused internal opcodes, as X(name) for the enum and the label table (same order).
 #define KILN_FUSED_BINOP_NAMES(name, T, expr) \
   X(name##L) X(name##K) X(name##LL) X(name##LK) X(name##KSet) X(name##KTee) X(name##LSet) X(name##LTee)
@@ -146,6 +172,7 @@
   X(BrUnless##name) X(BrUnless##name##L) X(BrUnless##name##K) X(BrIf##name##LL) X(BrIf##name##LK)       \
   X(BrIfLoop##name##LL) X(BrIfLoop##name##LK) X(BrUnless##name##LL) X(BrUnless##name##LK)
 #define KILN_FUSED_LOAD_NAMES(name, T, convert) X(name##L) X(name##LK) X(name##K)
+#define KILN_FUSED_UNOP_NAMES(name, In, expr) X(name##L)
 #define KILN_FUSED_STORE_NAMES(name, T) X(name##L) X(name##K) X(name##LL) X(name##LK) X(name##A)
 #define KILN_FUSED_SET_NAMES(name, T, expr) X(name##LKSet) X(name##LKTee) X(name##LLSet) X(name##LLTee)
 #define KILN_FUSED_PLAIN_SET_NAMES(name, T, expr) X(name##Set) X(name##Tee)
@@ -163,4 +190,5 @@
   KILN_FUSED_SHIFTED_ADD_NAMES                      \
   X(BrTableSubK) X(BrTableSubLK) X(LocalGetPair) X(ReturnLocal) \
   KILN_FUSED_LOADS(KILN_FUSED_SHIFTED_LOAD_NAMES)   \
-  X(BrTableLoad32) X(BrTableLoad32L) X(BrTableLoad32ShlL)
+  X(BrTableLoad32) X(BrTableLoad32L) X(BrTableLoad32ShlL) \
+  KILN_FUSED_UNOPS(KILN_FUSED_UNOP_NAMES)

@@ -90,6 +90,8 @@ class Lowerer final : public BodyObserver {
   // just emitted that it absorbs, when no branch target lies between them.
   enum class CondBranch : uint8_t { kBrIf, kBrIfLoop, kBrUnless };
   void emit_binop(IOp plain, uint64_t wasm_offset);
+  // A unary operation on the local.get just before it: its L form (KILN_FUSED_UNOPS); false where it has none.
+  bool emit_local_unop(IOp plain, uint64_t wasm_offset);
   void emit_cond_branch(CondBranch kind, uint64_t wasm_offset);
   bool emit_fused_load(IOp fast, uint64_t wasm_offset, uint64_t offset);
   bool emit_fused_local_set(uint32_t cell, uint64_t wasm_offset);
