@@ -1,6 +1,7 @@
 // The profile build's dispatch counts: instructions and adjacent pairs, and the report that ranks them.
 #include <doctest/doctest.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "interp/dispatch_profile.h"
@@ -10,7 +11,7 @@ using kiln::interp::DispatchProfile;
 
 TEST_CASE("dispatch profile: counts instructions and the pairs that ran one after the other") {
   DispatchProfile profile(4);
-  for (const size_t op : {0, 1, 0, 1, 2}) profile.count(op);
+  for (const size_t op : std::initializer_list<size_t>{0, 1, 0, 1, 2}) profile.count(op);
   CHECK(profile.total() == 5);
   CHECK(profile.op(0) == 2);
   CHECK(profile.op(1) == 2);
@@ -34,7 +35,7 @@ TEST_CASE("dispatch profile: a new activation's first instruction pairs with not
 
 TEST_CASE("dispatch profile: the report ranks by count, with each one's share of the total") {
   DispatchProfile profile(3);
-  for (const size_t op : {2, 1, 2, 1, 2, 0}) profile.count(op);
+  for (const size_t op : std::initializer_list<size_t>{2, 1, 2, 1, 2, 0}) profile.count(op);
   const char* names[] = {"Zero", "One", "Two"};
   const std::string text = profile.report(names, 2);
   CHECK(text.find("dispatches: 6\n") == 0);
