@@ -241,11 +241,11 @@ void Lowerer::branch(const Instr& in, uint32_t depth, bool conditional) {
 void Lowerer::branch_table(const Instr& in) {
   --cells_;  // the index
   const std::vector<uint32_t>& labels = *in.labels;
-  // `i32.const k; i32.sub` in front (lowered to I32SubK, or I32SubLK after a local.get) joins the br_table,
-  // which keeps its own offset (a branch to a loop spends fuel there), as compare-and-branch does.
+  // An index an i32.load read joins the br_table with the load's offset (emit_loaded_branch_table). Else
+  // `i32.const k; i32.sub` in front (lowered to I32SubK, or I32SubLK after a local.get) joins it, and the
+  // br_table keeps its own offset (a branch to a loop spends fuel there), as compare-and-branch does.
   uint64_t subtracted[2] = {};
   if (emit_loaded_branch_table(labels)) {
-    // the index read from memory: emitted with the load's offset
   } else if (take_last(IOp::kI32SubK, 2, subtracted)) {
     emit(IOp::kBrTableSubK, in.offset);
     word(subtracted[0]);
