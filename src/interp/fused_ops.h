@@ -140,7 +140,8 @@
 
 // X(name, In, expr): the unary operations (tests, conversions, sign extensions) that also take their
 // operand from a local, for `local.get x` and then an operation on x (an i32 index widened to i64, an i64
-// wrapped, a byte sign-extended): <op>L cell pushes the result. Their plain handlers come from this list too.
+// wrapped, a byte sign-extended): <op>L cell pushes the result. Their plain handlers come from this list too
+// (handlers_numeric.inc).
 // i32.eqz is not among them: a branch on `i32.eqz (local.get x)` already reads the local (BrUnlessLocal).
 #define KILN_FUSED_UNOPS(X) \
   X(I64Eqz, uint64_t, a == 0 ? 1u : 0u)                                                             \
